@@ -1,0 +1,38 @@
+// Web UI sessions: an HMAC-signed cookie holding an expiry, keyed by the API
+// key, so changing the key logs every browser out.
+export const SESSION_COOKIE = "switchyard_session";
+export const SESSION_TTL_S = 8 * 3600;
+
+async function hmac(key: string, data: string): Promise<string> {
+  const k = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(data)));
+  return btoa(String.fromCharCode(...sig)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+export async function newSession(apiKey: string, now = Date.now()): Promise<string> {
+  const exp = Math.floor(now / 1000) + SESSION_TTL_S;
+  const nonce = crypto.randomUUID().slice(0, 8);
+  const body = `${exp}.${nonce}`;
+  return `${body}.${await hmac(apiKey, body)}`;
+}
+
+export async function verifySession(
+  cookie: string,
+  apiKey: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const parts = cookie.split(".");
+  if (parts.length !== 3) return false;
+  const [exp, nonce, sig] = parts;
+  if (!/^\d+$/.test(exp) || Number(exp) * 1000 < now) return false;
+  return (await hmac(apiKey, `${exp}.${nonce}`)) === sig;
+}

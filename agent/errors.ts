@@ -1,0 +1,78 @@
+// The one error shape of the agent. Every failure that reaches an API client or
+// the CLI is an AgentError; its code is stable and documented in the README.
+
+export type ErrorCode =
+  | "VALIDATION_FAILED"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PRECONDITION_FAILED"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "UPSTREAM_UNHEALTHY"
+  | "CONFIG_WRITE_FAILED"
+  | "NGINX_TEST_FAILED"
+  | "NGINX_RELOAD_FAILED"
+  | "SSL_ISSUANCE_FAILED"
+  | "REGISTRY_UNAVAILABLE"
+  | "PROXY_NOT_FOUND"
+  | "INTERNAL";
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  UPSTREAM_UNHEALTHY: 503,
+  CONFIG_WRITE_FAILED: 500,
+  NGINX_TEST_FAILED: 422,
+  NGINX_RELOAD_FAILED: 500,
+  SSL_ISSUANCE_FAILED: 502,
+  REGISTRY_UNAVAILABLE: 502,
+  PROXY_NOT_FOUND: 404,
+  INTERNAL: 500,
+};
+
+export class AgentError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, detail: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "AgentError";
+    this.code = code;
+    this.detail = detail;
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+  toJSON(): ErrorBody {
+    return { error: { code: this.code, message: this.message, detail: this.detail } };
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; detail: Record<string, unknown> };
+}
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** A validation failure that names the offending field (dotted path, e.g. `routes[1].path`). */
+export function invalid(field: string, message: string, extra: Record<string, unknown> = {}) {
+  return new AgentError("VALIDATION_FAILED", `${field}: ${message}`, { field, ...extra });
+}
+
+export function notFound(kind: string, name: string) {
+  return new AgentError("NOT_FOUND", `${kind} "${name}" does not exist`, { kind, name });
+}
+
+/** Wraps anything thrown into an AgentError without losing the original message. */
+export function asAgentError(e: unknown): AgentError {
+  if (e instanceof AgentError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AgentError("INTERNAL", msg);
+}

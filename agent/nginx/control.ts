@@ -1,0 +1,233 @@
+// The only code that runs nginx: version, `nginx -t` of a candidate, reload,
+// and the process facts that prove a reload took effect. A reload that loads
+// its configuration starts new worker processes; one that fails logs [emerg]
+// and keeps the old workers. (A listener of our own, such as a unix socket
+// probe, was rejected: a stale socket file after nginx is SIGKILLed stops nginx
+// from starting again.)
+import type { Exec } from "../exec.ts";
+import { buildTestConfig } from "./test-config.ts";
+
+export interface NginxPaths {
+  nginx_bin: string;
+  nginx_conf: string;
+  nginx_prefix: string;
+  nginx_pid_file: string;
+  nginx_error_log: string;
+  nginx_dir: string;
+  reload_command: string;
+}
+
+export interface TestResult {
+  ok: boolean;
+  /** nginx's own output, with temporary file names mapped back to the real ones. */
+  output: string;
+  includeFound: boolean;
+  skipped?: string;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  output: string;
+}
+
+export interface NginxControl {
+  readonly dryRun: boolean;
+  version(): Promise<string | null>;
+  test(candidateDir: string): Promise<TestResult>;
+  masterPid(): Promise<number | null>;
+  reload(): Promise<ReloadResult>;
+  /** Child processes of the master (workers, cache helpers) with their start times. */
+  workers(): Promise<ProcessInfo[]>;
+  errorLogSize(): Promise<number>;
+  errorLogSince(offset: number): Promise<string>;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  /** epoch milliseconds, 10 ms resolution */
+  startedAt: number;
+  /** nginx sets "worker process is shutting down" when a worker stops accepting. */
+  title: string;
+}
+
+export class RealNginx implements NginxControl {
+  readonly paths: NginxPaths;
+  readonly exec: Exec;
+  constructor(paths: NginxPaths, exec: Exec) {
+    this.paths = paths;
+    this.exec = exec;
+  }
+  get dryRun(): boolean {
+    return this.exec.dryRun;
+  }
+
+  #base(): string[] {
+    const args = [this.paths.nginx_bin];
+    if (this.paths.nginx_prefix) args.push("-p", this.paths.nginx_prefix);
+    return args;
+  }
+
+  async version(): Promise<string | null> {
+    if (this.dryRun) return null;
+    const r = await this.exec.run([this.paths.nginx_bin, "-v"], { timeoutMs: 5000 });
+    const m = /nginx\/(\d+\.\d+\.\d+)/.exec(r.stderr + r.stdout);
+    return m ? m[1] : null;
+  }
+
+  async test(candidateDir: string): Promise<TestResult> {
+    if (this.dryRun) {
+      return {
+        ok: true,
+        output: "",
+        includeFound: true,
+        skipped: "nginx is not installed (dry-run)",
+      };
+    }
+    const cfg = await buildTestConfig({
+      mainConf: this.paths.nginx_conf,
+      nginxDir: this.paths.nginx_dir,
+      candidateDir,
+    });
+    try {
+      const r = await this.exec.run([...this.#base(), "-t", "-c", cfg.main], {
+        timeoutMs: 120_000,
+      });
+      let output = (r.stderr + r.stdout).trim();
+      for (const [copy, orig] of cfg.copies) output = output.replaceAll(copy, orig);
+      return { ok: r.code === 0, output, includeFound: cfg.includeFound };
+    } finally {
+      await cfg.cleanup();
+    }
+  }
+
+  async masterPid(): Promise<number | null> {
+    if (this.dryRun) return null;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(this.paths.nginx_pid_file);
+    } catch {
+      return null;
+    }
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    try {
+      Deno.kill(pid, "SIGCONT"); // signal 0 is not offered; SIGCONT is harmless to a running master
+      return pid;
+    } catch {
+      return null;
+    }
+  }
+
+  async reload(): Promise<ReloadResult> {
+    if (this.dryRun) return { ok: true, output: "[dry-run] reload skipped" };
+    if (this.paths.reload_command) {
+      const cmd = this.paths.reload_command.split(/\s+/).filter(Boolean);
+      const r = await this.exec.run(cmd, { timeoutMs: 60_000 });
+      return { ok: r.code === 0, output: (r.stderr + r.stdout).trim() };
+    }
+    const pid = await this.masterPid();
+    if (pid === null) {
+      return {
+        ok: false,
+        output: `nginx is not running (no live pid in ${this.paths.nginx_pid_file})`,
+      };
+    }
+    try {
+      Deno.kill(pid, "SIGHUP");
+      return { ok: true, output: `sent SIGHUP to nginx master ${pid}` };
+    } catch (e) {
+      return { ok: false, output: `cannot signal nginx master ${pid}: ${(e as Error).message}` };
+    }
+  }
+
+  async workers(): Promise<ProcessInfo[]> {
+    const pid = await this.masterPid();
+    if (pid === null) return [];
+    return await childProcesses(pid);
+  }
+
+  async errorLogSize(): Promise<number> {
+    try {
+      return (await Deno.stat(this.paths.nginx_error_log)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  async errorLogSince(offset: number): Promise<string> {
+    try {
+      const f = await Deno.open(this.paths.nginx_error_log);
+      try {
+        const size = (await f.stat()).size;
+        const start = size < offset ? 0 : offset;
+        await f.seek(start, Deno.SeekMode.Start);
+        const buf = new Uint8Array(Math.min(size - start, 65536));
+        let n = 0;
+        while (n < buf.length) {
+          const r = await f.read(buf.subarray(n));
+          if (r === null) break;
+          n += r;
+        }
+        return new TextDecoder().decode(buf.subarray(0, n));
+      } finally {
+        f.close();
+      }
+    } catch {
+      return "";
+    }
+  }
+}
+
+const CLK_TCK = 100; // USER_HZ on Linux
+
+async function bootTimeMs(): Promise<number> {
+  const stat = await Deno.readTextFile("/proc/stat");
+  const m = /^btime (\d+)/m.exec(stat);
+  return m ? Number(m[1]) * 1000 : 0;
+}
+
+async function startOf(pid: number, boot: number): Promise<number | null> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    // fields after the ")" of the command name; starttime is field 22
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return boot + (Number(rest[19]) / CLK_TCK) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+/** Children of a process, from /proc (Linux). */
+export async function childProcesses(pid: number): Promise<ProcessInfo[]> {
+  let pids: number[] = [];
+  try {
+    pids = (await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`)).trim().split(/\s+/)
+      .filter(Boolean).map(Number);
+  } catch {
+    for await (const e of Deno.readDir("/proc")) {
+      if (!/^\d+$/.test(e.name)) continue;
+      try {
+        const stat = await Deno.readTextFile(`/proc/${e.name}/stat`);
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        if (ppid === pid) pids.push(Number(e.name));
+      } catch { /* gone */ }
+    }
+  }
+  const boot = await bootTimeMs();
+  const out: ProcessInfo[] = [];
+  for (const p of pids) {
+    const t = await startOf(p, boot);
+    if (t === null) continue;
+    let title = "";
+    try {
+      title = (await Deno.readTextFile(`/proc/${p}/cmdline`)).replace(/\0/g, " ").trim();
+    } catch { /* gone */ }
+    out.push({ pid: p, startedAt: t, title });
+  }
+  return out;
+}
+
+/** The [emerg] lines nginx wrote: a reload that logs one did not load its configuration. */
+export function emergLines(log: string): string {
+  return log.split("\n").filter((l) => /\[emerg\]/.test(l)).join("\n");
+}

@@ -1,0 +1,410 @@
+// Settings: defaults (production or dev), then the TOML file, then AGENT_* env vars.
+// Every setting is declared once in SETTINGS so `agent config show`, the env form
+// and validation all come from the same table.
+import { parse as parseToml } from "smol-toml";
+import { AgentError } from "./errors.ts";
+
+export type SettingType = "string" | "int" | "bool" | "enum";
+
+export type DefaultValue = string | number | boolean | ((s: Record<string, unknown>) => unknown);
+
+export interface SettingDef {
+  name: string;
+  group: string;
+  type: SettingType;
+  description: string;
+  /** Production default; a function derives it from other settings. */
+  prod: DefaultValue;
+  /** Dev-mode default when different from production. */
+  dev?: DefaultValue;
+  values?: readonly string[];
+  secret?: boolean;
+  min?: number;
+  max?: number;
+  /** Resolved to an absolute path against the working directory. */
+  path?: boolean;
+}
+
+const join = (a: unknown, b: string) => `${String(a).replace(/\/+$/, "")}/${b}`;
+
+export const SETTINGS: SettingDef[] = [
+  // core
+  {
+    name: "listen",
+    group: "Core",
+    type: "string",
+    prod: "127.0.0.1:8100",
+    description: "API and web UI address (host:port)",
+  },
+  {
+    name: "api_key",
+    group: "Core",
+    type: "string",
+    prod: "",
+    secret: true,
+    description: "API key; empty: generated once into <data_dir>/api-key",
+  },
+  {
+    name: "data_dir",
+    group: "Core",
+    type: "string",
+    path: true,
+    prod: "/var/lib/agent",
+    dev: "./dev-data",
+    description: "State directory (Deno KV file, API key, backups)",
+  },
+  {
+    name: "log_level",
+    group: "Core",
+    type: "enum",
+    values: ["debug", "info", "warn", "error"],
+    prod: "info",
+    description: "Log level",
+  },
+  {
+    name: "template_dir",
+    group: "Core",
+    type: "string",
+    path: true,
+    prod: "/etc/agent/templates",
+    dev: (s) => join(s.data_dir, "templates"),
+    description: "Template overrides: a file here replaces the embedded template of that name",
+  },
+  // nginx
+  {
+    name: "nginx_bin",
+    group: "Nginx",
+    type: "string",
+    prod: "nginx",
+    description: "nginx binary",
+  },
+  {
+    name: "nginx_conf",
+    group: "Nginx",
+    type: "string",
+    path: true,
+    prod: "/etc/nginx/nginx.conf",
+    dev: (s) => join(s.data_dir, "nginx/nginx.conf"),
+    description: "Main nginx.conf (must include <nginx_dir>/current/*.conf inside http {})",
+  },
+  {
+    name: "nginx_prefix",
+    group: "Nginx",
+    type: "string",
+    path: true,
+    prod: "",
+    dev: (s) => join(s.data_dir, "nginx"),
+    description: "nginx -p prefix; empty: nginx's compiled-in prefix",
+  },
+  {
+    name: "nginx_pid_file",
+    group: "Nginx",
+    type: "string",
+    path: true,
+    prod: "/run/nginx.pid",
+    dev: (s) => join(s.data_dir, "nginx/logs/nginx.pid"),
+    description: "pid file of the nginx master (reload sends it SIGHUP)",
+  },
+  {
+    name: "nginx_error_log",
+    group: "Nginx",
+    type: "string",
+    path: true,
+    prod: "/var/log/nginx/error.log",
+    dev: (s) => join(s.data_dir, "nginx/logs/error.log"),
+    description: "nginx error log, read to explain a failed reload",
+  },
+  {
+    name: "nginx_dir",
+    group: "Nginx",
+    type: "string",
+    path: true,
+    prod: "/etc/nginx/switchyard",
+    dev: (s) => join(s.data_dir, "nginx/managed"),
+    description: "Directory the agent owns: generations/ and the current symlink",
+  },
+  {
+    name: "reload_command",
+    group: "Nginx",
+    type: "string",
+    prod: "",
+    description: "Reload command (e.g. 'systemctl reload nginx'); empty: SIGHUP to the master",
+  },
+  {
+    name: "reload_timeout",
+    group: "Nginx",
+    type: "int",
+    min: 1,
+    max: 600,
+    prod: 15,
+    description: "Seconds to wait for nginx to serve a new generation after a reload",
+  },
+  {
+    name: "bind_address",
+    group: "Nginx",
+    type: "string",
+    prod: "",
+    dev: "127.0.0.1",
+    description: "Address sites listen on when a listen entry gives none; empty: all addresses",
+  },
+  {
+    name: "http_port",
+    group: "Nginx",
+    type: "int",
+    min: 1,
+    max: 65535,
+    prod: 80,
+    dev: (s) => s.dev_http_port,
+    description: "Default HTTP port of sites without listen entries",
+  },
+  {
+    name: "https_port",
+    group: "Nginx",
+    type: "int",
+    min: 1,
+    max: 65535,
+    prod: 443,
+    dev: (s) => s.dev_https_port,
+    description: "Default HTTPS port of sites with TLS",
+  },
+  {
+    name: "dev_http_port",
+    group: "Nginx",
+    type: "int",
+    min: 1,
+    max: 65535,
+    prod: 8080,
+    description: "HTTP port of the private nginx in dev mode",
+  },
+  {
+    name: "dev_https_port",
+    group: "Nginx",
+    type: "int",
+    min: 1,
+    max: 65535,
+    prod: 8443,
+    description: "HTTPS port of the private nginx in dev mode",
+  },
+  {
+    name: "acme_webroot",
+    group: "Nginx",
+    type: "string",
+    path: true,
+    prod: (s) => join(s.data_dir, "acme-webroot"),
+    description: "Webroot every site serves /.well-known/acme-challenge/ from",
+  },
+  // apply
+  {
+    name: "apply_mode",
+    group: "Apply",
+    type: "enum",
+    values: ["auto", "manual"],
+    prod: "auto",
+    description: "auto: every change is applied; manual: changes wait for POST /api/config/apply",
+  },
+  {
+    name: "coalesce_ms",
+    group: "Apply",
+    type: "int",
+    min: 0,
+    max: 10000,
+    prod: 25,
+    description: "Milliseconds an apply waits to gather a burst of changes",
+  },
+  {
+    name: "coalesce_max_ms",
+    group: "Apply",
+    type: "int",
+    min: 0,
+    max: 60000,
+    prod: 1000,
+    description: "Longest an apply waits for a burst to end before it starts anyway",
+  },
+  {
+    name: "generations_keep",
+    group: "Apply",
+    type: "int",
+    min: 2,
+    max: 10000,
+    prod: 50,
+    description: "Generations kept as backups (count)",
+  },
+  {
+    name: "generations_max_age_days",
+    group: "Apply",
+    type: "int",
+    min: 0,
+    max: 3650,
+    prod: 7,
+    description: "Generations older than this are pruned beyond the count (0: count only)",
+  },
+];
+
+export interface Settings {
+  dev: boolean;
+  config_file: string;
+  listen: string;
+  api_key: string;
+  data_dir: string;
+  log_level: "debug" | "info" | "warn" | "error";
+  template_dir: string;
+  nginx_bin: string;
+  nginx_conf: string;
+  nginx_prefix: string;
+  nginx_pid_file: string;
+  nginx_error_log: string;
+  nginx_dir: string;
+  reload_command: string;
+  reload_timeout: number;
+  bind_address: string;
+  http_port: number;
+  https_port: number;
+  dev_http_port: number;
+  dev_https_port: number;
+  acme_webroot: string;
+  apply_mode: "auto" | "manual";
+  coalesce_ms: number;
+  coalesce_max_ms: number;
+  generations_keep: number;
+  generations_max_age_days: number;
+  // Later issues add their settings to SETTINGS; they are reachable here too.
+  [key: string]: unknown;
+}
+
+export const DEFAULT_CONFIG_FILE = "/etc/agent/config.toml";
+
+export interface LoadOptions {
+  dev?: boolean;
+  configFile?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Highest precedence (command-line flags, tests). */
+  overrides?: Record<string, unknown>;
+}
+
+export function envName(setting: string): string {
+  return `AGENT_${setting.toUpperCase()}`;
+}
+
+function coerce(def: SettingDef, raw: unknown, source: string): unknown {
+  const bad = (why: string) =>
+    new AgentError("VALIDATION_FAILED", `setting ${def.name} (${source}): ${why}`, {
+      field: def.name,
+      source,
+    });
+  switch (def.type) {
+    case "string":
+      if (typeof raw !== "string") throw bad("expected a string");
+      return raw;
+    case "int": {
+      const n = typeof raw === "number"
+        ? raw
+        : typeof raw === "string" && /^-?\d+$/.test(raw.trim())
+        ? Number(raw.trim())
+        : NaN;
+      if (!Number.isInteger(n)) throw bad(`expected an integer, got ${JSON.stringify(raw)}`);
+      if (def.min !== undefined && n < def.min) throw bad(`must be at least ${def.min}`);
+      if (def.max !== undefined && n > def.max) throw bad(`must be at most ${def.max}`);
+      return n;
+    }
+    case "bool":
+      if (typeof raw === "boolean") return raw;
+      if (typeof raw === "string" && /^(1|true|yes|on)$/i.test(raw)) return true;
+      if (typeof raw === "string" && /^(0|false|no|off)$/i.test(raw)) return false;
+      throw bad(`expected true or false, got ${JSON.stringify(raw)}`);
+    case "enum":
+      if (typeof raw !== "string" || !def.values!.includes(raw)) {
+        throw bad(`expected one of ${def.values!.join(", ")}, got ${JSON.stringify(raw)}`);
+      }
+      return raw;
+  }
+}
+
+export async function readConfigFile(path: string): Promise<Record<string, unknown> | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw new AgentError("VALIDATION_FAILED", `cannot read config file ${path}: ${e}`);
+  }
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new AgentError(
+      "VALIDATION_FAILED",
+      `config file ${path} is not valid TOML: ${(e as Error).message}`,
+      { file: path },
+    );
+  }
+}
+
+export async function loadSettings(opts: LoadOptions = {}): Promise<Settings> {
+  const env = opts.env ?? Deno.env.toObject();
+  const cwd = opts.cwd ?? Deno.cwd();
+  const dev = opts.dev ?? /^(1|true|yes)$/i.test(env.AGENT_DEV ?? "");
+  const configFile = opts.configFile ?? env.AGENT_CONFIG ??
+    (dev ? `${cwd}/dev-data/config.toml` : DEFAULT_CONFIG_FILE);
+  const file = (await readConfigFile(configFile)) ?? {};
+  const known = new Map(SETTINGS.map((d) => [d.name, d]));
+  for (const key of Object.keys(file)) {
+    if (!known.has(key)) {
+      throw new AgentError(
+        "VALIDATION_FAILED",
+        `config file ${configFile}: unknown setting "${key}"`,
+        { field: key, file: configFile },
+      );
+    }
+  }
+  const out: Record<string, unknown> = { dev, config_file: configFile };
+  // Explicit values first, so derived defaults can see them whatever the order.
+  const explicit: Record<string, unknown> = {};
+  for (const def of SETTINGS) {
+    const fromOverride = opts.overrides?.[def.name];
+    const fromEnv = env[envName(def.name)];
+    if (fromOverride !== undefined) explicit[def.name] = coerce(def, fromOverride, "override");
+    else if (fromEnv !== undefined) explicit[def.name] = coerce(def, fromEnv, envName(def.name));
+    else if (file[def.name] !== undefined) {
+      explicit[def.name] = coerce(def, file[def.name], configFile);
+    }
+  }
+  const resolve = (name: string, seen: Set<string>): unknown => {
+    if (name in out) return out[name];
+    if (seen.has(name)) throw new Error(`settings: cycle at ${name}`);
+    seen.add(name);
+    const def = known.get(name)!;
+    let v: unknown;
+    if (name in explicit) v = explicit[name];
+    else {
+      const d = dev && def.dev !== undefined ? def.dev : def.prod;
+      const proxy = new Proxy({}, { get: (_t, k) => resolve(String(k), seen) });
+      v = typeof d === "function" ? d(proxy) : d;
+    }
+    if (def.path && typeof v === "string" && v !== "" && !v.startsWith("/")) {
+      v = `${cwd.replace(/\/+$/, "")}/${v.replace(/^\.\//, "")}`;
+    }
+    out[name] = v;
+    return v;
+  };
+  for (const def of SETTINGS) resolve(def.name, new Set());
+  if (!/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(String(out.listen))) {
+    throw new AgentError("VALIDATION_FAILED", `setting listen: expected host:port`, {
+      field: "listen",
+    });
+  }
+  return out as Settings;
+}
+
+/** Settings as shown to people: secrets masked. */
+export function maskedSettings(s: Settings): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of SETTINGS) {
+    const v = s[def.name];
+    out[def.name] = def.secret && typeof v === "string" && v ? mask(v) : v;
+  }
+  return out;
+}
+
+export function mask(v: string): string {
+  return v.length <= 4 ? "****" : `${v.slice(0, 4)}****`;
+}
