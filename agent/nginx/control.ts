@@ -180,10 +180,10 @@ export class RealNginx implements NginxControl {
 
 const CLK_TCK = 100; // USER_HZ on Linux
 
+/** Boot time from /proc/uptime (10 ms resolution; /proc/stat's btime is whole seconds). */
 async function bootTimeMs(): Promise<number> {
-  const stat = await Deno.readTextFile("/proc/stat");
-  const m = /^btime (\d+)/m.exec(stat);
-  return m ? Number(m[1]) * 1000 : 0;
+  const up = Number((await Deno.readTextFile("/proc/uptime")).split(" ")[0]);
+  return Date.now() - up * 1000;
 }
 
 async function startOf(pid: number, boot: number): Promise<number | null> {
