@@ -8,7 +8,8 @@ const deno = Deno.execPath();
 const root = new URL("../../", import.meta.url).pathname;
 
 async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = await new Deno.Command(deno, { args, cwd, env, stdout: "piped", stderr: "piped" }).output();
+  const r = await new Deno.Command(deno, { args, cwd, env, stdout: "piped", stderr: "piped" })
+    .output();
   const dec = new TextDecoder();
   return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
 }
@@ -35,7 +36,16 @@ Deno.test("deno task bundle output runs from an empty directory: version and dev
   const api = freePort();
   const http = freePort();
   const child = new Deno.Command(deno, {
-    args: ["run", "-A", "--unstable-kv", "agent.js", "serve", "--dev", "--listen", `127.0.0.1:${api}`],
+    args: [
+      "run",
+      "-A",
+      "--unstable-kv",
+      "agent.js",
+      "serve",
+      "--dev",
+      "--listen",
+      `127.0.0.1:${api}`,
+    ],
     cwd: empty,
     env: { AGENT_DEV_HTTP_PORT: String(http), AGENT_DEV_HTTPS_PORT: String(freePort()) },
     stdout: "piped",
@@ -64,7 +74,9 @@ Deno.test("deno task bundle output runs from an empty directory: version and dev
     child.kill("SIGTERM");
     const status = await child.status;
     const dec = new TextDecoder();
-    const stdout = dec.decode(await new Response(child.stdout).arrayBuffer().catch(() => new ArrayBuffer(0)));
+    const stdout = dec.decode(
+      await new Response(child.stdout).arrayBuffer().catch(() => new ArrayBuffer(0)),
+    );
     assert.equal(status.code, 0, stdout);
   }
   // a clean shutdown stops the private nginx it owns
