@@ -29,9 +29,11 @@ starts and owns a private nginx on 127.0.0.1 (port AGENT_DEV_HTTP_PORT, default
       overrides: args.flags.listen ? { listen: args.flags.listen } : undefined,
     });
     const lock = await acquireLock(settings.data_dir, 3000);
+    // rt.log carries operational (info) messages; log_level warn or error silences them.
+    const verbose = settings.log_level === "debug" || settings.log_level === "info";
     const agent = await buildAgent(settings, {
       privateNginx: dev,
-      log: (m) => io.err(`[agent] ${m}`),
+      log: (m) => verbose && io.err(`[agent] ${m}`),
     });
     const { rt } = agent;
     const hostname = settings.listen.slice(0, settings.listen.lastIndexOf(":")).replace(
