@@ -13,6 +13,7 @@ import type { RenderExtension } from "./render/tree.ts";
 import { indexesFor } from "./changes/indexes.ts";
 import type { ChangeContext } from "./changes/context.ts";
 import { type PrivateNginxOptions, startPrivateNginx, stopPrivateNginx } from "./nginx/private.ts";
+import { kvFileProblem, moveAside } from "./store/integrity.ts";
 
 export interface Runtime extends ChangeContext {
   settings: Settings;
@@ -68,9 +69,31 @@ export async function resolveApiKey(settings: Settings, create: boolean): Promis
   return key;
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+/**
+ * Opens the state file. A damaged file is an error, unless `warnings` is given:
+ * then it is moved aside, the agent starts on an empty state and says so.
+ */
+export async function openStore(dataDir: string, warnings?: string[]): Promise<Store> {
   await Deno.mkdir(dataDir, { recursive: true });
   const path = `${dataDir}/agent.kv`;
+  const exists = await Deno.stat(path).then(() => true, () => false);
+  const problem = exists ? kvFileProblem(path) : null;
+  if (problem && !warnings) {
+    throw new AgentError(
+      "INTERNAL",
+      `the state file ${path} is corrupted (${problem}). ` +
+        `Move it aside and run \`agent rebuild-db\` to rebuild the state from the nginx files.`,
+      { path },
+    );
+  }
+  if (problem) {
+    const aside = await moveAside(path);
+    warnings!.push(
+      `the state file was corrupted (${problem}): it was moved to ${aside} and the agent started ` +
+        `with an empty state; run \`agent rebuild-db\` to rebuild it from the nginx files, ` +
+        `or \`agent restore BACKUP\``,
+    );
+  }
   try {
     return await Store.open(path);
   } catch (e) {
@@ -97,7 +120,7 @@ export async function createRuntime(
   const exec = opts.exec ?? new RealExec({ dryRun: !haveNginx, log });
   await Deno.mkdir(settings.data_dir, { recursive: true });
   await Deno.mkdir(settings.acme_webroot, { recursive: true });
-  const store = await openStore(settings.data_dir);
+  const store = await openStore(settings.data_dir, warnings);
   const generations = new Generations(settings.nginx_dir);
   const nginx = new RealNginx(settings, exec);
   const nginxVersion = await nginx.version();

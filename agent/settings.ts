@@ -238,6 +238,51 @@ export const SETTINGS: SettingDef[] = [
     prod: 7,
     description: "Generations older than this are pruned beyond the count (0: count only)",
   },
+  // resilience (issue 5)
+  {
+    name: "secret",
+    group: "Core",
+    type: "string",
+    prod: "",
+    secret: true,
+    description:
+      "Key sealing secret record fields (AES-256-GCM, base64); `agent config generate-secret`",
+  },
+  {
+    name: "drift_interval",
+    group: "Resilience",
+    type: "int",
+    min: 0,
+    max: 86400,
+    prod: 60,
+    description: "Seconds between drift checks of the managed files (0: off)",
+  },
+  {
+    name: "backup_interval",
+    group: "Resilience",
+    type: "int",
+    min: 0,
+    max: 604800,
+    prod: 300,
+    description: "Seconds between state backups, taken only when the state changed (0: off)",
+  },
+  {
+    name: "backup_rotate",
+    group: "Resilience",
+    type: "int",
+    min: 1,
+    max: 1000,
+    prod: 3,
+    description: "Backup copies kept: backup_path, backup_path.1, ...",
+  },
+  {
+    name: "backup_path",
+    group: "Resilience",
+    type: "string",
+    path: true,
+    prod: (s) => join(s.data_dir, "agent-backup.json"),
+    description: "State backup file (JSON; secret fields stay sealed)",
+  },
 ];
 
 export interface Settings {
@@ -267,6 +312,11 @@ export interface Settings {
   coalesce_max_ms: number;
   generations_keep: number;
   generations_max_age_days: number;
+  secret: string;
+  drift_interval: number;
+  backup_interval: number;
+  backup_rotate: number;
+  backup_path: string;
   // Later issues add their settings to SETTINGS; they are reachable here too.
   [key: string]: unknown;
 }
@@ -286,7 +336,8 @@ export function envName(setting: string): string {
   return `AGENT_${setting.toUpperCase()}`;
 }
 
-function coerce(def: SettingDef, raw: unknown, source: string): unknown {
+/** Checks and converts a raw value (file, env, CLI) for a setting; VALIDATION_FAILED names it. */
+export function coerce(def: SettingDef, raw: unknown, source: string): unknown {
   const bad = (why: string) =>
     new AgentError("VALIDATION_FAILED", `setting ${def.name} (${source}): ${why}`, {
       field: def.name,

@@ -17,6 +17,14 @@ export async function nginxStatus(rt: Runtime) {
   };
 }
 
+/** Extra sections of GET /api/config/status that features add (e.g. drift). */
+const statusSections = new WeakMap<Runtime, Map<string, () => Promise<unknown>>>();
+
+export function addStatusSection(rt: Runtime, name: string, fn: () => Promise<unknown>): void {
+  if (!statusSections.has(rt)) statusSections.set(rt, new Map());
+  statusSections.get(rt)!.set(name, fn);
+}
+
 export function configRouter(rt: Runtime): Hono {
   const r = new Hono();
   r.get("/status", async (c) => {
@@ -30,6 +38,11 @@ export function configRouter(rt: Runtime): Hono {
       nginx: await nginxStatus(rt),
       last_apply: rt.reconciler.lastApply,
       warnings: rt.warnings,
+      ...Object.fromEntries(
+        await Promise.all(
+          [...(statusSections.get(rt) ?? [])].map(async ([k, fn]) => [k, await fn()]),
+        ),
+      ),
     });
   });
   r.post("/validate", async (c) => c.json(await rt.reconciler.validateDesired()));

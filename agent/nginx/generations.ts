@@ -22,6 +22,8 @@ export interface Manifest {
   files: Record<string, FileEntry>;
   /** entity id -> sidecar file */
   entities: Record<string, string>;
+  /** sidecar file -> sha256 of its text (absent in generations written before drift checks) */
+  sidecars?: Record<string, string>;
   cause: Record<string, unknown>;
 }
 
@@ -127,6 +129,7 @@ export class Generations {
       config_hash: configHash,
       files: {},
       entities: {},
+      sidecars: {},
       cause,
     };
     const byName = new Map(files.map((f) => [f.name, f]));
@@ -148,8 +151,10 @@ export class Generations {
         conf_sha256: conf ? sha256(conf.text) : null,
       };
       const file = metaFileName(kind, name);
+      const text = JSON.stringify(sidecar, null, 2) + "\n";
       manifest.entities[id] = file;
-      writes.push([file, JSON.stringify(sidecar, null, 2) + "\n"]);
+      manifest.sidecars![file] = sha256(text);
+      writes.push([file, text]);
     }
     const dirs = new Set(
       writes.map(([n]) => n.includes("/") ? n.slice(0, n.lastIndexOf("/")) : ""),

@@ -85,6 +85,19 @@ interface RoundResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Test hook for crash-safety tests: when the environment variable
+ * AGENT_CRASH_AT names this step, the agent SIGKILLs itself here. Steps:
+ * after-kv-write, after-generation-write, after-swap, after-reload.
+ */
+export function crashPoint(step: string): void {
+  let at: string | undefined;
+  try {
+    at = Deno.env.get("AGENT_CRASH_AT");
+  } catch { /* no env permission: no crash tests */ }
+  if (at === step) Deno.kill(Deno.pid, "SIGKILL");
+}
+
 /** What nginx renders from and what counts as a change: the spec and its owner, not versions or times. */
 export function sameRecord(a: Rec | undefined, b: Rec | undefined): boolean {
   if (!a || !b) return a === b;
@@ -109,6 +122,11 @@ export class Reconciler {
   lastApply: ApplyOutcome | null = null;
   lastReloadAt: string | null = null;
   reloads = 0;
+  /**
+   * While set, rounds with changes fail with this message instead of applying
+   * (the state was lost: applying it would remove every managed site).
+   */
+  hold: string | null = null;
 
   #waiters: Waiter[] = [];
   #loopRunning = false;
@@ -356,6 +374,7 @@ export class Reconciler {
       const outcome = this.#outcome("unchanged", {}, started);
       return { outcome, seq, refusedIds: new Map() };
     }
+    crashPoint("after-kv-write");
     // Records owned by another entity (a proxy's site and pool) stand or fall with it.
     const groupOf = (id: string): string => {
       const owner = desired.get(id)?.managed_by ?? applied.get(id)?.managed_by;
@@ -366,6 +385,19 @@ export class Reconciler {
       const g = groupOf(id);
       if (!groups.has(g)) groups.set(g, new Set());
       groups.get(g)!.add(id);
+    }
+    if (this.hold) {
+      return await this.#finish({
+        started,
+        seq,
+        refusals: [],
+        refusedIds: new Map(),
+        applied: [],
+        status: "failed",
+        warnings: [],
+        groups,
+        fatal: new AgentError("CONFLICT", this.hold, { hold: true }),
+      });
     }
     const candidate = new Map(desired);
     const remaining = new Set(groups.keys());
@@ -500,7 +532,9 @@ export class Reconciler {
       let n: number;
       try {
         n = await this.deps.generations.commit(staged);
+        crashPoint("after-generation-write");
         await this.deps.generations.swap(n);
+        crashPoint("after-swap");
       } catch (e) {
         await this.deps.generations.discard(staged.path);
         const fatal = new AgentError(
@@ -550,6 +584,7 @@ export class Reconciler {
             });
           }
           reloaded = true;
+          crashPoint("after-reload");
         }
       }
       this.currentGeneration = n;

@@ -201,3 +201,45 @@ export async function buildTestConfig(opts: {
 export function includeLine(nginxDir: string): string {
   return `include ${nginxDir.replace(/\/+$/, "")}/current/*.conf;`;
 }
+
+/**
+ * Read-only: the file (and line) where the main nginx.conf, or a file it
+ * includes, includes `<nginx_dir>/current/`; null when nginx would not load
+ * the agent's files. Follows includes and globs the way buildTestConfig does.
+ */
+export async function findLiveInclude(
+  mainConf: string,
+  nginxDir: string,
+  fs: FsRead = denoFs,
+): Promise<{ file: string; line: number } | null> {
+  const confDir = dirname(mainConf);
+  const live = `${nginxDir.replace(/\/+$/, "")}/current/`;
+  const abs = (p: string) => (p.startsWith("/") ? p : `${confDir}/${p}`);
+  const seen = new Set<string>();
+  async function visit(
+    file: string,
+    depth: number,
+  ): Promise<{ file: string; line: number } | null> {
+    if (depth > 16 || seen.has(file)) return null;
+    seen.add(file);
+    let text: string;
+    try {
+      text = await fs.readTextFile(file);
+    } catch {
+      return null;
+    }
+    for (const inc of findIncludes(text)) {
+      const target = abs(inc.arg);
+      if (target.startsWith(live)) {
+        return { file, line: text.slice(0, inc.start).split("\n").length };
+      }
+      if (target.startsWith(`${nginxDir}/`)) continue;
+      for (const m of await fs.expandGlob(target)) {
+        const found = await visit(m, depth + 1);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+  return await visit(mainConf, 0);
+}

@@ -36,6 +36,8 @@ export interface PutOp {
   ifAbsent?: boolean;
   managedBy?: RecordFields["managed_by"];
   indexes?: IndexClaim[];
+  /** Keep these record fields instead of bumping them (restores from disk or a backup). */
+  meta?: Pick<RecordFields, "version" | "created_at" | "updated_at">;
 }
 
 export interface DeleteOp {
@@ -237,9 +239,9 @@ export class Store {
       const rec: Rec = {
         ...spec,
         name: w.name,
-        version: (cur?.rec.version ?? 0) + 1,
-        created_at: cur?.rec.created_at ?? at,
-        updated_at: at,
+        version: w.meta?.version ?? (cur?.rec.version ?? 0) + 1,
+        created_at: w.meta?.created_at ?? cur?.rec.created_at ?? at,
+        updated_at: w.meta?.updated_at ?? at,
         ...(w.managedBy ? { managed_by: w.managedBy } : {}),
       } as Rec;
       // Index claims: each key must be free or already ours.
