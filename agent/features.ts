@@ -7,6 +7,7 @@ import type { Verifier } from "./nginx/reconciler.ts";
 import type { HealthSection } from "./api/health.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Command } from "./cli/command.ts";
+import { resilienceFeature } from "./resilience/feature.ts";
 
 export interface Feature {
   name: string;
@@ -22,4 +23,4 @@ export interface Feature {
 }
 
 /** Every feature of the agent, in load order. Later issues append theirs. */
-export const FEATURES: Feature[] = [];
+export const FEATURES: Feature[] = [resilienceFeature];
