@@ -66,5 +66,9 @@ export const resilienceFeature: Feature = {
       });
     },
   ],
-  commands: [rebuildDbCommand, configCommand, doctorCommand, ...resilienceCommands],
+  // A getter: the CLI modules import the client, which imports the feature list
+  // (a cycle), so the commands are read when the CLI runs, not at module load.
+  get commands() {
+    return [rebuildDbCommand, configCommand, doctorCommand, ...resilienceCommands];
+  },
 };
