@@ -364,8 +364,13 @@ export class Reconciler {
 
   async #round(): Promise<RoundResult> {
     const started = performance.now();
-    const seq = this.deps.store.seq;
-    const desired = await this.deps.store.all();
+    // Under the write lock, so `seq` counts exactly the writes `desired` holds (a
+    // write committing between the two reads would be applied here but its caller
+    // settled by a later round that does not carry it).
+    const { seq, desired } = await this.deps.store.locked(async () => ({
+      seq: this.deps.store.seq,
+      desired: await this.deps.store.all(),
+    }));
     const applied = this.applied;
     const changed = [...new Set([...desired.keys(), ...applied.keys()])].filter(
       (id) => !sameRecord(desired.get(id), applied.get(id)),
