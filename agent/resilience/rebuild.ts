@@ -276,7 +276,11 @@ export async function rebuildFromDisk(
     kinds: kindsOf(plan.records),
     hand_edits: plan.hand_edits,
     unreadable: plan.unreadable,
-    warnings: plan.warnings,
+    // A state file found corrupted when this agent started was moved aside: say where.
+    warnings: [
+      ...rt.warnings.filter((w) => w.includes("state file was corrupted")),
+      ...plan.warnings,
+    ],
     existing_records: existing.size,
     written: 0,
     removed: [],

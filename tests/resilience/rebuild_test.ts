@@ -151,6 +151,10 @@ Deno.test("a corrupted KV file is moved aside, the agent starts on hold and says
       pool: { count: 1, names: ["web"] },
       site: { count: 2, names: ["a", "b"] },
     });
+    assert.match(
+      dry.body.warnings.join("\n"),
+      /the state file was corrupted .* moved to \S+agent\.kv\.corrupt-/,
+    );
     const reloads = t.reloads();
     const r = await t.api("POST", "/api/config/rebuild-from-disk?force=true");
     assert.equal(r.status, 200, JSON.stringify(r.body));
