@@ -1,11 +1,18 @@
 // Whole-state writes (rebuild, restore, rollback) as store.write batches: one
-// atomic operation holds at most ~1000 mutations, and every record costs its
-// chunks, its index claims and an audit entry carrying before and after.
+// atomic operation holds at most 1000 mutations and 100 checks, and every record
+// costs its chunks, its index claims (a check each) and an audit entry carrying
+// before and after.
 import type { Store, WriteOp, WritePlan, WriteResult } from "../store/store.ts";
 import { AgentError } from "../errors.ts";
 
 const BUDGET = 700;
+/** Deno KV allows 100 checks per atomic operation; the store checks each record and claim. */
+const CHECKS = 90;
 const CHUNK = 60_000;
+
+function checks(op: WriteOp): number {
+  return op.type === "delete" ? 1 : 1 + (op.indexes?.length ?? 0);
+}
 
 function cost(op: WriteOp, before: number): number {
   if (op.type === "delete") return 2 + Math.ceil(before / CHUNK) * 2;
@@ -32,15 +39,19 @@ export async function writeInBatches(
   let batches: WriteOp[][] = [];
   let cur: WriteOp[] = [];
   let used = 0;
+  let checked = 0;
   for (const op of ordered) {
     const c = cost(op, sizes(op));
-    if (cur.length && used + c > BUDGET) {
+    const k = checks(op);
+    if (cur.length && (used + c > BUDGET || checked + k > CHECKS)) {
       batches.push(cur);
       cur = [];
       used = 0;
+      checked = 0;
     }
     cur.push(op);
     used += c;
+    checked += k;
   }
   if (cur.length) batches.push(cur);
   const results: WriteResult[] = [];
