@@ -217,7 +217,7 @@ Deno.test("absorb-file imports a supported edit through the pipeline and refuses
   });
 });
 
-Deno.test("drift reports a deleted file, a missing include line and a stopped nginx", async () => {
+Deno.test("drift reports a deleted file, an edited sidecar, a missing include line and a stopped nginx", async () => {
   await withSetup(async (t) => {
     await Deno.remove(`${current(t)}/site-shop.conf`);
     const conf = await Deno.readTextFile(t.settings.nginx_conf);
@@ -247,6 +247,36 @@ Deno.test("drift reports a deleted file, a missing include line and a stopped ng
     const fixed = (await t.api("GET", "/api/config/drift")).body;
     assert.equal(fixed.ok, true, JSON.stringify(fixed.issues));
     assert.equal(fixed.include.found, true);
+
+    // a sidecar edited by hand is drift too; restoring it needs no reload
+    const meta = `${current(t)}/site-shop.meta.json`;
+    const sidecar = await Deno.readTextFile(meta);
+    await Deno.writeTextFile(meta, sidecar.replace('"shop.test"', '"evil.test"'));
+    const ds = (await t.api("GET", "/api/config/drift")).body;
+    assert.deepEqual(
+      ds.files.map((
+        f: { file: string; sidecar: boolean; absorbable: boolean },
+      ) => [f.file, f.sidecar, f.absorbable]),
+      [["site-shop.meta.json", true, false]],
+    );
+    assert.ok(ds.files[0].diff.includes('+      "evil.test"'), ds.files[0].diff);
+    const reloads = t.reloads();
+    const rs = await t.api("POST", "/api/config/rewrite-file", { path: "site-shop.meta.json" });
+    assert.equal(rs.status, 200, JSON.stringify(rs.body));
+    assert.equal(rs.body.reloaded, false);
+    assert.equal(t.reloads(), reloads);
+    assert.equal(await Deno.readTextFile(meta), sidecar);
+    // the endpoints are described in the OpenAPI document
+    const doc = (await t.api("GET", "/api/openapi.json")).body;
+    for (
+      const p of [
+        "/api/config/absorb-file",
+        "/api/config/rebuild-from-disk",
+        "/api/config/generations/{n}/rollback",
+      ]
+    ) {
+      assert.ok(doc.paths[p], p);
+    }
 
     const pid = Number((await Deno.readTextFile(t.settings.nginx_pid_file)).trim());
     Deno.kill(pid, "SIGQUIT");
