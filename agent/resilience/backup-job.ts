@@ -15,6 +15,10 @@ export async function takeBackup(
     const r = await writeBackup(rt.store, rt.settings.backup_path, rt.settings.backup_rotate, {
       onlyIfChanged: opts.onlyIfChanged,
       key,
+      // the newest backup this agent wrote (saves reading the file at every run)
+      lastHash: st.lastBackup?.path === rt.settings.backup_path
+        ? st.lastBackup.content_sha256
+        : undefined,
     });
     st.lastBackup = {
       path: r.path,

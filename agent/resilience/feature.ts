@@ -17,7 +17,10 @@ import { doctorCommand } from "../cli/doctor.ts";
 async function driftSection(rt: Runtime) {
   const st = stateOf(rt);
   // Outside `agent serve` no job runs: check on demand (without audit entries).
-  return st.drift ?? (await runDriftCheck(rt, { audit: false }));
+  if (!st.drift) return await runDriftCheck(rt, { audit: false });
+  // An apply since the last check replaced the files it reported on.
+  if (st.drift.generation !== rt.reconciler.currentGeneration) return await runDriftCheck(rt);
+  return st.drift;
 }
 
 export const resilienceFeature: Feature = {

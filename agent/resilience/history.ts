@@ -116,6 +116,8 @@ export async function rollback(rt: Runtime, n: number, actor: string): Promise<R
     })
     : [];
   const changed = results.filter((r) => r.changed).map((r) => entityId(r.kind, r.name)).sort();
+  // The state is now exactly generation n's, as after a rebuild: a lost-state hold no longer applies.
+  rt.reconciler.hold = null;
   // Rejects with the error when nothing could be applied; refused entities are in the outcome.
   const apply = await rt.reconciler.applyNow();
   return {

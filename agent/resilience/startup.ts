@@ -20,8 +20,7 @@ export async function startupChecks(rt: Runtime): Promise<void> {
   if (r.currentGeneration !== null && r.applied.size > 0 && (await rt.store.isEmpty())) {
     const msg = lostStateMessage(r.currentGeneration, r.applied.size);
     r.hold = msg;
-    rt.warnings.push(msg);
-    rt.log(`warning: ${msg}`);
+    rt.warnings.push(msg); // printed by `agent serve` at start, shown in /api/config/status
   }
   const pending = new Set((await r.pending()).map((p) => p.id));
   const done = new Set<string>();

@@ -138,7 +138,7 @@ export async function writeBackup(
   store: Store,
   path: string,
   rotateCopies: number,
-  opts: { onlyIfChanged?: boolean; key?: CryptoKey; now?: Date } = {},
+  opts: { onlyIfChanged?: boolean; key?: CryptoKey; now?: Date; lastHash?: string } = {},
 ): Promise<BackupResult> {
   const snap = await snapshot(store, opts.key);
   const file = backupOf(snap, opts.now);
@@ -150,7 +150,11 @@ export async function writeBackup(
     content_sha256: file.content_sha256,
     at: file.created_at,
   };
-  if (opts.onlyIfChanged && (await lastContentHash(path)) === file.content_sha256) {
+  const present = await Deno.stat(path).then(() => true, () => false);
+  const last = !present
+    ? null
+    : opts.lastHash ?? (opts.onlyIfChanged ? await lastContentHash(path) : null);
+  if (opts.onlyIfChanged && last === file.content_sha256) {
     return { ...base, written: false, bytes: 0 };
   }
   const dir = path.slice(0, path.lastIndexOf("/")) || "/";
