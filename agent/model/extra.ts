@@ -2,15 +2,67 @@
 // rendered verbatim, so they are tokenized here to refuse what could escape the
 // surrounding block or run code: `nginx -t` runs as root and loads modules,
 // includes files and starts interpreters named in the config.
+//
+// The tokenizer mirrors nginx's own (ngx_conf_read_token in ngx_conf_file.c):
+// quotes open and `#` starts a comment only at the start of a token, `\`
+// escapes the next character outside quotes too, `${` does not open a block,
+// and a quoted word can be a directive name. Any difference would let text the
+// check reads as an argument or a comment reach nginx as a directive.
 
 const BANNED_EXACT = new Set(["load_module", "include", "ssl_engine", "env", "daemon", "user"]);
 
 export function bannedDirective(name: string): boolean {
-  return BANNED_EXACT.has(name) ||
-    name.includes("_by_lua") ||
-    name.startsWith("lua_") ||
-    name.startsWith("js_") ||
-    name.startsWith("perl");
+  const n = name.toLowerCase();
+  return BANNED_EXACT.has(n) ||
+    n.includes("_by_lua") ||
+    n.startsWith("lua_") ||
+    n.startsWith("js_") ||
+    n.startsWith("perl");
+}
+
+/** A word as nginx stores it: the escapes nginx resolves, resolved. */
+function unescape(raw: string): string {
+  let out = "";
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "\\") {
+      const n = raw[i + 1];
+      if (n === '"' || n === "'" || n === "\\") {
+        out += n;
+        i++;
+        continue;
+      }
+      if (n === "t" || n === "r" || n === "n") {
+        out += n === "t" ? "\t" : n === "r" ? "\r" : "\n";
+        i++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Why a statement is refused, or null. */
+function checkStatement(args: string[]): string | null {
+  const name = args[0];
+  if (bannedDirective(name)) return `directive "${name}" is not allowed`;
+  // `*_certificate_key engine:...` loads an OpenSSL engine (a shared object), like ssl_engine;
+  // a variable there could be set to one at run time.
+  if (name.toLowerCase().endsWith("certificate_key")) {
+    for (const a of args.slice(1)) {
+      if (a.toLowerCase().startsWith("engine:") || a.includes("$")) {
+        return `"${name}" may only name a key file (no engine: and no variables)`;
+      }
+    }
+  }
+  return null;
+}
+
+/** The text as the templates print it (see rawLines in render/quote.ts): indented, lines trimmed. */
+function asRendered(text: string): string {
+  return text.replace(/\r\n/g, "\n").replace(/\n+$/, "").split("\n")
+    .map((l) => `    ${l.trimEnd()}`).join("\n") + "\n";
 }
 
 /**
@@ -21,70 +73,152 @@ export function checkRawDirectives(text: string): string | null {
   if (text.length > 65536) return "is too long (over 64 KiB)";
   // deno-lint-ignore no-control-regex
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return "must not contain control characters";
-  let depth = 0;
+  const src = asRendered(text);
   let line = 1;
+  let depth = 0;
+  let args: string[] = [];
   let word = "";
-  let atStatementStart = true;
-  let quote: string | null = null;
-  let i = 0;
-  const finishWord = (): string | null => {
-    if (word && atStatementStart) {
-      atStatementStart = false;
-      if (bannedDirective(word)) return `line ${line}: directive "${word}" is not allowed`;
-    }
-    word = "";
+  let lastSpace = true;
+  let needSpace = false;
+  let quoted = false;
+  let dQuoted = false;
+  let sQuoted = false;
+  let variable = false;
+  let comment = false;
+  const at = (why: string) => `line ${line}: ${why}`;
+  const endStatement = (block: boolean): string | null => {
+    const why = checkStatement(args);
+    args = [];
+    if (why) return at(why);
+    if (block) depth++;
     return null;
   };
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === "\\") {
-        i++;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    const space = ch === " " || ch === "\t" || ch === "\r" || ch === "\n";
+    if (ch === "\n") {
+      line++;
+      comment = false;
+    }
+    if (comment) continue;
+    if (quoted) {
+      quoted = false;
+      // An escaped line break joins lines that the templates indent apart.
+      if ((ch === "\n" || ch === "\r") && !dQuoted && !sQuoted) {
+        return `line ${line - (ch === "\n" ? 1 : 0)}: a backslash must not escape a line break`;
+      }
+      word += ch;
+      continue;
+    }
+    if (needSpace) {
+      if (space) {
+        lastSpace = true;
+        needSpace = false;
         continue;
       }
-      if (c === "\n") line++;
-      if (c === quote) quote = null;
-      continue;
-    }
-    if (c === "#") {
-      const err = finishWord();
-      if (err) return err;
-      while (i < text.length && text[i] !== "\n") i++;
-      line++;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      const err = finishWord();
-      if (err) return err;
-      quote = c;
-      atStatementStart = false;
-      continue;
-    }
-    if (/\s/.test(c)) {
-      const err = finishWord();
-      if (err) return err;
-      if (c === "\n") line++;
-      continue;
-    }
-    if (c === ";" || c === "{" || c === "}") {
-      const err = finishWord();
-      if (err) return err;
-      if (c === "{") depth++;
-      if (c === "}") {
-        depth--;
-        if (depth < 0) return `line ${line}: '}' closes a block it did not open`;
+      if (ch === ";" || ch === "{") {
+        const err = endStatement(ch === "{");
+        if (err) return err;
+        needSpace = false;
+        lastSpace = true;
+        continue;
       }
-      atStatementStart = true;
+      if (ch !== ")") return at(`unexpected "${ch}" after a quoted string`);
+      lastSpace = true;
+      needSpace = false;
+    }
+    if (lastSpace) {
+      if (space) continue;
+      switch (ch) {
+        case ";":
+        case "{": {
+          if (args.length === 0) return at(`unexpected "${ch}"`);
+          const err = endStatement(ch === "{");
+          if (err) return err;
+          continue;
+        }
+        case "}":
+          if (args.length !== 0) return at(`unexpected "}" (the directive before it lacks ';')`);
+          depth--;
+          if (depth < 0) return at("'}' closes a block it did not open");
+          continue;
+        case "#":
+          comment = true;
+          continue;
+        case "\\":
+          quoted = true;
+          lastSpace = false;
+          word = ch;
+          continue;
+        case '"':
+          dQuoted = true;
+          lastSpace = false;
+          word = "";
+          continue;
+        case "'":
+          sQuoted = true;
+          lastSpace = false;
+          word = "";
+          continue;
+        case "$":
+          variable = true;
+          lastSpace = false;
+          word = ch;
+          continue;
+        default:
+          lastSpace = false;
+          word = ch;
+          continue;
+      }
+    }
+    if (ch === "{" && variable) {
+      word += ch;
       continue;
     }
-    word += c;
+    variable = false;
+    if (ch === "\\") {
+      quoted = true;
+      word += ch;
+      continue;
+    }
+    if (ch === "$") {
+      variable = true;
+      word += ch;
+      continue;
+    }
+    let found = false;
+    if (dQuoted) {
+      if (ch === '"') {
+        dQuoted = false;
+        needSpace = true;
+        found = true;
+      }
+    } else if (sQuoted) {
+      if (ch === "'") {
+        sQuoted = false;
+        needSpace = true;
+        found = true;
+      }
+    } else if (space || ch === ";" || ch === "{") {
+      lastSpace = true;
+      found = true;
+    }
+    if (!found) {
+      word += ch;
+      continue;
+    }
+    args.push(unescape(word));
+    word = "";
+    if (ch === ";" || ch === "{") {
+      const err = endStatement(ch === "{");
+      if (err) return err;
+    }
   }
-  if (quote) return `line ${line}: unterminated quote`;
-  const err = finishWord();
-  if (err) return err;
-  if (depth !== 0) return `line ${line}: ${depth} unclosed '{'`;
-  if (!atStatementStart && text.trim() !== "") {
-    return `line ${line}: last directive is not terminated with ';' or a block`;
+  line--; // the final line break added by asRendered
+  if (dQuoted || sQuoted) return at("unterminated quote");
+  if (args.length || !lastSpace) {
+    return at("last directive is not terminated with ';' or a block");
   }
+  if (depth !== 0) return at(`${depth} unclosed '{'`);
   return null;
 }
