@@ -126,6 +126,9 @@ export function parseRoute(name: string, body: unknown, index = 0): Route {
 
 const TARGETS = ["pool", "upstream", "redirect", "static"] as const;
 
+/** Every site serves ACME HTTP-01 challenges here (render/site.ts acmeLocation). */
+export const ACME_PATH = "/.well-known/acme-challenge/";
+
 export function checkRoute(r: Route, at: string): void {
   const targets = TARGETS.filter((t) => r[t] !== undefined);
   if (targets.length !== 1) {
@@ -138,8 +141,16 @@ export function checkRoute(r: Route, at: string): void {
   }
   const pathWhy = r.match === "regex" ? locationRegex(r.path) : uriPath(r.path);
   if (pathWhy) throw invalid(`${at}.path`, pathWhy);
+  if (r.match === "prefix" && r.path === ACME_PATH) {
+    throw invalid(`${at}.path`, "is reserved: every site serves ACME challenges there");
+  }
   if (r.strip_prefix) {
     if (r.match === "regex") throw invalid(`${at}.strip_prefix`, "needs a prefix or exact path");
+    // nginx replaces the matched prefix: /api would turn /api/x into //x, /apix into /x,
+    // and with static (alias) /api../ into a path outside the root.
+    if (r.match === "prefix" && !r.path.endsWith("/")) {
+      throw invalid(`${at}.path`, "with strip_prefix a prefix path must end with '/' (/api/)");
+    }
     if (r.redirect) throw invalid(`${at}.strip_prefix`, "does not apply to redirects");
     if (r.upstream && /^https?:\/\/[^/]+\/./.test(r.upstream)) {
       throw invalid(
