@@ -114,12 +114,15 @@ export function parseSite(name: string, body: unknown): SiteSpec & { name: strin
 }
 
 export function parseRoute(name: string, body: unknown, index = 0): Route {
+  const why = slug(name);
+  if (why) throw invalid("name", why);
   const isObj = body !== null && typeof body === "object" && !Array.isArray(body);
   const b = isObj ? body as Record<string, unknown> : null;
   if (b && b.name !== undefined && b.name !== name) {
     throw invalid("name", `body name "${String(b.name)}" does not match the URL name "${name}"`);
   }
-  const r = parseWith(RouteSchema, b ? { ...b, name } : body);
+  // Fields are named where the route sits in its site, as checkRoute names them.
+  const r = parseWith(RouteSchema, b ? { ...b, name } : body, ["routes", index]);
   checkRoute(r, `routes[${index}]`);
   return r;
 }
