@@ -23,6 +23,8 @@ export interface BlockView {
 export interface SiteView {
   name: string;
   blocks: BlockView[];
+  /** Printed as a comment under the header (why a site has no server block). */
+  note?: string;
 }
 
 export type SiteInput = SiteSpec & { name: string };
@@ -140,6 +142,16 @@ export function siteView(site: SiteInput, ctx: RenderContext): SiteView {
     ? { certificate: site.tls.certificate, key: site.tls.key }
     : null;
   const listens = effectiveListens(site, ctx, certFiles !== null);
+  if (listens.length === 0) {
+    // Every listen entry needs a certificate that is not issued yet. A server block
+    // without listen would be served on nginx's default *:80, so there is none yet.
+    return {
+      name: site.name,
+      blocks: [],
+      note: `certificate "${site.tls?.cert}" is not issued yet and every listen entry ` +
+        "needs it: the site is served once it is",
+    };
+  }
   const httpListens = listens.filter((l) => !l.ssl);
   const sslListens = listens.filter((l) => l.ssl);
   const serverName = site.server_names.join(" ");
