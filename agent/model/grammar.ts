@@ -157,6 +157,7 @@ export const redirectUrl: Check = (v) => {
   if (/[\s;{}"'\\#`]/.test(plain)) {
     return "must not contain whitespace, ';', '{', '}', quotes, '#' or backslashes";
   }
+  if (/[^\x21-\x7e]/.test(plain)) return "must be printable ASCII (punycode for host names)";
   const m = /^(https?):\/\/([^/]+)(\/.*)?$/.exec(plain);
   if (m) return m[3] === undefined || /^[\x21-\x7e]*$/.test(m[3]) ? null : "has an invalid path";
   return plain.startsWith("/") ? null : "must be an absolute http(s) URL or start with '/'";

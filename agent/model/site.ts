@@ -40,7 +40,7 @@ export const RouteSchema = z.strictObject({
   }).optional(),
   static: z.strictObject({
     root: grammar(absPath, 1024),
-    index: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a file name")).max(16)
+    index: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a file name")).min(1).max(16)
       .default(["index.html"]),
     autoindex: z.boolean().default(false),
   }).optional(),

@@ -213,6 +213,9 @@ Deno.test("redirects: absolute http(s) URL or a path; only a few $variables; cod
       ["https://x/#top", /'#'/],
       ["https://x/a\\b", /backslash/],
       ["https://x/a\nb", /whitespace/],
+      ["https://x/a\x01b", /printable ASCII/],
+      ["/a\x7fb", /printable ASCII/],
+      ["https://bücher.example/", /printable ASCII/],
       ["javascript:alert(1)", /absolute/],
       ["new.example.com", /absolute/],
       ["https://" + "x".repeat(2048), /2048/],
@@ -251,6 +254,7 @@ Deno.test("static: an absolute root, index file names, autoindex", () => {
     st({ root: "/srv", index: Array.from({ length: 17 }, (_, i) => `i${i}.html`) }),
     ".static.index",
   );
+  bad(st({ root: "/srv", index: [] }), ".static.index");
   bad(st({ root: "/srv", autoindex: "on" }), ".static.autoindex");
   bad(st({ root: "/srv", try_files: "$uri" }), ".static.try_files", /unknown/);
   bad(st({}), ".static.root");
