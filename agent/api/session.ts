@@ -34,5 +34,35 @@ export async function verifySession(
   if (parts.length !== 3) return false;
   const [exp, nonce, sig] = parts;
   if (!/^\d+$/.test(exp) || Number(exp) * 1000 < now) return false;
+  if (revoked.has(`${exp}.${nonce}`)) return false;
   return (await hmac(apiKey, `${exp}.${nonce}`)) === sig;
+}
+
+/**
+ * Sessions ended by a logout before their expiry ("exp.nonce" -> expiry in ms).
+ * The cookie is stateless, so without this a copied cookie would outlive the
+ * logout. The web UI persists revocations and re-adds them at start.
+ */
+const revoked = new Map<string, number>();
+
+/** Revokes a session cookie; returns its id ("exp.nonce") and expiry (ms), or null if malformed. */
+export function revokeSession(
+  cookie: string,
+  now = Date.now(),
+): { id: string; expiresAt: number } | null {
+  const [exp, nonce] = cookie.split(".");
+  return markRevoked(`${exp}.${nonce}`, now);
+}
+
+/** Marks a session id ("exp.nonce") revoked, e.g. one read back from the state file. */
+export function markRevoked(
+  id: string,
+  now = Date.now(),
+): { id: string; expiresAt: number } | null {
+  const m = /^(\d+)\.[\w-]+$/.exec(id);
+  if (!m) return null;
+  for (const [k, at] of revoked) if (at < now) revoked.delete(k);
+  const expiresAt = Number(m[1]) * 1000;
+  revoked.set(id, expiresAt);
+  return { id, expiresAt };
 }
