@@ -1,0 +1,35 @@
+// A button that shows progress: while `busy` (or while its async onClick runs)
+// it is disabled and shows a spinner and `busyText` ("Applying...").
+import { useEffect, useRef, useState } from "preact/hooks";
+import { html } from "../html.js";
+
+export function Button(props) {
+  const { onClick, busy: busyProp, busyText, children, type = "button", class: cls, ...rest } =
+    props;
+  const [own, setOwn] = useState(false);
+  const alive = useRef(true);
+  useEffect(() => () => (alive.current = false), []);
+  const busy = busyProp || own;
+  async function click(e) {
+    if (!onClick) return;
+    setOwn(true);
+    try {
+      await onClick(e);
+    } finally {
+      if (alive.current) setOwn(false);
+    }
+  }
+  return html`
+    <button
+      type=${type}
+      class=${cls}
+      disabled=${busy || rest.disabled}
+      aria-busy=${busy ? "true" : undefined}
+      onClick=${onClick ? click : undefined}
+      ...${rest}
+    >
+      ${busy && html`<span class="spinner" aria-hidden="true"></span>`}
+      ${busy && busyText ? busyText : children}
+    </button>
+  `;
+}
