@@ -1,0 +1,75 @@
+// The UI's pure helpers, run in Deno: which input an API error lights up, the
+// audit diff, hash routes and the page registry, route names from paths.
+import assert from "node:assert/strict";
+import { fieldMatches } from "../../web/app/ui/form.js";
+import { diffJson } from "../../web/app/ui/json-diff.js";
+import { splitList } from "../../web/app/ui/list-input.js";
+import { href, parseHash } from "../../web/app/router.js";
+import { findPage, PAGES } from "../../web/app/pages.js";
+import { definePage } from "../../web/app/registry.js";
+import { routeName } from "../../web/app/pages/site-routes.js";
+
+Deno.test("fieldMatches: the named field, and the list or object that holds it", () => {
+  assert.ok(fieldMatches("routes[1].path", "routes[1].path"));
+  assert.ok(fieldMatches("routes[1].path", "routes[1]"));
+  assert.ok(fieldMatches("server_names[2]", "server_names"));
+  assert.ok(fieldMatches("ip_rules.addresses[0]", "ip_rules.addresses"));
+  assert.ok(!fieldMatches("routes[1].path", "routes[10].path"));
+  assert.ok(!fieldMatches("routes[10].path", "routes[1]"));
+  assert.ok(!fieldMatches("routes[1].path_x", "routes[1].path"));
+  assert.ok(!fieldMatches(null, "name"));
+});
+
+Deno.test("diffJson: changed, added and removed leaves by path; record fields ignored", () => {
+  const before = { version: 1, members: [{ address: "a:1", weight: 1 }], lb_method: "round_robin" };
+  const after = {
+    version: 2,
+    members: [{ address: "a:1", weight: 5 }, { address: "b:2", weight: 1 }],
+    lb_method: "round_robin",
+  };
+  const { lines, same } = diffJson(before, after);
+  assert.deepEqual(lines.map((l) => l.text), [
+    "~ members[0].weight: 1 → 5",
+    '+ members[1].address: "b:2"',
+    "+ members[1].weight: 1",
+  ]);
+  assert.equal(same, 2);
+  assert.deepEqual(diffJson({ a: 1 }, null).lines, [{ kind: "del", text: "- a: 1" }]);
+});
+
+Deno.test("hash routes and the page registry", () => {
+  assert.deepEqual(parseHash("#/sites/edit/web?x=1"), {
+    path: "/sites/edit/web",
+    segments: ["sites", "edit", "web"],
+    query: { x: "1" },
+  });
+  assert.equal(parseHash("").path, "/");
+  assert.equal(
+    href("/audit", { entity: "site/web", page: undefined }),
+    "#/audit?entity=site%2Fweb",
+  );
+  assert.deepEqual(PAGES.map((p) => p.path), ["/", "/pools", "/sites", "/config", "/audit"]);
+  const f = findPage(["sites", "edit", "web"]);
+  assert.equal(f?.page.title, "Sites");
+  assert.deepEqual(f?.rest, ["edit", "web"]);
+  assert.equal(findPage([])?.page.title, "Dashboard");
+  assert.equal(findPage(["nope"]), null);
+  assert.throws(
+    () => definePage({ path: "/pools", title: "Again", component: () => null }),
+    /twice/,
+  );
+  assert.throws(() => definePage({ path: "x", title: "X", component: () => null }), /path/);
+});
+
+Deno.test("route names from paths, unique within the site; lists split on space, comma, newline", () => {
+  const taken = new Set(["api"]);
+  assert.equal(routeName("/api/", taken), "api-2");
+  assert.equal(routeName("/Static/Files/", new Set()), "static-files");
+  assert.equal(routeName("/", new Set()), "root");
+  assert.equal(routeName("~ \\.php$", new Set()), "php");
+  assert.deepEqual(splitList("a.example.com, b.example.com\n\n c "), [
+    "a.example.com",
+    "b.example.com",
+    "c",
+  ]);
+});
