@@ -8,6 +8,7 @@ import type { HealthSection } from "./api/health.ts";
 import type { Runtime } from "./runtime.ts";
 import type { Command } from "./cli/command.ts";
 import { resilienceFeature } from "./resilience/feature.ts";
+import { projectsFeature } from "./projects/feature.ts";
 
 export interface Feature {
   name: string;
@@ -23,4 +24,4 @@ export interface Feature {
 }
 
 /** Every feature of the agent, in load order. Later issues append theirs. */
-export const FEATURES: Feature[] = [resilienceFeature];
+export const FEATURES: Feature[] = [resilienceFeature, projectsFeature];

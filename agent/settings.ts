@@ -283,6 +283,184 @@ export const SETTINGS: SettingDef[] = [
     prod: (s) => join(s.data_dir, "agent-backup.json"),
     description: "State backup file (JSON; secret fields stay sealed)",
   },
+  // projects (issue 3)
+  {
+    name: "projects_root",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "/srv/projects",
+    dev: (s) => join(s.data_dir, "projects"),
+    description: "Parent directory of project directories: <projects_root>/<name>/",
+  },
+  {
+    name: "projects_mode",
+    group: "Projects",
+    type: "enum",
+    values: ["site", "snippet"],
+    prod: "site",
+    description:
+      "site: project routes live in the agent's projects site; snippet: in a locations file your own server {} includes",
+  },
+  {
+    name: "projects_site",
+    group: "Projects",
+    type: "string",
+    prod: "projects",
+    description:
+      "Site that holds the project routes (mode site): an existing site of that name gets them added, else the agent derives one",
+  },
+  {
+    name: "projects_domain",
+    group: "Projects",
+    type: "string",
+    prod: "",
+    description: "Server name of the derived projects site; empty: any host name (_)",
+  },
+  {
+    name: "projects_https_port",
+    group: "Projects",
+    type: "int",
+    min: 1,
+    max: 65535,
+    prod: 8000,
+    dev: (s) => s.http_port,
+    description: "Port of the derived projects site (TLS when a certificate is set)",
+  },
+  {
+    name: "projects_default_server",
+    group: "Projects",
+    type: "bool",
+    prod: false,
+    dev: true,
+    description: "The derived projects site is the default server of its port (any Host header)",
+  },
+  {
+    name: "projects_tls_certificate",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "",
+    description: "Certificate file of the derived projects site (with projects_tls_key)",
+  },
+  {
+    name: "projects_tls_key",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "",
+    description: "Private key file of the derived projects site",
+  },
+  {
+    name: "projects_cert",
+    group: "Projects",
+    type: "string",
+    prod: "",
+    description: "Managed certificate of the derived projects site (instead of certificate files)",
+  },
+  {
+    name: "projects_snippet_file",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "/etc/nginx/snippets/switchyard_projects.conf",
+    dev: (s) => join(s.data_dir, "nginx/snippets/switchyard_projects.conf"),
+    description:
+      "Mode snippet: the locations file your server {} includes; the agent makes it a symlink into its current generation",
+  },
+  {
+    name: "projects_external_url",
+    group: "Projects",
+    type: "string",
+    prod: "",
+    description:
+      "Base URL of the external health check (e.g. https://example.com:8000); empty: derived from domain, port and TLS",
+  },
+  {
+    name: "projects_check_ca_file",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "",
+    description:
+      "PEM file of CA certificates the external health check trusts (self-signed certificates)",
+  },
+  {
+    name: "projects_check_timeout",
+    group: "Projects",
+    type: "int",
+    min: 1,
+    max: 600,
+    prod: 15,
+    description: "Seconds activate waits for a backend to answer its health path",
+  },
+  {
+    name: "projects_registry_file",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "",
+    description: "Keep a projrouter registry.toml in sync with the projects (empty: off)",
+  },
+  {
+    name: "service_manager",
+    group: "Projects",
+    type: "enum",
+    values: ["auto", "systemd", "builtin"],
+    prod: "auto",
+    dev: "builtin",
+    description:
+      "Runs project backends: systemd units, or the agent's builtin supervisor; auto: systemd when it is PID 1",
+  },
+  {
+    name: "systemctl_command",
+    group: "Projects",
+    type: "string",
+    prod: "systemctl",
+    description: "systemctl command, split on spaces (e.g. 'nsenter -t PID -a systemctl')",
+  },
+  {
+    name: "systemd_unit_dir",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: "/etc/systemd/system",
+    description: "Where proj-<name>.service units are written",
+  },
+  {
+    name: "projects_user",
+    group: "Projects",
+    type: "string",
+    prod: "",
+    description:
+      "User= of project units (systemd); empty: root. The builtin supervisor runs backends as the agent's user",
+  },
+  {
+    name: "projects_log_dir",
+    group: "Projects",
+    type: "string",
+    path: true,
+    prod: (s) => join(s.data_dir, "project-logs"),
+    description: "Builtin supervisor: one log file per project, <name>.log",
+  },
+  {
+    name: "projects_log_max_bytes",
+    group: "Projects",
+    type: "int",
+    min: 4096,
+    max: 1073741824,
+    prod: 10485760,
+    description: "Builtin supervisor: a project log is rotated when it reaches this size",
+  },
+  {
+    name: "projects_log_keep",
+    group: "Projects",
+    type: "int",
+    min: 1,
+    max: 100,
+    prod: 3,
+    description: "Builtin supervisor: rotated logs kept per project (<name>.log.1 ...)",
+  },
 ];
 
 export interface Settings {
@@ -317,6 +495,27 @@ export interface Settings {
   backup_interval: number;
   backup_rotate: number;
   backup_path: string;
+  projects_root: string;
+  projects_mode: "site" | "snippet";
+  projects_site: string;
+  projects_domain: string;
+  projects_https_port: number;
+  projects_default_server: boolean;
+  projects_tls_certificate: string;
+  projects_tls_key: string;
+  projects_cert: string;
+  projects_snippet_file: string;
+  projects_external_url: string;
+  projects_check_ca_file: string;
+  projects_check_timeout: number;
+  projects_registry_file: string;
+  service_manager: "auto" | "systemd" | "builtin";
+  systemctl_command: string;
+  systemd_unit_dir: string;
+  projects_user: string;
+  projects_log_dir: string;
+  projects_log_max_bytes: number;
+  projects_log_keep: number;
   // Later issues add their settings to SETTINGS; they are reachable here too.
   [key: string]: unknown;
 }

@@ -1,0 +1,137 @@
+// The projects feature (projrouter): many backends behind one HTTPS port, each
+// a supervised service. Routes are derived at render time from the project
+// records; services run under systemd or the agent's builtin supervisor.
+import type { Feature } from "../features.ts";
+import type { Runtime } from "../runtime.ts";
+import { type Exec, RealExec } from "../exec.ts";
+import { PROJECT_KIND, type ProjectSpec } from "../model/project.ts";
+import { detectManager } from "../services/manager.ts";
+import { Supervisor, type SupervisorOptions } from "../services/supervisor.ts";
+import { SystemdManager } from "../services/systemd.ts";
+import { projectsRouter } from "../api/projects.ts";
+import { checkProjectsSettings, renderConfigOf, SETTINGS_KIND, SETTINGS_NAME } from "./config.ts";
+import { projectsExtension } from "./render.ts";
+import { projectsOf, setProjectsState } from "./state.ts";
+import { projectsVerifier } from "./verifier.ts";
+import { serviceSpec } from "../changes/projects.ts";
+import { jsonEqual, specOf } from "../store/store.ts";
+import { linkSnippet, liveSnippetPath } from "./snippet-link.ts";
+import { projectCommands } from "../cli/projects.ts";
+
+export interface ProjectsFeatureOptions {
+  /** Runs systemctl (tests pass a recording Exec); default: a real one. */
+  exec?: Exec;
+  /** Supervisor timings for tests (backoff, stop timeout). */
+  supervisor?: Partial<SupervisorOptions>;
+}
+
+/** Writes the projects/settings record when the settings changed what it holds. */
+async function refreshSettingsRecord(rt: Runtime): Promise<void> {
+  if ((await rt.store.list(PROJECT_KIND)).length === 0) return;
+  const want = renderConfigOf(rt.settings) as unknown as Record<string, unknown>;
+  const cur = await rt.store.get(SETTINGS_KIND, SETTINGS_NAME);
+  if (cur) {
+    const { name: _n, ...have } = specOf(cur);
+    if (jsonEqual(have, want)) return;
+  }
+  const results = await rt.store.write(() => ({
+    ops: [{ type: "put", kind: SETTINGS_KIND, name: SETTINGS_NAME, spec: want }],
+    actor: "settings",
+    action: "projects.settings",
+  }));
+  rt.log("projects: the projects settings changed; applying the new routes");
+  rt.reconciler.submit(results.filter((r) => r.changed).map((r) => `${r.kind}/${r.name}`))
+    .then((o) => rt.log(`projects: settings applied (${o.status})`))
+    .catch((e) => rt.log(`projects: applying the new settings failed: ${e.message}`));
+}
+
+export function makeProjectsFeature(opts: ProjectsFeatureOptions = {}): Feature {
+  return {
+    name: "projects",
+    extensions: [projectsExtension],
+    verifiers: (rt) => [projectsVerifier(rt)],
+    mounts: [["projects", projectsRouter]],
+    health: [
+      async (rt) => {
+        const st = projectsOf(rt);
+        const projects = (await rt.store.list(PROJECT_KIND)) as unknown as ProjectSpec[];
+        const active = projects.filter((p) => p.status === "active");
+        // Only the builtin supervisor's state is free to read; systemd is asked by `agent check`.
+        const down: string[] = [];
+        for (const p of active) {
+          if ((p.manager ?? st.kind) !== "builtin" || !st.supervisor.running) continue;
+          if (!(await st.supervisor.status(p.name)).active) down.push(p.name);
+        }
+        return {
+          name: "projects",
+          value: { manager: st.kind, active: active.length, total: projects.length, down },
+          degraded: down.length > 0,
+        };
+      },
+    ],
+    async init(rt) {
+      checkProjectsSettings(rt.settings);
+      const s = rt.settings;
+      const exec = opts.exec ?? new RealExec();
+      setProjectsState(rt, {
+        kind: await detectManager(s.service_manager),
+        exec,
+        supervisor: new Supervisor({
+          logDir: s.projects_log_dir,
+          runDir: `${s.data_dir}/projects-run`,
+          maxLogBytes: s.projects_log_max_bytes,
+          keepLogs: s.projects_log_keep,
+          log: rt.log,
+          ...opts.supervisor,
+        }),
+        systemd: new SystemdManager({
+          exec,
+          systemctl: s.systemctl_command.trim().split(/\s+/),
+          unitDir: s.systemd_unit_dir,
+          templates: rt.templates,
+          user: s.projects_user,
+        }),
+        verify: new Set(),
+        external: new Map(),
+        locks: new Map(),
+      });
+    },
+    async start(rt) {
+      const st = projectsOf(rt);
+      st.supervisor.running = true;
+      const reaped = await st.supervisor.reapOrphans();
+      if (reaped.length) {
+        rt.log(`projects: stopped backends a previous agent left running: ${reaped.join(", ")}`);
+      }
+      // The builtin supervisor's backends live as long as the agent: start the active ones.
+      const projects = (await rt.store.list(PROJECT_KIND)) as unknown as ProjectSpec[];
+      for (const p of projects) {
+        if (p.status !== "active" || (p.manager ?? st.kind) !== "builtin") continue;
+        await st.supervisor.start(serviceSpec(p)).catch((e) =>
+          rt.log(`projects: cannot start ${p.name}: ${(e as Error).message}`)
+        );
+      }
+      if (
+        rt.settings.projects_mode === "snippet" &&
+        (await Deno.stat(liveSnippetPath(rt.settings.nginx_dir)).then(() => true, () => false))
+      ) {
+        await linkSnippet(rt.settings).catch((e) =>
+          rt.log(`projects: cannot link ${rt.settings.projects_snippet_file}: ${e.message}`)
+        );
+      }
+      await refreshSettingsRecord(rt).catch((e) =>
+        rt.log(`projects: cannot record the projects settings: ${e.message}`)
+      );
+      return async () => {
+        st.supervisor.running = false;
+        await st.supervisor.stopAll();
+      };
+    },
+    // Read when the CLI runs (the CLI modules import the client, which imports the features).
+    get commands() {
+      return projectCommands;
+    },
+  };
+}
+
+export const projectsFeature: Feature = makeProjectsFeature();
