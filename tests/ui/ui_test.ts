@@ -27,6 +27,9 @@ Deno.test("web UI: login, pool and site forms serve traffic, refused save keeps 
   const { page } = b;
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   // Air-gapped hosts: the UI must load nothing from anywhere but the agent.
   const foreign: string[] = [];
   page.on("request", (r) => {

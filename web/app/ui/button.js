@@ -4,8 +4,16 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { html } from "../html.js";
 
 export function Button(props) {
-  const { onClick, busy: busyProp, busyText, children, type = "button", class: cls, ...rest } =
-    props;
+  const {
+    onClick,
+    busy: busyProp,
+    busyText,
+    children,
+    type = "button",
+    class: cls,
+    disabled,
+    ...rest
+  } = props;
   const [own, setOwn] = useState(false);
   const alive = useRef(true);
   useEffect(() => () => (alive.current = false), []);
@@ -23,10 +31,10 @@ export function Button(props) {
     <button
       type=${type}
       class=${cls}
-      disabled=${busy || rest.disabled}
+      ...${rest}
+      disabled=${busy || disabled}
       aria-busy=${busy ? "true" : undefined}
       onClick=${onClick ? click : undefined}
-      ...${rest}
     >
       ${busy && html`<span class="spinner" aria-hidden="true"></span>`}
       ${busy && busyText ? busyText : children}
