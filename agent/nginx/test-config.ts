@@ -19,6 +19,10 @@ export interface TestConfig {
 export interface FsRead {
   readTextFile(path: string): Promise<string>;
   expandGlob(pattern: string): Promise<string[]>;
+  /** The target of a symlink, null when the path is not one (optional). */
+  readLink?(path: string): Promise<string | null>;
+  /** The canonical path, null when it does not resolve (optional). */
+  realPath?(path: string): Promise<string | null>;
 }
 
 const dirname = (p: string) => p.slice(0, p.lastIndexOf("/")) || "/";
@@ -68,6 +72,8 @@ export function findIncludes(text: string): { start: number; end: number; arg: s
 
 export const denoFs: FsRead = {
   readTextFile: (p) => Deno.readTextFile(p),
+  readLink: (p) => Deno.readLink(p).catch(() => null),
+  realPath: (p) => Deno.realPath(p).catch(() => null),
   async expandGlob(pattern) {
     if (!/[*?\[]/.test(pattern)) return [pattern];
     // Walk segment by segment; nginx uses glob(3) with the same wildcards.
@@ -102,6 +108,41 @@ export const denoFs: FsRead = {
     return existing;
   },
 };
+
+function normalize(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return "/" + out.join("/");
+}
+
+/**
+ * Where `path` lands inside `live` (`<nginx_dir>/current/`) when it is a
+ * symlink into it (an operator's snippet path linked to a file the agent
+ * renders): the relative path, else null. Follows the link chain, then
+ * compares real paths (a link through a linked directory).
+ */
+export async function pathIntoLive(
+  path: string,
+  live: string,
+  fs: FsRead,
+): Promise<string | null> {
+  if (!fs.readLink) return null;
+  let p = path;
+  for (let hops = 0; hops < 16; hops++) {
+    const to = await fs.readLink(p);
+    if (to === null) break;
+    p = normalize(to.startsWith("/") ? to : `${dirname(p)}/${to}`);
+    if (p.startsWith(live)) return p.slice(live.length);
+  }
+  if (!fs.realPath) return null;
+  const [real, liveReal] = await Promise.all([fs.realPath(path), fs.realPath(live)]);
+  if (real && liveReal && real.startsWith(`${liveReal}/`)) return real.slice(liveReal.length + 1);
+  return null;
+}
 
 export async function buildTestConfig(opts: {
   mainConf: string;
@@ -142,7 +183,13 @@ export async function buildTestConfig(opts: {
         replacement = `include ${opts.candidateDir}/${target.slice(live.length)};`;
       } else if (!target.startsWith(`${opts.nginxDir}/`)) {
         const matches = await fs.expandGlob(target);
-        const mapped = await Promise.all(matches.map((m) => visit(m, depth + 1, [...stack, file])));
+        // A file linked into current/ (the projects snippet) is proven from the candidate too.
+        const mapped = await Promise.all(matches.map(async (m) => {
+          const rel = await pathIntoLive(m, live, fs);
+          return rel !== null
+            ? `${opts.candidateDir}/${rel}`
+            : visit(m, depth + 1, [...stack, file]);
+        }));
         if (mapped.some((m, i) => m !== matches[i])) {
           replacement = mapped.length ? mapped.map((m) => `include ${m};`).join(" ") : "";
         }
