@@ -1,0 +1,316 @@
+// `deno task bench`: the apply pipeline against a real private nginx and a real
+// backend, at 10, 100 and 1,000 sites (each with its own pool):
+//   - the median time from a PUT (a new site) to its first 200 through nginx;
+//   - the reloads that 100 concurrent changes cost;
+//   - where an apply spends its time (render, stage, nginx -t, swap, reload, prune).
+// Usage: deno run -A scripts/bench.ts [SIZES...]   (default: 10 100 1000)
+// Not a test: it prints figures; the README keeps the measured ones.
+import { startTestAgent, type TestAgent } from "../tests/helpers/agent.ts";
+import { httpBackend } from "../tests/helpers/backends.ts";
+import { rawRequest } from "../tests/helpers/http.ts";
+import { renderTree } from "../agent/render/tree.ts";
+import type { Runtime } from "../agent/runtime.ts";
+
+const SIZES = Deno.args.length ? Deno.args.map(Number) : [10, 100, 1000];
+const PUTS = 20;
+const BURST = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+
+/** Times the pipeline's steps by wrapping the runtime's generations and nginx objects. */
+function instrument(rt: Runtime) {
+  const acc: Record<string, number> = {};
+  const add = (k: string, v: number) => (acc[k] = (acc[k] ?? 0) + v);
+  // deno-lint-ignore no-explicit-any
+  const wrap = (obj: any, method: string, phase: string) => {
+    const orig = obj[method].bind(obj);
+    obj[method] = async (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return await orig(...args);
+      } finally {
+        add(phase, performance.now() - t);
+      }
+    };
+  };
+  wrap(rt.generations, "stage", "stage");
+  wrap(rt.nginx, "test", "nginx -t");
+  wrap(rt.generations, "commit", "swap");
+  wrap(rt.generations, "swap", "swap");
+  wrap(rt.generations, "prune", "prune");
+  // The change reaches the reconciler once it is validated and written to KV.
+  let submitted = 0;
+  const submit = rt.reconciler.submit.bind(rt.reconciler);
+  rt.reconciler.submit = (ids: string[]) => {
+    submitted = performance.now();
+    return submit(ids);
+  };
+  // Reload: from the signal to the last look at the workers that proved it.
+  let reloadStart: number | null = null;
+  let lastLook = 0;
+  // deno-lint-ignore no-explicit-any
+  const nginx = rt.nginx as any;
+  const reload = nginx.reload.bind(nginx);
+  nginx.reload = async () => {
+    reloadStart = performance.now();
+    return await reload();
+  };
+  const workers = nginx.workers.bind(nginx);
+  nginx.workers = async () => {
+    const r = await workers();
+    lastLook = performance.now();
+    return r;
+  };
+  return {
+    submittedAt: () => submitted,
+    /** Phase totals since the last take. */
+    take(): Record<string, number> {
+      if (reloadStart !== null) add("reload", lastLook - reloadStart);
+      reloadStart = null;
+      const out = { ...acc };
+      for (const k of Object.keys(acc)) delete acc[k];
+      return out;
+    },
+  };
+}
+
+async function preload(t: TestAgent, n: number, backend: string): Promise<void> {
+  const chunk = async (make: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < n; i += 100) {
+      await Promise.all(Array.from({ length: Math.min(100, n - i) }, (_, j) => make(i + j)));
+    }
+  };
+  await chunk(async (i) => {
+    const r = await t.api("PUT", `/api/pools/p${i}`, { members: [{ address: backend }] });
+    if (r.status !== 201) throw new Error(`preload pool p${i}: ${JSON.stringify(r.body)}`);
+  });
+  await chunk(async (i) => {
+    const r = await t.api("PUT", `/api/sites/s${i}`, {
+      server_names: [`s${i}.bench`],
+      default_pool: `p${i}`,
+      routes: [{ name: "api", path: "/api/", pool: `p${i}`, strip_prefix: true }],
+    });
+    if (r.status !== 201) throw new Error(`preload site s${i}: ${JSON.stringify(r.body)}`);
+  });
+}
+
+/** Polls through nginx until the host answers 200 (unknown hosts get the catch-all's 404). */
+async function firstOk(port: number, host: string, deadline: number): Promise<number> {
+  while (performance.now() < deadline) {
+    try {
+      const r = await rawRequest({ port, host, path: "/", timeoutMs: 5000 });
+      if (r.status === 200) return performance.now();
+    } catch { /* nginx reloading: retry */ }
+    await sleep(5);
+  }
+  throw new Error(`${host} never answered 200`);
+}
+
+interface Row {
+  n: number;
+  files: number;
+  answer: number[];
+  put: number[];
+  apply: number[];
+  /** PUT start to the change reaching the reconciler (validation, checks, KV write). */
+  write: number[];
+  phases: Record<string, number[]>;
+  render: number[];
+  bursts: { reloads: number; wall: number; applies: number }[];
+  preloadS: number;
+}
+
+async function benchSize(n: number): Promise<Row> {
+  const be = httpBackend("be");
+  const t = await startTestAgent({
+    // The production defaults for coalescing (the test helper shortens them).
+    overrides: { coalesce_ms: 25, coalesce_max_ms: 1000, reload_timeout: 30 },
+  });
+  const rt = t.agent.rt;
+  try {
+    // Unknown hosts get 404 from a catch-all, so a 200 means the new site answers.
+    const catchAll = await t.api("PUT", "/api/sites/catch-all", {
+      server_names: ["_"],
+      listen: [{ port: t.httpPort, address: "127.0.0.1", default_server: true }],
+    });
+    if (catchAll.status !== 201) throw new Error(JSON.stringify(catchAll.body));
+    const p0 = performance.now();
+    await preload(t, n, be.address);
+    const preloadS = (performance.now() - p0) / 1000;
+    const probe = instrument(rt);
+    probe.take();
+    const row: Row = {
+      n,
+      files: 0,
+      answer: [],
+      put: [],
+      apply: [],
+      write: [],
+      phases: {},
+      render: [],
+      bursts: [],
+      preloadS,
+    };
+    for (let k = 0; k < PUTS; k++) {
+      const host = `new${k}.bench`;
+      const start = performance.now();
+      const put = t.api("PUT", `/api/sites/new${k}`, {
+        server_names: [host],
+        default_pool: `p${k % n}`,
+      }).then((r) => ({ r, at: performance.now() }));
+      const answered = await firstOk(t.httpPort, host, start + 60_000);
+      const { r, at } = await put;
+      if (r.status !== 201 || r.body.apply?.status !== "applied") {
+        throw new Error(`PUT new${k}: ${JSON.stringify(r.body)}`);
+      }
+      row.answer.push(answered - start);
+      row.put.push(at - start);
+      row.apply.push(r.body.apply.duration_ms);
+      row.write.push(probe.submittedAt() - start);
+      for (const [ph, v] of Object.entries(probe.take())) (row.phases[ph] ??= []).push(v);
+      // Rendering runs inside the apply; time it apart on the same state.
+      const state = await rt.store.all();
+      const r0 = performance.now();
+      const files = renderTree(state, rt.renderContext(), rt.extensions);
+      row.render.push(performance.now() - r0);
+      row.files = files.length;
+      probe.take();
+    }
+    for (const round of [0, 1]) {
+      const before = rt.reconciler.reloads;
+      const gen0 = rt.reconciler.currentGeneration ?? 0;
+      const s = performance.now();
+      const rs = await Promise.all(
+        Array.from({ length: BURST }, (_, j) =>
+          t.api("PUT", `/api/sites/burst${round}-${j}`, {
+            server_names: [`burst${round}-${j}.bench`],
+            default_pool: `p${j % n}`,
+          })),
+      );
+      const wall = performance.now() - s;
+      const bad = rs.find((r) => r.status !== 201 || r.body.apply?.status !== "applied");
+      if (bad) throw new Error(`burst: ${JSON.stringify(bad.body)}`);
+      row.bursts.push({
+        reloads: rt.reconciler.reloads - before,
+        wall,
+        applies: (rt.reconciler.currentGeneration ?? 0) - gen0,
+      });
+      probe.take();
+    }
+    return row;
+  } finally {
+    await t.close();
+    await be.close();
+    await Deno.remove(t.dir, { recursive: true }).catch(() => {});
+  }
+}
+
+const nginxVersion = await (async () => {
+  const r = await new Deno.Command("nginx", { args: ["-v"], stderr: "piped" }).output();
+  return /nginx\/(\S+)/.exec(new TextDecoder().decode(r.stderr))?.[1] ?? "unknown";
+})();
+console.log(
+  `Switchyard apply benchmark — ${new Date().toISOString().slice(0, 10)}, ` +
+    `${navigator.hardwareConcurrency} cores, nginx ${nginxVersion}, Deno ${Deno.version.deno}`,
+);
+console.log(
+  `Each size: N pools + N sites preloaded (one upstream and one server block each), then ` +
+    `${PUTS} sequential PUTs of a new site, then ${BURST} concurrent PUTs (twice).\n`,
+);
+const rows: Row[] = [];
+for (const n of SIZES) {
+  const row = await benchSize(n);
+  rows.push(row);
+  console.log(
+    `${n} sites: preloaded in ${row.preloadS.toFixed(1)} s; ` +
+      `${row.files} config files per generation`,
+  );
+}
+
+const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+console.log(
+  "\n" +
+    line([
+      "sites",
+      "PUT → 200 via nginx, median (p10–p90)",
+      "PUT response, median",
+      "reloads per 100 concurrent PUTs",
+      "100 concurrent PUTs, wall time",
+    ]),
+);
+console.log(line(["---:", "---:", "---:", "---:", "---:"]));
+for (const r of rows) {
+  console.log(line([
+    r.n.toLocaleString("en"),
+    `${ms(median(r.answer))} (${ms(pct(r.answer, 0.1))}–${ms(pct(r.answer, 0.9))})`,
+    ms(median(r.put)),
+    r.bursts.map((b) => String(b.reloads)).join(", "),
+    r.bursts.map((b) => ms(b.wall)).join(", "),
+  ]));
+}
+
+const PHASES = ["stage", "nginx -t", "swap", "reload", "prune"];
+console.log("\nWhere one apply's time goes (medians over the sequential PUTs):\n");
+console.log(line([
+  "sites",
+  "validate + KV write",
+  "apply (total)",
+  "render*",
+  "stage (write files)",
+  "nginx -t",
+  "swap",
+  "reload + proof",
+  "rest of apply**",
+  "prune***",
+  "nginx -t share of apply",
+]));
+console.log(line(Array(11).fill("---:")));
+for (const r of rows) {
+  const m = (ph: string) => median(r.phases[ph] ?? [0]);
+  const rest = r.apply.map((a, i) =>
+    a - PHASES.slice(0, 4).reduce((s, p) => s + (r.phases[p]?.[i] ?? 0), 0)
+  );
+  console.log(line([
+    r.n.toLocaleString("en"),
+    ms(median(r.write)),
+    ms(median(r.apply)),
+    ms(median(r.render)),
+    ...PHASES.slice(0, 4).map((p) => ms(m(p))),
+    ms(median(rest)),
+    ms(m("prune")),
+    `${Math.round((100 * m("nginx -t")) / median(r.apply))} %`,
+  ]));
+}
+console.log(
+  "\n*   render is timed apart on the same state (it runs inside the apply)." +
+    "\n**  the apply minus stage, nginx -t, swap and reload: reading the state, render, audit." +
+    "\n*** prune runs after the apply's outcome is known: outside the apply total, but before " +
+    "the PUT answers.",
+);
+
+if (rows.length > 1) {
+  const base = rows[0];
+  console.log(`\nRatios against ${base.n} sites:`);
+  for (const r of rows.slice(1)) {
+    const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(1);
+    console.log(
+      `  ${r.n} vs ${base.n} sites (${r.n / base.n}x the sites): PUT → 200 ${
+        ratio(r.answer, base.answer)
+      }x, apply ${ratio(r.apply, base.apply)}x, nginx -t ${
+        ratio(r.phases["nginx -t"], base.phases["nginx -t"])
+      }x, stage ${ratio(r.phases.stage, base.phases.stage)}x, render ${
+        ratio(r.render, base.render)
+      }x, reload ${ratio(r.phases.reload, base.phases.reload)}x`,
+    );
+  }
+}
