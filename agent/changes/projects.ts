@@ -208,6 +208,8 @@ async function activate(
 
   const warnings: string[] = [];
   const dir = projectDir(next);
+  // The directory always exists (WorkingDirectory and ReadWritePaths need it); never removed.
+  await Deno.mkdir(dir, { recursive: true });
   const scaffolded = await scaffoldIfMissing(dir, name, next.command);
   const prevSvc = prev?.status === "active" ? serviceSpec(prev) : null;
   const undoService = async () => {
@@ -238,11 +240,18 @@ async function activate(
     healthUrl(next),
     rt.settings.projects_check_timeout * 1000,
     {
+      // A backend that died while starting will not answer: say so now.
       gone: async () => {
         const s = await manager.status(name);
-        return s.active || s.state === "restarting" || s.state === "activating"
-          ? null
-          : `the service is ${s.state}`;
+        if (s.active) return null;
+        const e = s.detail.last_exit as
+          | { code: number | null; signal: string | null; error?: string }
+          | null
+          | undefined;
+        const how = e
+          ? ` (${e.error ?? (e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`)})`
+          : "";
+        return `the service is ${s.state}${how}`;
       },
     },
   );

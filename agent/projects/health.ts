@@ -44,14 +44,20 @@ export async function probe(
 }
 
 function describeFetchError(e: unknown): string {
-  const err = e as Error;
+  const err = e as Error & { cause?: unknown };
   if (err?.name === "TimeoutError") return "no answer (timed out)";
-  const msg = String(err?.message ?? e);
+  // fetch says "fetch failed"; the reason is in the cause.
+  const msg = [err?.message, err?.cause instanceof Error ? err.cause.message : ""].join(" ");
   if (/Connection refused|ECONNREFUSED/i.test(msg)) return "connection refused (nothing listens)";
   if (/certificate|UnknownIssuer|InvalidCertificate/i.test(msg)) {
-    return `TLS certificate not trusted (${msg.split("\n")[0]}); set projects_check_ca_file`;
+    return `TLS certificate not trusted (${msg.trim().split("\n")[0]}); set projects_check_ca_file`;
   }
-  return msg.split("\n")[0];
+  if (/Connection reset|connection closed|IncompleteMessage/i.test(msg)) {
+    return "the connection was closed without an answer";
+  }
+  return (err?.cause instanceof Error ? err.cause.message : String(err?.message ?? e)).split(
+    "\n",
+  )[0];
 }
 
 /**
@@ -72,18 +78,17 @@ export async function waitHealthy(
       ...o,
       timeoutMs: Math.max(200, Math.min(o.timeoutMs ?? 3000, end - performance.now())),
     });
-    if (last.ok || performance.now() + delay >= end) break;
+    if (last.ok) return last;
+    if (performance.now() >= end) break;
     const why = await o.gone?.();
     if (why) {
       last.error = `${last.error}; ${why}`;
-      break;
+      return last;
     }
-    await new Promise((r) => setTimeout(r, delay));
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(delay, end - performance.now()))));
     delay = Math.min(delay * 2, 500);
   }
-  if (!last.ok && performance.now() >= end) {
-    last.error = `${last.error} (gave up after ${Math.round(deadlineMs / 1000)} s)`;
-  }
+  last.error = `${last.error} (gave up after ${Math.round(deadlineMs / 1000)} s)`;
   return last;
 }
 

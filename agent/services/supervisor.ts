@@ -143,8 +143,8 @@ export class Supervisor implements ServiceManager {
       }).spawn();
     } catch (e) {
       const error = e instanceof Deno.errors.NotFound
-        ? `cannot start ${argv[0]} in ${p.spec.dir}: not found`
-        : `cannot start ${argv[0]} in ${p.spec.dir}: ${(e as Error).message}`;
+        ? `cannot start ${bin} in ${p.spec.dir}: not found (is the directory there?)`
+        : `cannot start ${bin} in ${p.spec.dir}: ${(e as Error).message}`;
       p.lastExit = { code: null, signal: null, at: new Date().toISOString(), error };
       this.#note(p, error);
       this.o.log(`project ${p.spec.name}: ${error}`);
