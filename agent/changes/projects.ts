@@ -19,9 +19,16 @@ import {
   type ProjectSpec,
 } from "../model/project.ts";
 import type { SiteSpec } from "../model/site.ts";
-import { jsonEqual, type PutOp, type Rec, specOf, type WriteOp } from "../store/store.ts";
+import {
+  jsonEqual,
+  type PutOp,
+  type Rec,
+  specOf,
+  type WriteOp,
+  type WriteResult,
+} from "../store/store.ts";
 import type { Runtime } from "../runtime.ts";
-import type { ApplyOutcome } from "../nginx/reconciler.ts";
+import { type ApplyOutcome, sameRecord } from "../nginx/reconciler.ts";
 import type { ServiceSpec, ServiceStatus } from "../services/manager.ts";
 import { scaffoldIfMissing } from "../services/scaffold.ts";
 import type { ChangeOptions } from "./context.ts";
@@ -272,6 +279,7 @@ async function activate(
   let changed = false;
   let apply: ApplyOutcome | null = null;
   let external: HopResult | { skipped: string } | undefined;
+  let written: WriteResult[] = [];
   if (!unchanged || (await settingsOp(rt)) !== null) {
     const link = rt.settings.projects_mode === "snippet" ? await linkSnippet(rt.settings) : null;
     st.external.delete(name);
@@ -283,10 +291,12 @@ async function activate(
         if (s) ops.push(s);
         return { ops, actor: o.actor, action: cur ? "project.put" : "project.activate" };
       });
+      written = results;
       const r = await submitChange(rt, results);
       ({ record, created, changed, apply } = r);
     } catch (e) {
       await undoService();
+      await revertWrites(rt, written, (e as Error).message);
       if (link?.changed && !(await exists(liveSnippetPath(rt.settings.nginx_dir)))) {
         await link.undo();
       }
@@ -358,6 +368,49 @@ async function activate(
     directory: dir,
     warnings,
   };
+}
+
+/**
+ * After a failed apply the reconciler has put a refused record back; when the
+ * apply failed as a whole (nginx -t fails without the change too, the state is
+ * on hold) the records are still what this activation wrote: put them back.
+ */
+async function revertWrites(rt: Runtime, written: WriteResult[], why: string): Promise<void> {
+  try {
+    await rt.store.write(async () => {
+      const ops: WriteOp[] = [];
+      for (const w of written) {
+        if (!w.changed || !w.after) continue;
+        const now = await rt.store.get(w.kind, w.name);
+        if (!now || now.version !== w.after.version) continue; // already put back
+        // Applied by the same round (the settings record next to a refused project): keep.
+        if (sameRecord(rt.reconciler.applied.get(`${w.kind}/${w.name}`), now)) continue;
+        ops.push(
+          w.before
+            ? {
+              type: "put",
+              kind: w.kind,
+              name: w.name,
+              spec: specOf(w.before),
+              ifMatch: now.version,
+              indexes:
+                (w.kind === PROJECT_KIND ? projectClaims(w.before as unknown as ProjectSpec) : [])
+                  .map((key) => ({ key })),
+            }
+            : { type: "delete", kind: w.kind, name: w.name, ifMatch: now.version },
+        );
+      }
+      return {
+        ops,
+        actor: "reconciler",
+        action: "project.revert",
+        outcome: "reverted",
+        message: why,
+      };
+    });
+  } catch (e) {
+    rt.log(`projects: could not put records back after a failed apply: ${(e as Error).message}`);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -178,6 +178,25 @@ Deno.test("a failing hop is named and leaves the project inactive: service stopp
     const audit = await t.api("GET", "/api/audit?entity=project/shop");
     const actions = audit.body.entries.map((e: { action: string }) => e.action);
     assert.ok(actions.includes("project.revert"), actions.join(","));
+    assert.equal((await t.api("GET", "/api/config/status")).body.pending_count, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an apply that fails as a whole (state on hold) leaves no project record behind", async () => {
+  const t = await startProjectsAgent();
+  try {
+    // The reconciler refuses every round while the state is held (e.g. after a lost state file).
+    t.agent.rt.reconciler.hold = "held by the test";
+    const port = freePort();
+    const r = await t.api("PUT", "/api/projects/shop", { port });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.match(r.body.error.message, /held by the test/);
+    assert.equal((await t.api("GET", "/api/projects/shop")).status, 404);
+    assert.equal(await isListening(port), false);
+    t.agent.rt.reconciler.hold = null;
+    assert.equal((await t.api("GET", "/api/config/status")).body.pending_count, 0);
   } finally {
     await t.close();
   }
