@@ -128,18 +128,20 @@ Deno.test({
     const tmpMarker = await Deno.makeTempFile({ prefix: "sy-host-tmp-marker-" });
     const cgroupMount = (await Deno.readTextFile("/proc/self/mounts")).split("\n")
       .find((l) => l.split(" ")[1] === "/sys/fs/cgroup");
-    const ns = await startSystemdNs(base);
+    let ns: Awaited<ReturnType<typeof startSystemdNs>> | null = null;
+    let t: Awaited<ReturnType<typeof startProjectsAgent>> | null = null;
     const exec = new RecordingExec();
-    const t = await startProjectsAgent({
-      overrides: {
-        service_manager: "systemd",
-        systemctl_command: ns.systemctl.join(" "),
-        systemd_unit_dir: ns.unitDir,
-        projects_root: `${base}/projects`,
-      },
-      projects: { exec },
-    });
     try {
+      ns = await startSystemdNs(base);
+      t = await startProjectsAgent({
+        overrides: {
+          service_manager: "systemd",
+          systemctl_command: ns.systemctl.join(" "),
+          systemd_unit_dir: ns.unitDir,
+          projects_root: `${base}/projects`,
+        },
+        projects: { exec },
+      });
       const port = freePort();
       const on = await t.api("PUT", "/api/projects/shop", { port });
       assert.equal(on.status, 201, JSON.stringify(on.body));
@@ -173,8 +175,8 @@ Deno.test({
       assert.equal((await t.viaNginx("x", "/shop/")).status, 404);
       assert.ok(await exists(`${base}/projects/shop/web.py`), "the directory stays");
     } finally {
-      await t.close();
-      await ns.stop();
+      await t?.close();
+      await ns?.stop();
       await Deno.remove(base, { recursive: true });
     }
     // The host kept its /tmp and its cgroup mount as they were.
