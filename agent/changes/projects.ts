@@ -38,7 +38,7 @@ import { managerOf, projectsOf, type ProjectsState, withProjectLock } from "../p
 import { externalBase, renderConfigOf, SETTINGS_KIND, SETTINGS_NAME } from "../projects/config.ts";
 import { describeHolders, portUse } from "../projects/ports.ts";
 import { checkClient, type HopResult, probe, waitHealthy } from "../projects/health.ts";
-import { linkSnippet, liveSnippetPath } from "../projects/snippet-link.ts";
+import { linkSnippet, liveSnippetPath, loadLink } from "../projects/snippet-link.ts";
 import { syncRegistry } from "../projects/registry-sync.ts";
 
 registerIndexer(PROJECT_KIND, (rec) => projectClaims(rec as unknown as ProjectSpec));
@@ -321,18 +321,21 @@ async function activate(
       st.verify.delete(name);
     }
     if (link?.changed) {
+      // A reload that carried the change read the new link; otherwise load it now.
       warnings.push(
-        `${
-          link.backup
-            ? `kept the previous ${rt.settings.projects_snippet_file} as ${link.backup}; `
-            : ""
-        }` +
-          `${rt.settings.projects_snippet_file} now links to ${
+        apply?.reloaded
+          ? `${rt.settings.projects_snippet_file} now links to ${
             liveSnippetPath(rt.settings.nginx_dir)
-          }`,
+          }${link.backup ? ` (the previous file is kept as ${link.backup})` : ""}`
+          : await loadLink(rt, link),
       );
     }
     external = st.external.get(name);
+  }
+  if (unchanged && rt.settings.projects_mode === "snippet" && apply === null) {
+    // Nothing to apply, but the operator's file may have lost its link (see check).
+    const link = await linkSnippet(rt.settings);
+    if (link.changed) warnings.push(await loadLink(rt, link));
   }
   if (!external) {
     if (apply?.status === "pending") {

@@ -15,7 +15,7 @@ import { projectsOf, setProjectsState } from "./state.ts";
 import { projectsVerifier } from "./verifier.ts";
 import { serviceSpec } from "../changes/projects.ts";
 import { jsonEqual, specOf } from "../store/store.ts";
-import { linkSnippet, liveSnippetPath } from "./snippet-link.ts";
+import { linkSnippet, liveSnippetPath, loadLink } from "./snippet-link.ts";
 import { projectCommands } from "../cli/projects.ts";
 
 export interface ProjectsFeatureOptions {
@@ -34,6 +34,8 @@ async function refreshSettingsRecord(rt: Runtime): Promise<void> {
     const { name: _n, ...have } = specOf(cur);
     if (jsonEqual(have, want)) return;
   }
+  // Switched to snippet mode: the link goes in before the apply, so nginx -t proves it.
+  const link = want.mode === "snippet" ? await linkSnippet(rt.settings) : null;
   const results = await rt.store.write(() => ({
     ops: [{ type: "put", kind: SETTINGS_KIND, name: SETTINGS_NAME, spec: want }],
     actor: "settings",
@@ -42,7 +44,15 @@ async function refreshSettingsRecord(rt: Runtime): Promise<void> {
   rt.log("projects: the projects settings changed; applying the new routes");
   rt.reconciler.submit(results.filter((r) => r.changed).map((r) => `${r.kind}/${r.name}`))
     .then((o) => rt.log(`projects: settings applied (${o.status})`))
-    .catch((e) => rt.log(`projects: applying the new settings failed: ${e.message}`));
+    .catch(async (e) => {
+      rt.log(`projects: applying the new settings failed: ${e.message}`);
+      if (
+        link?.changed &&
+        !(await Deno.stat(liveSnippetPath(rt.settings.nginx_dir)).catch(() => null))
+      ) {
+        await link.undo();
+      }
+    });
 }
 
 export function makeProjectsFeature(opts: ProjectsFeatureOptions = {}): Feature {
@@ -111,13 +121,19 @@ export function makeProjectsFeature(opts: ProjectsFeatureOptions = {}): Feature 
           rt.log(`projects: cannot start ${p.name}: ${(e as Error).message}`)
         );
       }
+      // A link replaced by hand is put back (proven with nginx -t, then loaded).
       if (
         rt.settings.projects_mode === "snippet" &&
         (await Deno.stat(liveSnippetPath(rt.settings.nginx_dir)).then(() => true, () => false))
       ) {
-        await linkSnippet(rt.settings).catch((e) =>
-          rt.log(`projects: cannot link ${rt.settings.projects_snippet_file}: ${e.message}`)
-        );
+        try {
+          const link = await linkSnippet(rt.settings);
+          if (link.changed) rt.log(`projects: ${await loadLink(rt, link)}`);
+        } catch (e) {
+          rt.log(
+            `projects: cannot link ${rt.settings.projects_snippet_file}: ${(e as Error).message}`,
+          );
+        }
       }
       await refreshSettingsRecord(rt).catch((e) =>
         rt.log(`projects: cannot record the projects settings: ${e.message}`)

@@ -3,6 +3,7 @@
 // so every generation swap changes the snippet atomically with the rest, and
 // `nginx -t` proves the candidate's snippet (test-config.ts follows the link).
 import type { Settings } from "../settings.ts";
+import type { Runtime } from "../runtime.ts";
 import { SNIPPET_FILE } from "./render.ts";
 
 export function liveSnippetPath(nginxDir: string): string {
@@ -44,7 +45,7 @@ export interface LinkChange {
 /**
  * Makes projects_snippet_file the symlink (one rename, so nginx never sees it
  * missing). A regular file there (projrouter's routes file) is kept as
- * <file>.before-switchyard.
+ * <file>.before-switchyard (then .before-switchyard.1, ...).
  */
 export async function linkSnippet(s: Settings): Promise<LinkChange> {
   const cur = await linkState(s);
@@ -57,7 +58,11 @@ export async function linkSnippet(s: Settings): Promise<LinkChange> {
   await Deno.mkdir(dir, { recursive: true });
   let backup: string | null = null;
   if (cur.state === "file") {
+    // Never over an earlier backup (the first one holds projrouter's routes).
     backup = `${cur.path}.before-switchyard`;
+    for (let i = 1; await Deno.lstat(backup).then(() => true, () => false); i++) {
+      backup = `${cur.path}.before-switchyard.${i}`;
+    }
     await Deno.copyFile(cur.path, backup);
   }
   const tmp = `${cur.path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
@@ -80,4 +85,30 @@ export async function linkSnippet(s: Settings): Promise<LinkChange> {
       }
     },
   };
+}
+
+/**
+ * The link was made outside an apply that reloads nginx (the route did not
+ * change, or the link was restored): prove the live configuration with the
+ * link (nginx -t of the current generation inside nginx.conf), then reload so
+ * nginx reads what it points to. On failure the link is put back as it was.
+ * Returns a line for the operator.
+ */
+export async function loadLink(rt: Runtime, change: LinkChange): Promise<string> {
+  const s = rt.settings;
+  const what = `${s.projects_snippet_file} now links to ${liveSnippetPath(s.nginx_dir)}` +
+    (change.backup ? ` (the previous file is kept as ${change.backup})` : "");
+  const n = rt.reconciler.currentGeneration;
+  if (n === null || rt.nginx.dryRun || (await rt.nginx.masterPid()) === null) return what;
+  const t = await rt.nginx.test(rt.generations.pathOf(n));
+  if (!t.ok) {
+    await change.undo();
+    return `${s.projects_snippet_file} was left as it was: nginx -t fails with the link: ${t.output}`;
+  }
+  const r = await rt.reconciler.reloadNow();
+  if (!r.ok) {
+    await change.undo();
+    return `${s.projects_snippet_file} was left as it was: nginx did not load it: ${r.output}`;
+  }
+  return `${what}; nginx reloaded`;
 }

@@ -102,6 +102,33 @@ http {
     assert.equal(drift.body.ok, false);
     assert.equal(drift.body.routes.link.state, "file");
     assert.ok(drift.body.issues.some((i: string) => i.includes("not a link to")));
+
+    // The next activation puts the link back (the hand-made file kept aside).
+    const back = await t.api("PUT", "/api/projects/shop", { port: on.body.port });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.equal(await Deno.readLink(snippet), live);
+    assert.equal(
+      await Deno.readTextFile(`${snippet}.before-switchyard.1`),
+      "location /x/ { return 200; }\n",
+    );
+    assert.equal(
+      await Deno.readTextFile(`${snippet}.before-switchyard`),
+      "# routes written by projrouter\n",
+      "the first backup is never overwritten",
+    );
+    assert.equal((await t.viaNginx("ops.example", "/shop/")).text.trim(), "Hello world: shop");
+
+    // Even when nothing else changes: the link is proven with nginx -t and loaded.
+    await Deno.remove(snippet);
+    await Deno.writeTextFile(snippet, "# hand-made\n");
+    const before = t.reloads();
+    const same = await t.api("PUT", "/api/projects/shop", { port: on.body.port });
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    assert.equal(same.body.apply.status, "unchanged");
+    assert.ok(same.body.warnings.some((w: string) => /nginx reloaded/.test(w)), same.body.warnings);
+    assert.equal(t.reloads(), before + 1);
+    assert.equal(await Deno.readLink(snippet), live);
+    assert.equal((await t.api("POST", "/api/projects/check")).body.ok, true);
   } finally {
     await t.close();
   }
