@@ -61,7 +61,7 @@ Deno.test("a killed backend is restarted within seconds, and check reports the o
   }
 });
 
-Deno.test("agent shutdown stops the backends and the next agent starts the active ones again", async () => {
+Deno.test("agent shutdown stops the backends; the next agent starts the active ones and applies changed settings", async () => {
   const t = await startProjectsAgent();
   const port = freePort();
   try {
@@ -75,7 +75,12 @@ Deno.test("agent shutdown stops the backends and the next agent starts the activ
     await t.close();
   }
   assert.equal(await isListening(port), false, "stopped with the agent");
-  const t2 = await startProjectsAgent({ dir: t.dir, httpPort: t.httpPort });
+  // Restarted with a changed projects setting: recorded, and the routes follow.
+  const t2 = await startProjectsAgent({
+    dir: t.dir,
+    httpPort: t.httpPort,
+    overrides: { projects_domain: "apps.example" },
+  });
   try {
     await waitFor("shop to answer after the restart", async () => {
       const r = await t2.viaNginx("x", "/shop/");
@@ -83,6 +88,12 @@ Deno.test("agent shutdown stops the backends and the next agent starts the activ
     });
     const idle = await t2.api("GET", "/api/projects/idle");
     assert.equal(idle.body.service.state, "stopped", "inactive projects are not started");
+    await waitFor("the new settings to be applied", async () => {
+      const site = await Deno.readTextFile(`${t2.settings.nginx_dir}/current/site-projects.conf`);
+      return site.includes("server_name apps.example;");
+    });
+    const audit = await t2.api("GET", "/api/audit?action=projects.settings");
+    assert.equal(audit.body.entries[0].after.domain, "apps.example");
   } finally {
     await t2.close();
   }
