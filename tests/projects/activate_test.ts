@@ -61,6 +61,10 @@ Deno.test("activate scaffolds web.py and routes /<name>/ through nginx; deactiva
     assert.equal(on.body.scaffolded, null);
     assert.equal((await t.viaNginx("x", "/shop/")).text.trim(), "custom page of shop");
 
+    const doc = await t.api("GET", "/api/openapi.json");
+    assert.ok(doc.body.paths["/api/projects/{name}"].put);
+    assert.ok(doc.body.paths["/api/projects/check"].post);
+
     const del = await t.api("DELETE", "/api/projects/shop");
     assert.equal(del.status, 200, JSON.stringify(del.body));
     assert.equal(del.body.deleted, true);

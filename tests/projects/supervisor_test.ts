@@ -38,6 +38,9 @@ Deno.test("a killed backend is restarted within seconds, and check reports the o
     assert.equal(p.external.ok, false);
     assert.equal(p.external.status, 502, "nginx answers, the backend does not");
     assert.ok(down.body.issues.some((i: string) => /shop: service builtin: restarting/.test(i)));
+    const health = await t.api("GET", "/api/health");
+    assert.equal(health.body.status, "degraded");
+    assert.deepEqual(health.body.projects.down, ["shop"]);
     const human = formatCheck(down.body).join("\n");
     assert.match(human, /shop\s+port \d+\s+builtin\s+FAIL/);
     assert.match(human, /internal: FAIL/);
