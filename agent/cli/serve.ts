@@ -29,6 +29,16 @@ starts and owns a private nginx on 127.0.0.1 (port AGENT_DEV_HTTP_PORT, default
       overrides: args.flags.listen ? { listen: args.flags.listen } : undefined,
     });
     const lock = await acquireLock(settings.data_dir, 3000);
+    // Listen for signals before anything starts (the private nginx, the backends):
+    // a SIGTERM that arrives mid-start must still stop what was started.
+    const { promise: stopSignal, resolve: onSignal } = Promise.withResolvers<void>();
+    let stopping = false;
+    const handler = () => {
+      stopping = true;
+      onSignal();
+    };
+    Deno.addSignalListener("SIGINT", handler);
+    Deno.addSignalListener("SIGTERM", handler);
     // rt.log carries operational (info) messages; log_level warn or error silences them.
     const verbose = settings.log_level === "debug" || settings.log_level === "info";
     const agent = await buildAgent(settings, {
@@ -65,8 +75,11 @@ starts and owns a private nginx on 127.0.0.1 (port AGENT_DEV_HTTP_PORT, default
     io.out(`  nginx.conf must contain (inside http {}): ${includeLine(settings.nginx_dir)}`);
     io.out(`  try:            curl -H 'X-Agent-Key: ${rt.apiKey}' ${url}/api/config/status`);
     for (const w of rt.warnings) io.out(`  warning: ${w}`);
-    await agent.startJobs();
-    if (settings.apply_mode === "auto" && (await rt.reconciler.pending()).length) {
+    if (!stopping) await agent.startJobs();
+    if (
+      !stopping &&
+      settings.apply_mode === "auto" && (await rt.reconciler.pending()).length
+    ) {
       rt.reconciler.applyNow().catch((e) => io.err(`[agent] startup apply failed: ${e.message}`));
     }
     const stop = async () => {
@@ -76,11 +89,10 @@ starts and owns a private nginx on 127.0.0.1 (port AGENT_DEV_HTTP_PORT, default
       await agent.close();
       await lock.release();
     };
-    await new Promise<void>((resolve) => {
-      const handler = () => stop().finally(resolve);
-      Deno.addSignalListener("SIGINT", handler);
-      Deno.addSignalListener("SIGTERM", handler);
-    });
+    await stopSignal;
+    await stop();
+    Deno.removeSignalListener("SIGINT", handler);
+    Deno.removeSignalListener("SIGTERM", handler);
     return 0;
   },
 };

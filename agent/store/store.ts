@@ -182,10 +182,14 @@ export class Store {
     const results: WriteResult[] = [];
     const at = this.now().toISOString();
     let mutations = 0;
+    let checks = 0;
     const audits: AuditDraft[] = [];
     for (const w of ops) {
       const cur = await this.load(w.kind, w.name);
-      op.check({ key: [REC, w.kind, w.name], versionstamp: cur?.head.versionstamp ?? null });
+      // Guards against another process writing the same file; KV caps checks at 100.
+      if (checks++ < 100) {
+        op.check({ key: [REC, w.kind, w.name], versionstamp: cur?.head.versionstamp ?? null });
+      }
       if (w.ifMatch !== undefined && (cur?.rec.version ?? 0) !== w.ifMatch) {
         throw new AgentError(
           "PRECONDITION_FAILED",
@@ -259,7 +263,9 @@ export class Store {
             },
           );
         }
-        op.check({ key: [IDX, ...k], versionstamp: e.versionstamp });
+        // No KV check here: the claim was read under the write lock, and Deno KV allows
+        // only 100 checks per atomic write (a site may claim hundreds of server names).
+        if (e.value === owner) continue;
         op.set([IDX, ...k], owner);
         mutations++;
       }

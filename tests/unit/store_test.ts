@@ -54,6 +54,33 @@ Deno.test("index claims are exclusive and move with the record", async () => {
   });
 });
 
+Deno.test("a record may claim hundreds of names, and one write may carry 150 records", async () => {
+  await withStore(async (s) => {
+    // Deno KV allows 100 checks per atomic write; claims and big batches must not hit it.
+    const names = Array.from({ length: 300 }, (_, i) => `n${i}.test`);
+    const indexes = names.map((n) => ({ key: ["server_name", "80", n] }));
+    await put(s, "big", { names }, { indexes });
+    await put(s, "big", { names, v: 2 }, { indexes }); // re-claiming its own names
+    assert.equal(await s.indexOwner(["server_name", "80", "n299.test"]), "site/big");
+    await assert.rejects(
+      put(s, "other", {}, { indexes: [{ key: ["server_name", "80", "n150.test"] }] }),
+      (e: Error & { code?: string }) => e.code === "CONFLICT" && /site\/big/.test(e.message),
+    );
+    const results = await s.write(() => ({
+      ops: Array.from({ length: 150 }, (_, i) => ({
+        type: "put" as const,
+        kind: "pool",
+        name: `p${i}`,
+        spec: { i },
+      })),
+      actor: "test",
+      action: "pool.put",
+    }));
+    assert.equal(results.filter((r) => r.created).length, 150);
+    assert.equal((await s.list("pool")).length, 150);
+  });
+});
+
 Deno.test("records over 64 KiB are stored in chunks and read back whole", async () => {
   await withStore(async (s) => {
     const routes = Array.from(
