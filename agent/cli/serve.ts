@@ -76,11 +76,12 @@ starts and owns a private nginx on 127.0.0.1 (port AGENT_DEV_HTTP_PORT, default
     io.out(`  try:            curl -H 'X-Agent-Key: ${rt.apiKey}' ${url}/api/config/status`);
     for (const w of rt.warnings) io.out(`  warning: ${w}`);
     if (!stopping) await agent.startJobs();
-    if (
-      !stopping &&
-      settings.apply_mode === "auto" && (await rt.reconciler.pending()).length
-    ) {
-      rt.reconciler.applyNow().catch((e) => io.err(`[agent] startup apply failed: ${e.message}`));
+    // Pending changes, and settings changed while stopped (ports, paths), go live now.
+    if (!stopping && settings.apply_mode === "auto") {
+      rt.reconciler.rerender().then(
+        (o) => o.status !== "unchanged" && rt.log(`startup apply: ${o.status}`),
+        (e) => io.err(`[agent] startup apply failed: ${e.message}`),
+      );
     }
     const stop = async () => {
       io.err("[agent] shutting down");

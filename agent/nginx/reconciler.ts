@@ -83,6 +83,9 @@ interface RoundResult {
   fatal?: AgentError;
 }
 
+/** The group of a round that only applies changed settings (see `rerender`). */
+const SETTINGS_GROUP = "settings/render";
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -127,6 +130,7 @@ export class Reconciler {
    * (the state was lost: applying it would remove every managed site).
    */
   hold: string | null = null;
+  #rerender = false;
 
   #waiters: Waiter[] = [];
   #loopRunning = false;
@@ -279,6 +283,16 @@ export class Reconciler {
     return this.#enqueue([]);
   }
 
+  /**
+   * Applies when the whole tree renders differently from what nginx serves
+   * although no record changed: settings (ports, paths) or templates changed
+   * while the agent was stopped. Called once at start.
+   */
+  rerender(): Promise<ApplyOutcome> {
+    this.#rerender = true;
+    return this.#enqueue([]);
+  }
+
   #enqueue(ids: string[]): Promise<ApplyOutcome> {
     return new Promise<ApplyOutcome>((resolve, reject) => {
       this.#waiters.push({ seq: this.deps.store.seq, ids, resolve, reject });
@@ -375,7 +389,9 @@ export class Reconciler {
     const changed = [...new Set([...desired.keys(), ...applied.keys()])].filter(
       (id) => !sameRecord(desired.get(id), applied.get(id)),
     );
-    if (changed.length === 0) {
+    const rerender = this.#rerender && this.currentGeneration !== null && !this.hold;
+    this.#rerender = false;
+    if (changed.length === 0 && !(rerender && this.#rendersDifferently(desired))) {
       const outcome = this.#outcome("unchanged", {}, started);
       return { outcome, seq, refusedIds: new Map() };
     }
@@ -391,6 +407,8 @@ export class Reconciler {
       if (!groups.has(g)) groups.set(g, new Set());
       groups.get(g)!.add(id);
     }
+    // No record changed but the text did: one group without records carries it.
+    if (groups.size === 0) groups.set(SETTINGS_GROUP, new Set());
     if (this.hold) {
       return await this.#finish({
         started,
@@ -628,6 +646,15 @@ export class Reconciler {
         [n, ...(previous !== null ? [previous] : [])],
       ).catch((e) => this.#log(`prune failed: ${e}`));
       return out;
+    }
+  }
+
+  #rendersDifferently(desired: Map<string, Rec>): boolean {
+    try {
+      const files = renderTree(desired, this.deps.renderContext(), this.deps.extensions ?? []);
+      return configHash(files) !== this.currentHash;
+    } catch {
+      return true; // the round renders again and reports the error
     }
   }
 
