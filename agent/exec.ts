@@ -5,7 +5,7 @@
 export interface ExecOptions {
   cwd?: string;
   env?: Record<string, string>;
-  /** Remove these variables from the inherited environment (e.g. AWS_CA_BUNDLE for rclone). */
+  /** Remove these variables from the inherited environment (e.g. REQUESTS_CA_BUNDLE for certbot). */
   unsetEnv?: string[];
   stdin?: string;
   timeoutMs?: number;

@@ -5,7 +5,7 @@
 set -eu
 
 # command -> Debian package
-NEEDED="nginx:nginx certbot:certbot pebble:pebble rclone:rclone chromium:chromium openssl:openssl python3:python3 curl:curl unshare:util-linux nsenter:util-linux"
+NEEDED="nginx:nginx certbot:certbot pebble:pebble chromium:chromium openssl:openssl python3:python3 curl:curl unshare:util-linux nsenter:util-linux"
 [ -x /lib/systemd/systemd ] || NEEDED="$NEEDED /lib/systemd/systemd:systemd"
 
 missing=""
