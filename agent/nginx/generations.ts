@@ -61,6 +61,8 @@ export const pad = (n: number) => String(n).padStart(6, "0");
 
 export class Generations {
   readonly dir: string;
+  /** Creation time per generation number, from its manifest (for pruning by age). */
+  #createdAt = new Map<number, number>();
   constructor(nginxDir: string) {
     this.dir = nginxDir;
   }
@@ -179,6 +181,7 @@ export class Generations {
     );
     await Deno.rename(staged.path, this.pathOf(n));
     staged.path = this.pathOf(n);
+    this.#createdAt.set(n, Date.parse(staged.manifest.created_at));
     return n;
   }
 
@@ -259,11 +262,17 @@ export class Generations {
       if (protect.includes(n)) continue;
       let drop = i >= keep;
       if (!drop && maxAgeDays > 0) {
-        const m = await this.manifest(n).catch(() => null);
-        drop = m !== null && now - Date.parse(m.created_at) > maxAgeDays * 86400_000;
+        // Manifests are large at 1,000 sites; a generation's age never changes, so read it once.
+        let at = this.#createdAt.get(n);
+        if (at === undefined) {
+          const m = await this.manifest(n).catch(() => null);
+          if (m) this.#createdAt.set(n, at = Date.parse(m.created_at));
+        }
+        drop = at !== undefined && now - at > maxAgeDays * 86400_000;
       }
       if (!drop) continue;
       await Deno.remove(this.pathOf(n), { recursive: true });
+      this.#createdAt.delete(n);
       removed.push(n);
     }
     return removed;
