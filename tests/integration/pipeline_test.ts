@@ -32,7 +32,10 @@ async function withAgent(
 
 Deno.test("a bad extra_blocks entry: NGINX_TEST_FAILED with nginx's message, the previous generation still serves", async () => {
   await withAgent(async (t) => {
-    const good = await t.api("PUT", "/api/sites/shop", { server_names: ["shop.test"], default_pool: "web" });
+    const good = await t.api("PUT", "/api/sites/shop", {
+      server_names: ["shop.test"],
+      default_pool: "web",
+    });
     assert.equal(good.status, 201);
     const gen = good.body.apply.generation;
     const reloads = t.reloads();
@@ -44,7 +47,10 @@ Deno.test("a bad extra_blocks entry: NGINX_TEST_FAILED with nginx's message, the
     });
     assert.equal(bad.status, 422, JSON.stringify(bad.body));
     assert.equal(bad.body.error.code, "NGINX_TEST_FAILED");
-    assert.match(bad.body.error.message, /invalid number of arguments in "proxy_buffers" directive/);
+    assert.match(
+      bad.body.error.message,
+      /invalid number of arguments in "proxy_buffers" directive/,
+    );
     assert.match(bad.body.error.detail.nginx_output, /test failed/);
     assert.deepEqual(bad.body.error.detail.entity, { kind: "site", name: "shop" });
     assert.equal(bad.body.error.detail.file, "site-shop.conf");
@@ -80,7 +86,10 @@ Deno.test("a no-op PUT causes no apply; a change that renders the same text caus
     assert.equal(again.body.version, 1);
     assert.equal(again.body.apply.status, "unchanged");
 
-    const described = await t.api("PUT", "/api/sites/same", { ...body, description: "the same site" });
+    const described = await t.api("PUT", "/api/sites/same", {
+      ...body,
+      description: "the same site",
+    });
     assert.equal(described.status, 200);
     assert.equal(described.body.version, 2);
     assert.equal(described.body.apply.status, "applied");
@@ -97,8 +106,11 @@ Deno.test("200 concurrent changes cost at most 3 reloads and every caller gets i
     await t.api("PUT", "/api/sites/front", { server_names: ["front.test"], default_pool: "web" });
     const reloads = t.reloads();
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        t.api("PUT", `/api/sites/s${i}`, { server_names: [`s${i}.test`], default_pool: "web" })),
+      Array.from(
+        { length: 200 },
+        (_, i) =>
+          t.api("PUT", `/api/sites/s${i}`, { server_names: [`s${i}.test`], default_pool: "web" }),
+      ),
     );
     const used = t.reloads() - reloads;
     assert.ok(used >= 1 && used <= 3, `reloads: ${used}`);
@@ -114,8 +126,11 @@ Deno.test("200 concurrent changes cost at most 3 reloads and every caller gets i
 Deno.test("one bad entity in a burst is refused alone; the good ones are applied", async () => {
   await withAgent(async (t) => {
     const reloads = t.reloads();
-    const calls = Array.from({ length: 12 }, (_, i) =>
-      t.api("PUT", `/api/sites/g${i}`, { server_names: [`g${i}.test`], default_pool: "web" }));
+    const calls = Array.from(
+      { length: 12 },
+      (_, i) =>
+        t.api("PUT", `/api/sites/g${i}`, { server_names: [`g${i}.test`], default_pool: "web" }),
+    );
     calls.push(t.api("PUT", "/api/sites/broken", {
       server_names: ["broken.test"],
       default_pool: "web",
@@ -139,9 +154,16 @@ Deno.test("a failure nginx reports without a file is traced to its entity by bis
     // Longer than the private nginx's server_names_hash_bucket_size (128): nginx
     // says "could not build server_names_hash" and names no file.
     const long = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.test`;
-    const calls = Array.from({ length: 6 }, (_, i) =>
-      t.api("PUT", `/api/sites/ok${i}`, { server_names: [`ok${i}.test`], default_pool: "web" }));
-    calls.splice(3, 0, t.api("PUT", "/api/sites/long", { server_names: [long], default_pool: "web" }));
+    const calls = Array.from(
+      { length: 6 },
+      (_, i) =>
+        t.api("PUT", `/api/sites/ok${i}`, { server_names: [`ok${i}.test`], default_pool: "web" }),
+    );
+    calls.splice(
+      3,
+      0,
+      t.api("PUT", "/api/sites/long", { server_names: [long], default_pool: "web" }),
+    );
     const results = await Promise.all(calls);
     const refused = results.splice(3, 1)[0];
     assert.equal(refused.status, 422, JSON.stringify(refused.body));
@@ -154,7 +176,10 @@ Deno.test("a failure nginx reports without a file is traced to its entity by bis
 
 Deno.test("a reload nginx refuses (port in use) rolls back to the previous generation", async () => {
   await withAgent(async (t) => {
-    const ok = await t.api("PUT", "/api/sites/a", { server_names: ["a.test"], default_pool: "web" });
+    const ok = await t.api("PUT", "/api/sites/a", {
+      server_names: ["a.test"],
+      default_pool: "web",
+    });
     const gen = ok.body.apply.generation;
     const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     try {
@@ -183,11 +208,17 @@ Deno.test("a reload nginx refuses (port in use) rolls back to the previous gener
 
 Deno.test("manual apply_mode: changes stay pending until POST /api/config/apply", async () => {
   await withAgent(async (t) => {
-    const r = await t.api("PUT", "/api/sites/later", { server_names: ["later.test"], default_pool: "web" });
+    const r = await t.api("PUT", "/api/sites/later", {
+      server_names: ["later.test"],
+      default_pool: "web",
+    });
     assert.equal(r.status, 201);
     assert.equal(r.body.apply.status, "pending");
     const status = await t.api("GET", "/api/config/status");
-    assert.deepEqual(status.body.pending.map((p: { id: string }) => p.id).sort(), ["pool/web", "site/later"]);
+    assert.deepEqual(status.body.pending.map((p: { id: string }) => p.id).sort(), [
+      "pool/web",
+      "site/later",
+    ]);
     assert.notEqual((await t.viaNginx("later.test", "/")).text, "be /");
     const applied = await t.api("POST", "/api/config/apply");
     assert.equal(applied.status, 200, JSON.stringify(applied.body));
@@ -204,7 +235,10 @@ Deno.test("a restarted agent picks up the current generation without reloading",
   const httpPort = first.httpPort;
   try {
     await first.api("PUT", "/api/pools/web", { members: [{ address: be.address }] });
-    const s = await first.api("PUT", "/api/sites/keep", { server_names: ["keep.test"], default_pool: "web" });
+    const s = await first.api("PUT", "/api/sites/keep", {
+      server_names: ["keep.test"],
+      default_pool: "web",
+    });
     const gen = s.body.apply.generation;
     await first.close();
     const second = await startTestAgent({ dir, httpPort });
