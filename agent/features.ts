@@ -9,6 +9,7 @@ import type { Runtime } from "./runtime.ts";
 import type { Command } from "./cli/command.ts";
 import { resilienceFeature } from "./resilience/feature.ts";
 import { projectsFeature } from "./projects/feature.ts";
+import { certsFeature } from "./acme/feature.ts";
 
 export interface Feature {
   name: string;
@@ -24,4 +25,4 @@ export interface Feature {
 }
 
 /** Every feature of the agent, in load order. Later issues append theirs. */
-export const FEATURES: Feature[] = [resilienceFeature, projectsFeature];
+export const FEATURES: Feature[] = [resilienceFeature, projectsFeature, certsFeature];

@@ -461,6 +461,88 @@ export const SETTINGS: SettingDef[] = [
     prod: 3,
     description: "Builtin supervisor: rotated logs kept per project (<name>.log.1 ...)",
   },
+  // certificates (ACME through certbot)
+  {
+    name: "acme_directory_url",
+    group: "Certificates",
+    type: "string",
+    prod: "https://acme-v02.api.letsencrypt.org/directory",
+    description:
+      "ACME directory certbot issues from (Let's Encrypt production; staging, step-ca or any ACME CA)",
+  },
+  {
+    name: "acme_email",
+    group: "Certificates",
+    type: "string",
+    prod: "",
+    description: "Account email for the ACME CA when a certificate gives none; empty: no email",
+  },
+  {
+    name: "acme_eab_kid",
+    group: "Certificates",
+    type: "string",
+    prod: "",
+    description: "External account binding key id, for CAs that require EAB",
+  },
+  {
+    name: "acme_eab_hmac_key",
+    group: "Certificates",
+    type: "string",
+    prod: "",
+    secret: true,
+    description: "External account binding HMAC key (base64url), for CAs that require EAB",
+  },
+  {
+    name: "acme_ca_bundle",
+    group: "Certificates",
+    type: "string",
+    path: true,
+    prod: "",
+    description:
+      "PEM bundle certbot trusts for the ACME server (REQUESTS_CA_BUNDLE): a private CA; empty: system CAs",
+  },
+  {
+    name: "certbot_dir",
+    group: "Certificates",
+    type: "string",
+    path: true,
+    prod: (s) => join(s.data_dir, "certbot"),
+    description: "certbot's config dir; certificates land in <certbot_dir>/live/<name>/",
+  },
+  {
+    name: "certbot_command",
+    group: "Certificates",
+    type: "string",
+    prod: "certbot",
+    description: "certbot command (words split on spaces)",
+  },
+  {
+    name: "certbot_timeout",
+    group: "Certificates",
+    type: "int",
+    min: 10,
+    max: 3600,
+    prod: 300,
+    description: "Seconds one certbot run may take before it is stopped",
+  },
+  {
+    name: "cert_renew_interval",
+    group: "Certificates",
+    type: "int",
+    min: 0,
+    max: 604800,
+    prod: 86400,
+    description: "Seconds between renewal checks (0: off)",
+  },
+  {
+    name: "cert_renew_before_days",
+    group: "Certificates",
+    type: "int",
+    min: 1,
+    max: 365,
+    prod: 30,
+    description: "Renew a certificate this many days before it expires (status expiring)",
+  },
 ];
 
 export interface Settings {
@@ -516,6 +598,16 @@ export interface Settings {
   projects_log_dir: string;
   projects_log_max_bytes: number;
   projects_log_keep: number;
+  acme_directory_url: string;
+  acme_email: string;
+  acme_eab_kid: string;
+  acme_eab_hmac_key: string;
+  acme_ca_bundle: string;
+  certbot_dir: string;
+  certbot_command: string;
+  certbot_timeout: number;
+  cert_renew_interval: number;
+  cert_renew_before_days: number;
   // Later issues add their settings to SETTINGS; they are reachable here too.
   [key: string]: unknown;
 }

@@ -22,14 +22,17 @@ export interface RawRequest {
 
 export async function rawRequest(r: RawRequest): Promise<RawResponse> {
   const address = r.address ?? "127.0.0.1";
+  // TCP to `address`, then TLS with SNI = the host name (which need not resolve).
+  const tcp = await Deno.connect({ hostname: address, port: r.port });
   const conn: Deno.Conn = r.tls
-    ? await Deno.connectTls({
+    ? await Deno.startTls(tcp, {
       hostname: r.tls.serverName ?? r.host.replace(/:\d+$/, ""),
-      port: r.port,
       caCerts: r.tls.caCerts,
-      ...(address ? {} : {}),
+    }).catch((e) => {
+      tcp.close();
+      throw e;
     })
-    : await Deno.connect({ hostname: address, port: r.port });
+    : tcp;
   const timer = setTimeout(() => conn.close(), r.timeoutMs ?? 10_000);
   try {
     const body = r.body ?? "";

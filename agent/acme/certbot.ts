@@ -1,0 +1,93 @@
+// The certbot driver: one `certbot certonly --webroot` per issuance or renewal.
+// certbot only writes files under certbot_dir and answers challenges through
+// the webroot every rendered site serves; it never edits nginx files.
+import type { Exec, ExecResult } from "../exec.ts";
+import type { Settings } from "../settings.ts";
+
+export interface CertbotRequest {
+  name: string;
+  domains: string[];
+  email?: string;
+  /** Re-issue even when certbot thinks the certificate is not due. */
+  force: boolean;
+}
+
+export interface CertFiles {
+  certificate: string;
+  key: string;
+}
+
+export function liveDir(s: Pick<Settings, "certbot_dir">, name: string): string {
+  return `${s.certbot_dir}/live/${name}`;
+}
+
+export function filesOf(s: Pick<Settings, "certbot_dir">, name: string): CertFiles {
+  return {
+    certificate: `${liveDir(s, name)}/fullchain.pem`,
+    key: `${liveDir(s, name)}/privkey.pem`,
+  };
+}
+
+/** The certbot command line for a request (pure: tests read it). */
+export function certbotArgs(s: Settings, req: CertbotRequest): string[] {
+  const email = req.email ?? s.acme_email;
+  const args = [
+    ...s.certbot_command.trim().split(/\s+/),
+    "certonly",
+    "--webroot",
+    "-w",
+    s.acme_webroot,
+    "--cert-name",
+    req.name,
+    ...req.domains.flatMap((d) => ["-d", d]),
+    "--non-interactive",
+    "--agree-tos",
+    "--server",
+    s.acme_directory_url,
+    "--config-dir",
+    s.certbot_dir,
+    "--work-dir",
+    `${s.certbot_dir}/work`,
+    "--logs-dir",
+    `${s.certbot_dir}/logs`,
+    ...(email ? ["-m", email, "--no-eff-email"] : ["--register-unsafely-without-email"]),
+    ...(s.acme_eab_kid && s.acme_eab_hmac_key
+      ? ["--eab-kid", s.acme_eab_kid, "--eab-hmac-key", s.acme_eab_hmac_key]
+      : []),
+    // A changed domain list replaces the lineage's names without a prompt.
+    "--expand",
+    ...(req.force ? ["--force-renewal"] : ["--keep-until-expiring"]),
+  ];
+  return args;
+}
+
+/** The part of certbot's output an operator needs: errors, without boilerplate lines. */
+export function certbotMessage(r: ExecResult): string {
+  const text = `${r.stderr}\n${r.stdout}`;
+  const boiler =
+    /^(Saving debug log|Ask for help|See the logfile|Some challenges have failed|Requesting a certificate|Account registered|Renewing an existing|Certbot failed to authenticate some domains \(authenticator: webroot\)\. The Certificate Authority reported these problems:$)/;
+  const lines = text.split("\n").map((l) => l.trimEnd()).filter((l) =>
+    l.trim() !== "" && !boiler.test(l.trim())
+  );
+  const msg = lines.join("\n").trim();
+  if (r.code === 127) return msg || "certbot: command not found";
+  return (msg || `certbot exited with status ${r.code}`).slice(0, 4000);
+}
+
+/** Environment for certbot: the ACME server's CA bundle when one is configured. */
+export function certbotEnv(s: Settings): Record<string, string> {
+  return s.acme_ca_bundle ? { REQUESTS_CA_BUNDLE: s.acme_ca_bundle } : {};
+}
+
+export async function runCertbot(
+  exec: Exec,
+  s: Settings,
+  req: CertbotRequest,
+): Promise<ExecResult> {
+  await Deno.mkdir(`${s.acme_webroot}/.well-known/acme-challenge`, { recursive: true });
+  await Deno.mkdir(s.certbot_dir, { recursive: true, mode: 0o700 });
+  return await exec.run(certbotArgs(s, req), {
+    env: certbotEnv(s),
+    timeoutMs: s.certbot_timeout * 1000,
+  });
+}

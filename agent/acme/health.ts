@@ -1,0 +1,28 @@
+// The "certificates" section of GET /api/health: degraded while any
+// certificate failed its last attempt or has expired.
+import type { Runtime } from "../runtime.ts";
+import { CERT_KIND } from "../model/cert.ts";
+import { viewOf } from "./issue.ts";
+
+export async function certificatesHealth(rt: Runtime) {
+  const views = await Promise.all((await rt.store.list(CERT_KIND)).map((r) => viewOf(rt, r)));
+  const named = (status: string) => views.filter((v) => v.status === status).map((v) => v.name);
+  const failed = named("failed");
+  const expired = named("expired");
+  return {
+    name: "certificates",
+    value: {
+      count: views.length,
+      active: named("active").length,
+      pending: named("pending"),
+      expiring_soon: named("expiring"),
+      expired,
+      failed: failed.map((n) => ({
+        name: n,
+        last_error: views.find((v) => v.name === n)!.last_error ?? null,
+      })),
+      failed_renewals: failed.length,
+    },
+    degraded: failed.length > 0 || expired.length > 0,
+  };
+}
