@@ -13,7 +13,9 @@ export interface Pebble {
   managementUrl: string;
   /** pebble's issuing root (changes at every start): trust it to verify issued certificates. */
   issuerCaPem(): Promise<string>;
-  /** Stops pebble (the DNS server too); safe to call twice. */
+  /** Stops pebble and its DNS server, keeping caBundlePath (tests of "ACME server down"). */
+  kill(): Promise<void>;
+  /** Stops both and removes the temp dir; safe to call twice. */
   stop(): Promise<void>;
   dir: string;
 }
@@ -163,10 +165,10 @@ export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
     children.push(c);
     return c;
   };
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  let killed = false;
+  const kill = async () => {
+    if (killed) return;
+    killed = true;
     for (const c of children) {
       try {
         c.kill("SIGKILL");
@@ -176,6 +178,9 @@ export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
     try {
       logs.close();
     } catch { /* closed */ }
+  };
+  const stop = async () => {
+    await kill();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   try {
@@ -234,6 +239,7 @@ export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
         client.close();
       }
     },
+    kill,
     stop,
   };
 }
