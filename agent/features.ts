@@ -9,6 +9,7 @@ import type { Runtime } from "./runtime.ts";
 import type { Command } from "./cli/command.ts";
 import { resilienceFeature } from "./resilience/feature.ts";
 import { projectsFeature } from "./projects/feature.ts";
+import { proxiesFeature } from "./proxies/feature.ts";
 import { certsFeature } from "./acme/feature.ts";
 
 export interface Feature {
@@ -25,4 +26,9 @@ export interface Feature {
 }
 
 /** Every feature of the agent, in load order. Later issues append theirs. */
-export const FEATURES: Feature[] = [resilienceFeature, projectsFeature, certsFeature];
+export const FEATURES: Feature[] = [
+  resilienceFeature,
+  projectsFeature,
+  certsFeature,
+  proxiesFeature,
+];

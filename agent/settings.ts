@@ -283,6 +283,52 @@ export const SETTINGS: SettingDef[] = [
     prod: (s) => join(s.data_dir, "agent-backup.json"),
     description: "State backup file (JSON; secret fields stay sealed)",
   },
+  // proxies (issue 4)
+  {
+    name: "proxy_health_timeout",
+    group: "Proxies",
+    type: "int",
+    min: 1,
+    max: 300,
+    prod: 5,
+    description:
+      "Seconds an upstream's health path has to answer 2xx (require_healthy) and a proxy to answer through nginx",
+  },
+  {
+    name: "registry_url",
+    group: "Proxies",
+    type: "string",
+    prod: "",
+    description:
+      "Registry of services synced into proxies: an http(s) URL of JSON, or a file (JSON or projrouter registry.toml); empty: none",
+  },
+  {
+    name: "registry_sync_interval",
+    group: "Proxies",
+    type: "int",
+    min: 0,
+    max: 604800,
+    prod: 0,
+    description: "Seconds between scheduled registry syncs (0: only on request)",
+  },
+  {
+    name: "registry_timeout",
+    group: "Proxies",
+    type: "int",
+    min: 1,
+    max: 300,
+    prod: 10,
+    description: "Seconds the registry has to answer a sync",
+  },
+  {
+    name: "registry_health_concurrency",
+    group: "Proxies",
+    type: "int",
+    min: 1,
+    max: 256,
+    prod: 16,
+    description: "Upstream health checks a registry sync runs at once",
+  },
   // projects (issue 3)
   {
     name: "projects_root",
@@ -577,6 +623,11 @@ export interface Settings {
   backup_interval: number;
   backup_rotate: number;
   backup_path: string;
+  proxy_health_timeout: number;
+  registry_url: string;
+  registry_sync_interval: number;
+  registry_timeout: number;
+  registry_health_concurrency: number;
   projects_root: string;
   projects_mode: "site" | "snippet";
   projects_site: string;

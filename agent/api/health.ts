@@ -30,7 +30,16 @@ export function healthRouter(rt: Runtime, sections: HealthSection[] = []): Hono 
       generation: rt.reconciler.currentGeneration,
       apply_mode: rt.settings.apply_mode,
       last_apply: last ? { status: last.status, at: last.at, generation: last.generation } : null,
-      nginx: { ...nginx, config_test_ok: last ? last.status !== "failed" : null },
+      nginx: {
+        ...nginx,
+        present: nginx.installed,
+        // The last nginx -t the agent ran; before any, whether the last apply failed.
+        config_test_ok: rt.nginx.lastTest?.ok ?? (last ? last.status !== "failed" : null),
+        config_test_at: rt.nginx.lastTest?.at ?? null,
+        ...(rt.nginx.lastTest && !rt.nginx.lastTest.ok
+          ? { config_test_output: rt.nginx.lastTest.output }
+          : {}),
+      },
       ...extra,
     });
   });

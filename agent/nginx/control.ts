@@ -40,6 +40,8 @@ export interface NginxControl {
   workers(): Promise<ProcessInfo[]>;
   errorLogSize(): Promise<number>;
   errorLogSince(offset: number): Promise<string>;
+  /** The last `nginx -t` this agent ran (candidate or validation), for the health endpoint. */
+  lastTest?: { ok: boolean; at: string; output: string } | null;
 }
 
 export interface ProcessInfo {
@@ -53,6 +55,7 @@ export interface ProcessInfo {
 export class RealNginx implements NginxControl {
   readonly paths: NginxPaths;
   readonly exec: Exec;
+  lastTest: NginxControl["lastTest"] = null;
   constructor(paths: NginxPaths, exec: Exec) {
     this.paths = paths;
     this.exec = exec;
@@ -94,6 +97,7 @@ export class RealNginx implements NginxControl {
       });
       let output = (r.stderr + r.stdout).trim();
       for (const [copy, orig] of cfg.copies) output = output.replaceAll(copy, orig);
+      this.lastTest = { ok: r.code === 0, at: new Date().toISOString(), output };
       return { ok: r.code === 0, output, includeFound: cfg.includeFound };
     } finally {
       await cfg.cleanup();

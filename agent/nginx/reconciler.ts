@@ -444,8 +444,11 @@ export class Reconciler {
     const ctx = this.deps.renderContext();
     const render = (state: Map<string, Rec>) => renderTree(state, ctx, this.deps.extensions ?? []);
 
+    // Set when a verifier refused groups after nginx loaded them: the reverted
+    // candidate must still be loaded, even when no group remains.
+    let rollback = false;
     while (true) {
-      if (remaining.size === 0) {
+      if (remaining.size === 0 && !rollback) {
         return await this.#finish({
           started,
           seq,
@@ -613,12 +616,16 @@ export class Reconciler {
       this.currentGeneration = n;
       this.currentHash = hash;
       this.applied = new Map(candidate);
+      rollback = false;
       // Feature checks through nginx; a failing entity is rolled back by a new round without it.
       const failures = reloaded ? await this.#verify([...remaining], candidate) : [];
       if (failures.length) {
         for (const f of failures) {
           const g = groupOf(f.id);
-          if (remaining.has(g)) refuse(g, { code: f.code, message: f.message });
+          if (remaining.has(g)) {
+            refuse(g, { code: f.code, message: f.message });
+            rollback = true;
+          }
         }
         continue;
       }
@@ -628,7 +635,12 @@ export class Reconciler {
         );
       }
       const appliedIds = [...remaining].flatMap((g) => [...groups.get(g)!]);
-      const status = this.deps.nginx.dryRun ? "dry_run" : "applied";
+      // Nothing left after a rollback: nginx is back where it was, the change failed.
+      const status = remaining.size === 0
+        ? "failed"
+        : this.deps.nginx.dryRun
+        ? "dry_run"
+        : "applied";
       const out = await this.#finish({
         started,
         seq,
