@@ -8,6 +8,8 @@ import { href, parseHash } from "../../web/app/router.js";
 import { findPage, PAGES } from "../../web/app/pages.js";
 import { definePage } from "../../web/app/registry.js";
 import { routeName } from "../../web/app/pages/site-routes.js";
+import { hopText, projectHealth } from "../../web/app/pages/project-health.js";
+import { projectBody } from "../../web/app/pages/project-form.js";
 
 Deno.test("fieldMatches: the named field, and the list or object that holds it", () => {
   assert.ok(fieldMatches("routes[1].path", "routes[1].path"));
@@ -48,7 +50,14 @@ Deno.test("hash routes and the page registry", () => {
     href("/audit", { entity: "site/web", page: undefined }),
     "#/audit?entity=site%2Fweb",
   );
-  assert.deepEqual(PAGES.map((p) => p.path), ["/", "/pools", "/sites", "/config", "/audit"]);
+  assert.deepEqual(PAGES.map((p) => p.path), [
+    "/",
+    "/pools",
+    "/sites",
+    "/projects",
+    "/config",
+    "/audit",
+  ]);
   const f = findPage(["sites", "edit", "web"]);
   assert.equal(f?.page.title, "Sites");
   assert.deepEqual(f?.rest, ["edit", "web"]);
@@ -72,4 +81,48 @@ Deno.test("route names from paths, unique within the site; lists split on space,
     "b.example.com",
     "c",
   ]);
+});
+
+Deno.test("project health: the check's verdict first, else the service state; hop texts", () => {
+  const on = { name: "shop", status: "active" };
+  const running = { manager: "builtin", active: true, state: "running" };
+  const stopped = { manager: "builtin", active: false, state: "restarting" };
+  assert.equal(projectHealth({ ...on, status: "inactive" }, running, null).label, "inactive");
+  assert.deepEqual(projectHealth(on, null, null).label, "unknown");
+  assert.equal(projectHealth(on, running, null).cls, "ok");
+  assert.deepEqual(projectHealth(on, stopped, null), {
+    label: "restarting",
+    cls: "bad",
+    why: "builtin reports restarting",
+  });
+  const failing = { ok: false, issues: ["port 9100: nothing listens", "internal: refused"] };
+  assert.deepEqual(projectHealth(on, running, failing), {
+    label: "failing",
+    cls: "bad",
+    why: "port 9100: nothing listens; internal: refused",
+  });
+  assert.equal(projectHealth(on, stopped, { ok: true, issues: [] }).label, "healthy");
+  assert.equal(hopText({ ok: true, status: 200, ms: 4 }), "200 in 4 ms");
+  assert.equal(
+    hopText({ ok: false, status: null, error: "connection refused" }),
+    "connection refused",
+  );
+  assert.equal(hopText({ skipped: "dry-run" }), "skipped: dry-run");
+  assert.equal(hopText(undefined), "");
+});
+
+Deno.test("project body: empty optional fields are left out so the API applies its defaults", () => {
+  assert.deepEqual(
+    projectBody({ name: "a", port: 9100, command: " ", root: "", health_path: "/hz " }, "active"),
+    { name: "a", port: 9100, status: "active", health_path: "/hz" },
+  );
+  const rec = { name: "a", port: 1, description: "d", command: "x", root: "/r", version: 3 };
+  assert.deepEqual(projectBody(rec, "inactive"), {
+    name: "a",
+    port: 1,
+    status: "inactive",
+    description: "d",
+    command: "x",
+    root: "/r",
+  });
 });

@@ -69,6 +69,32 @@ export async function serveTestAgent(opts: TestAgentOptions = {}): Promise<Serve
   };
 }
 
+export const SHOTS = "/tmp/switchyard-ui";
+
+/** A full-page screenshot into SHOTS, for looking at a run afterwards. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await Deno.mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Opens the app, lands on the login form and submits `key`. */
+export async function login(page: Page, base: string, key: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/login`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Collects page errors and CSP violations, which a test asserts are none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+}
+
 export function requireChromium(): void {
   try {
     if (Deno.statSync(CHROMIUM).isFile) return;

@@ -2,23 +2,8 @@
 // and a real backend: log in, create a pool and a site through the forms, see
 // traffic flow, see a refused save keep its input, log out.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { httpBackend } from "../helpers/backends.ts";
-import { launchBrowser, serveTestAgent } from "./browser.ts";
-
-const SHOTS = "/tmp/switchyard-ui";
-
-async function shot(page: Page, name: string) {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function login(page: Page, base: string, key: string) {
-  await page.goto(`${base}/`);
-  await page.waitForURL(`${base}/login`);
-  await page.getByLabel("API key").fill(key);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
+import { launchBrowser, login, serveTestAgent, shot } from "./browser.ts";
 
 Deno.test("web UI: login, pool and site forms serve traffic, refused save keeps input, logout ends the session", async () => {
   const backend = httpBackend("ui-backend");

@@ -1,18 +1,18 @@
-var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|mnc|ntw|ine[ch]|zoo|^ord|itera/i,ue=Array.isArray;function H(e,t){for(var n in t)e[n]=t[n];return e}function Le(e){e&&e.parentNode&&e.parentNode.removeChild(e)}function De(e,t,n){var o,s,r,a={};for(r in t)r=="key"?o=t[r]:r=="ref"?s=t[r]:a[r]=t[r];if(arguments.length>2&&(a.children=arguments.length>3?ce.call(arguments,2):n),typeof e=="function"&&e.defaultProps!=null)for(r in e.defaultProps)a[r]===void 0&&(a[r]=e.defaultProps[r]);return ae(e,a,o,s,null)}function ae(e,t,n,o,s){var r={type:e,props:t,key:n,ref:o,__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:s??++ze,__i:-1,__u:0};return s==null&&x.vnode!=null&&x.vnode(r),r}function pe(e){return e.children}function se(e,t){this.props=e,this.context=t}function z(e,t){if(t==null)return e.__?z(e.__,e.__i+1):null;for(var n;t<e.__k.length;t++)if((n=e.__k[t])!=null&&n.__e!=null)return n.__e;return typeof e.type=="function"?z(e):null}function qt(e){if(e.__P&&e.__d){var t=e.__v,n=t.__e,o=[],s=[],r=H({},t);r.__v=t.__v+1,x.vnode&&x.vnode(r),Ae(e.__P,r,t,e.__n,e.__P.namespaceURI,32&t.__u?[n]:null,o,n??z(t),!!(32&t.__u),s),r.__v=t.__v,r.__.__k[r.__i]=r,tt(o,r,s),t.__e=t.__=null,r.__e!=n&&Xe(r)}}function Xe(e){if((e=e.__)!=null&&e.__c!=null)return e.__e=e.__c.base=null,e.__k.some(function(t){if(t!=null&&t.__e!=null)return e.__e=e.__c.base=t.__e}),Xe(e)}function Pe(e){(!e.__d&&(e.__d=!0)&&I.push(e)&&!de.__r++||Ue!=x.debounceRendering)&&((Ue=x.debounceRendering)||qe)(de)}function de(){try{for(var e,t=1;I.length;)I.length>t&&I.sort(Je),e=I.shift(),t=I.length,qt(e)}finally{I.length=de.__r=0}}function Ze(e,t,n,o,s,r,a,l,u,c,p){var _,d,f,h,y,S,E=o&&o.__k||le,m=t.length;for(u=Jt(n,t,E,u,m),_=0;_<m;_++)(f=n.__k[_])!=null&&(d=f.__i!=-1&&E[f.__i]||ie,f.__i=_,S=Ae(e,f,d,s,r,a,l,u,c,p),h=f.__e,f.ref&&d.ref!=f.ref&&(d.ref&&Re(d.ref,null,f),p.push(f.ref,f.__c||h,f)),y==null&&h!=null&&(y=h),4&f.__u?(u=Qe(f,u,e),d.__e&&(d.__e=null)):typeof f.type=="function"&&S!==void 0?u=S:h&&(u=h.nextSibling),f.__u&=-7);return n.__e=y,u}function Jt(e,t,n,o,s){var r,a,l,u,c,p=n.length,_=p,d=0;for(e.__k=new Array(s),r=0;r<s;r++)(a=t[r])!=null&&typeof a!="boolean"&&typeof a!="function"?(typeof a=="string"||typeof a=="number"||typeof a=="bigint"||a.constructor==String?a=e.__k[r]=ae(null,a,null,null,null):ue(a)?a=e.__k[r]=ae(pe,{children:a},null,null,null):a.constructor===void 0&&a.__b>0?a=e.__k[r]=ae(a.type,a.props,a.key,a.ref?a.ref:null,a.__v):e.__k[r]=a,u=r+d,a.__=e,a.__b=e.__b+1,l=null,(c=a.__i=Kt(a,n,u,_))!=-1&&(_--,(l=n[c])&&(l.__u|=2)),l==null||l.__v==null?(c==-1&&(s>p?d--:s<p&&d++),typeof a.type!="function"&&(a.__u|=4)):c!=u&&(c==u-1?d--:c==u+1?d++:(c>u?d--:d++,a.__u|=4))):e.__k[r]=null;if(_)for(r=0;r<p;r++)(l=n[r])!=null&&(2&l.__u)==0&&(l.__e==o&&(o=z(l)),ot(l,l));return o}function Qe(e,t,n){var o,s;if(typeof e.type=="function"){for(o=e.__k,s=0;o&&s<o.length;s++)o[s]&&(o[s].__=e,t=Qe(o[s],t,n));return t}e.__e!=t&&(t&&e.type&&!t.parentNode&&(t=z(e)),t=n.insertBefore(e.__e,t||null));do t=t&&t.nextSibling;while(t!=null&&t.nodeType==8);return t}function Kt(e,t,n,o){var s,r,a,l=e.key,u=e.type,c=t[n],p=c!=null&&(2&c.__u)==0;if(c===null&&l==null||p&&l==c.key&&u==c.type)return n;if(o>(p?1:0)){for(s=n-1,r=n+1;s>=0||r<t.length;)if((c=t[a=s>=0?s--:r++])!=null&&(2&c.__u)==0&&l==c.key&&u==c.type)return a}return-1}function Ge(e,t,n){t[0]=="-"?e.setProperty(t,n??""):e[t]=n==null?"":typeof n!="number"||zt.test(t)?n:n+"px"}function oe(e,t,n,o,s){var r,a;e:if(t=="style")if(typeof n=="string")e.style.cssText=n;else{if(typeof o=="string"&&(e.style.cssText=o=""),o)for(t in o)n&&t in n||Ge(e.style,t,"");if(n)for(t in n)o&&n[t]==o[t]||Ge(e.style,t,n[t])}else if(t[0]=="o"&&t[1]=="n")r=t!=(t=t.replace(Ke,"$1")),a=t.toLowerCase(),t=a in e||t=="onFocusOut"||t=="onFocusIn"?a.slice(2):t.slice(2),e.l||(e.l={}),e.l[t+r]=n,n?o?n[ee]=o[ee]:(n[ee]=Ce,e.addEventListener(t,r?Te:Ee,r)):e.removeEventListener(t,r?Te:Ee,r);else{if(s=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{e[t]=n??"";break e}catch{}typeof n=="function"||(n==null||n===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&n==1?"":n))}}function We(e){return function(t){if(this.l){var n=this.l[t.type+e];if(t[re]==null)t[re]=Ce++;else if(t[re]<n[ee])return;return n(x.event?x.event(t):t)}}}function Ae(e,t,n,o,s,r,a,l,u,c){var p,_,d,f,h,y,S,E,m,N,W,O,C,V,R,B,L=t.type;if(t.constructor!==void 0)return null;128&n.__u&&(u=!!(32&n.__u),r=[l=t.__e=n.__e]),(p=x.__b)&&p(t);e:if(typeof L=="function"){_=a.length;try{if(m=t.props,N=L.prototype&&L.prototype.render,W=(p=L.contextType)&&o[p.__c],O=p?W?W.props.value:p.__:o,n.__c?E=(d=t.__c=n.__c).__=d.__E:(N?t.__c=d=new L(m,O):(t.__c=d=new se(m,O),d.constructor=L,d.render=Xt),W&&W.sub(d),d.state||(d.state={}),d.__n=o,f=d.__d=!0,d.__h=[],d._sb=[]),N&&d.__s==null&&(d.__s=d.state),N&&L.getDerivedStateFromProps!=null&&(d.__s==d.state&&(d.__s=H({},d.__s)),H(d.__s,L.getDerivedStateFromProps(m,d.__s))),h=d.props,y=d.state,d.__v=t,f)N&&L.getDerivedStateFromProps==null&&d.componentWillMount!=null&&d.componentWillMount(),N&&d.componentDidMount!=null&&d.__h.push(d.componentDidMount);else{if(N&&L.getDerivedStateFromProps==null&&m!==h&&d.componentWillReceiveProps!=null&&d.componentWillReceiveProps(m,O),t.__v==n.__v||!d.__e&&d.shouldComponentUpdate!=null&&d.shouldComponentUpdate(m,d.__s,O)===!1){t.__v!=n.__v&&(d.props=m,d.state=d.__s,d.__d=!1),t.__e=n.__e,t.__k=n.__k,t.__k.some(function(J){J&&(J.__=t)}),le.push.apply(d.__h,d._sb),d._sb=[],d.__h.length&&a.push(d),l=z(n);break e}d.componentWillUpdate!=null&&d.componentWillUpdate(m,d.__s,O),N&&d.componentDidUpdate!=null&&d.__h.push(function(){d.componentDidUpdate(h,y,S)})}if(d.context=O,d.props=m,d.__P=e,d.__e=!1,C=x.__r,V=0,N)d.state=d.__s,d.__d=!1,C&&C(t),p=d.render(d.props,d.state,d.context),le.push.apply(d.__h,d._sb),d._sb=[];else do d.__d=!1,C&&C(t),p=d.render(d.props,d.state,d.context),d.state=d.__s;while(d.__d&&++V<25);d.state=d.__s,d.getChildContext!=null&&(o=H(H({},o),d.getChildContext())),N&&!f&&d.getSnapshotBeforeUpdate!=null&&(S=d.getSnapshotBeforeUpdate(h,y)),R=p!=null&&p.type===pe&&p.key==null?nt(p.props.children):p,l=Ze(e,ue(R)?R:[R],t,n,o,s,r,a,l,u,c),d.base=t.__e,t.__u&=-161,d.__h.length&&a.push(d),E&&(d.__E=d.__=null)}catch(J){if(a.length=_,t.__v=null,u||r!=null){if(J.then){for(t.__u|=u?160:128;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;r!=null&&(r[r.indexOf(l)]=null),t.__e=l}else if(r!=null)for(B=r.length;B--;)Le(r[B])}else t.__e=n.__e;t.__k==null&&(t.__k=n.__k||[]),J.then||et(t),x.__e(J,t,n)}}else r==null&&t.__v==n.__v?(t.__k=n.__k,t.__e=n.__e):l=t.__e=Yt(n.__e,t,n,o,s,r,a,u,c);return(p=x.diffed)&&p(t),128&t.__u?void 0:l}function et(e){e&&(e.__c&&(e.__c.__e=!0),e.__k&&e.__k.some(et))}function tt(e,t,n){for(var o=0;o<n.length;o++)Re(n[o],n[++o],n[++o]);x.__c&&x.__c(t,e),e.some(function(s){try{e=s.__h,s.__h=[],e.some(function(r){r.call(s)})}catch(r){x.__e(r,s.__v)}})}function nt(e){return typeof e!="object"||e==null||e.__b>0?e:ue(e)?e.map(nt):e.constructor!==void 0?null:H({},e)}function Yt(e,t,n,o,s,r,a,l,u){var c,p,_,d,f,h,y,S=n.props||ie,E=t.props,m=t.type;if(m=="svg"?s="http://www.w3.org/2000/svg":m=="math"?s="http://www.w3.org/1998/Math/MathML":s||(s="http://www.w3.org/1999/xhtml"),r!=null){for(c=0;c<r.length;c++)if((f=r[c])&&"setAttribute"in f==!!m&&(m?f.localName==m:f.nodeType==3)){e=f,r[c]=null;break}}if(e==null){if(m==null)return document.createTextNode(E);e=document.createElementNS(s,m,E.is&&E),l&&(x.__m&&x.__m(t,r),l=!1),r=null}if(m==null)S===E||l&&e.data==E||(e.data=E);else{if(r=m=="textarea"&&E.defaultValue!=null?null:r&&ce.call(e.childNodes),!l&&r!=null)for(S={},c=0;c<e.attributes.length;c++)S[(f=e.attributes[c]).name]=f.value;for(c in S)f=S[c],c=="dangerouslySetInnerHTML"?_=f:c=="children"||c in E||c=="value"&&"defaultValue"in E||c=="checked"&&"defaultChecked"in E||oe(e,c,null,f,s);for(c in E)f=E[c],c=="children"?d=f:c=="dangerouslySetInnerHTML"?p=f:c=="value"?h=f:c=="checked"?y=f:l&&typeof f!="function"||S[c]===f||oe(e,c,f,S[c],s);if(p)l||_&&(p.__html==_.__html||p.__html==e.innerHTML)||(e.innerHTML=p.__html),t.__k=[];else if(_&&(e.innerHTML=""),Ze(t.type=="template"?e.content:e,ue(d)?d:[d],t,n,o,m=="foreignObject"?"http://www.w3.org/1999/xhtml":s,r,a,r?r[0]:n.__k&&z(n,0),l,u),r!=null)for(c=r.length;c--;)Le(r[c]);l&&m!="textarea"||(c="value",m=="progress"&&h==null?e.removeAttribute("value"):h!=null&&(h!==e[c]||m=="progress"&&!h||m=="option"&&h!=S[c])&&oe(e,c,h,S[c],s),c="checked",y!=null&&y!=e[c]&&oe(e,c,y,S[c],s))}return e}function Re(e,t,n){try{if(typeof e=="function"){var o=typeof e.__u=="function";o&&e.__u(),o&&t==null||(e.__u=e(t))}else e.current=t}catch(s){x.__e(s,n)}}function ot(e,t,n){var o,s;if(x.unmount&&x.unmount(e),(o=e.ref)&&(o.current&&o.current!=e.__e||Re(o,null,t)),(o=e.__c)!=null){if(o.componentWillUnmount)try{o.componentWillUnmount()}catch(r){x.__e(r,t)}o.base=o.__P=o.__n=null}if(o=e.__k)for(s=0;s<o.length;s++)o[s]&&ot(o[s],t,n||typeof e.type!="function");n||Le(e.__e),e.__c=e.__=e.__e=void 0}function Xt(e,t,n){return this.constructor(e,n)}function rt(e,t,n){var o,s,r,a;t==document&&(t=document.documentElement),x.__&&x.__(e,t),s=(o=typeof n=="function")?null:n&&n.__k||t.__k,r=[],a=[],Ae(t,e=(!o&&n||t).__k=De(pe,null,[e]),s||ie,ie,t.namespaceURI,!o&&n?[n]:s?null:t.firstChild?ce.call(t.childNodes):null,r,!o&&n?n:s?s.__e:t.firstChild,o,a),tt(r,e,a),e.props.children=null}function at(e){function t(n){var o,s;return this.getChildContext||(o=new Set,(s={})[t.__c]=this,this.getChildContext=function(){return s},this.componentWillUnmount=function(){o=null},this.shouldComponentUpdate=function(r){this.props.value!=r.value&&o.forEach(function(a){a.__e=!0,Pe(a)})},this.sub=function(r){o.add(r);var a=r.componentWillUnmount;r.componentWillUnmount=function(){o&&o.delete(r),a&&a.call(r)}}),n.children}return t.__c="__cC"+Ye++,t.__=e,t.Provider=t.__l=(t.Consumer=function(n,o){return n.children(o)}).contextType=t,t}ce=le.slice,x={__e:function(e,t,n,o){for(var s,r,a;t=t.__;)if((s=t.__c)&&!s.__)try{if((r=s.constructor)&&r.getDerivedStateFromError!=null&&(s.setState(r.getDerivedStateFromError(e)),a=s.__d),s.componentDidCatch!=null&&(s.componentDidCatch(e,o||{}),a=s.__d),a)return s.__E=s}catch(l){e=l}throw e}},ze=0,Wt=function(e){return e!=null&&e.constructor===void 0},se.prototype.setState=function(e,t){var n;n=this.__s!=null&&this.__s!=this.state?this.__s:this.__s=H({},this.state),typeof e=="function"&&(e=e(H({},n),this.props)),e&&H(n,e),e!=null&&this.__v&&(t&&this._sb.push(t),Pe(this))},se.prototype.forceUpdate=function(e){this.__v&&(this.__e=!0,e&&this.__h.push(e),Pe(this))},se.prototype.render=pe,I=[],qe=typeof Promise=="function"?Promise.prototype.then.bind(Promise.resolve()):setTimeout,Je=function(e,t){return e.__v.__b-t.__v.__b},de.__r=0,Se=Math.random().toString(8),re="__d"+Se,ee="__a"+Se,Ke=/(PointerCapture)$|Capture$/i,Ce=0,Ee=We(!1),Te=We(!0),Ye=0;var it=function(e,t,n,o){var s;t[0]=0;for(var r=1;r<t.length;r++){var a=t[r++],l=t[r]?(t[0]|=a?1:2,n[t[r++]]):t[++r];a===3?o[0]=l:a===4?o[1]=Object.assign(o[1]||{},l):a===5?(o[1]=o[1]||{})[t[++r]]=l:a===6?o[1][t[++r]]+=l+"":a?(s=e.apply(l,it(e,l,n,["",null])),o.push(s),l[0]?t[0]|=2:(t[r-2]=0,t[r]=s)):o.push(l)}return o},st=new Map;function lt(e){var t=st.get(this);return t||(t=new Map,st.set(this,t)),(t=it(this,t.get(e)||(t.set(e,t=function(n){for(var o,s,r=1,a="",l="",u=[0],c=function(d){r===1&&(d||(a=a.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?u.push(0,d,a):r===3&&(d||a)?(u.push(3,d,a),r=2):r===2&&a==="..."&&d?u.push(4,d,0):r===2&&a&&!d?u.push(5,0,!0,a):r>=5&&((a||!d&&r===5)&&(u.push(r,0,a,s),r=6),d&&(u.push(r,d,0,s),r=6)),a=""},p=0;p<n.length;p++){p&&(r===1&&c(),c(p));for(var _=0;_<n[p].length;_++)o=n[p][_],r===1?o==="<"?(c(),u=[u],r=3):a+=o:r===4?a==="--"&&o===">"?(r=1,a=""):a=o+a[0]:l?o===l?l="":a+=o:o==='"'||o==="'"?l=o:o===">"?(c(),r=1):r&&(o==="="?(r=5,s=a,a=""):o==="/"&&(r<5||n[p][_+1]===">")?(c(),r===3&&(u=u[0]),r=u,(u=u[0]).push(2,0,r),r=0):o===" "||o==="	"||o===`
-`||o==="\r"?(c(),r=2):a+=o),r===3&&a==="!--"&&(r=4,u=u[0])}return c(),u}(e)),t),arguments,[])).length>1?t:t[0]}var i=lt.bind(De);var K,w,Ne,dt,te=0,ht=[],T=x,ct=T.__b,ut=T.__r,pt=T.diffed,ft=T.__c,$t=T.unmount,_t=T.__;function $e(e,t){T.__h&&T.__h(w,e,te||t),te=0;var n=w.__H||(w.__H={__:[],__h:[]});return e>=n.__.length&&n.__.push({}),n.__[e]}function g(e){return te=1,Zt(xt,e)}function Zt(e,t,n){var o=$e(K++,2);if(o.t=e,!o.__c&&(o.__=[n?n(t):xt(void 0,t),function(l){var u=o.__N?o.__N[0]:o.__[0],c=o.t(u,l);u!==c&&(o.__N=[c,o.__[1]],o.__c.setState({}))}],o.__c=w,!w.__f)){var s=function(l,u,c){if(!o.__c.__H)return!0;var p=!1,_=o.__c.props!==l;if(o.__c.__H.__.some(function(f){if(f.__N){p=!0;var h=f.__[0];f.__=f.__N,f.__N=void 0,h!==f.__[0]&&(_=!0)}}),r){var d=r.call(this,l,u,c);return p?d||_:d}return!p||_};w.__f=!0;var r=w.shouldComponentUpdate,a=w.componentWillUpdate;w.componentWillUpdate=function(l,u,c){if(this.__e){var p=r;r=void 0,s(l,u,c),r=p}a&&a.call(this,l,u,c)},w.shouldComponentUpdate=s}return o.__N||o.__}function j(e,t){var n=$e(K++,3);!T.__s&&yt(n.__H,t)&&(n.__=e,n.u=t,w.__H.__h.push(n))}function _e(e){return te=5,gt(function(){return{current:e}},[])}function gt(e,t){var n=$e(K++,7);return yt(n.__H,t)&&(n.__=e(),n.__H=t,n.__h=e),n.__}function vt(e,t){return te=8,gt(function(){return e},t)}function bt(e){var t=w.context[e.__c],n=$e(K++,9);return n.c=e,t?(n.__==null&&(n.__=!0,t.sub(w)),t.props.value):e.__}function Qt(){for(var e;e=ht.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(fe),t.__h.some(Ve),t.__h=[]}catch(n){t.__h=[],T.__e(n,e.__v)}}}T.__b=function(e){w=null,ct&&ct(e)},T.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),_t&&_t(e,t)},T.__r=function(e){ut&&ut(e),K=0;var t=(w=e.__c).__H;t&&(Ne===w?(t.__h=[],w.__h=[],t.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})):(t.__h.some(fe),t.__h.some(Ve),t.__h=[],K=0)),Ne=w},T.diffed=function(e){pt&&pt(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&(ht.push(t)!==1&&dt===T.requestAnimationFrame||((dt=T.requestAnimationFrame)||en)(Qt)),t.__H.__.some(function(n){n.u&&(n.__H=n.u,n.u=void 0)})),Ne=w=null},T.__c=function(e,t){t.some(function(n){try{n.__h.some(fe),n.__h=n.__h.filter(function(o){return!o.__||Ve(o)})}catch(o){t.some(function(s){s.__h&&(s.__h=[])}),t=[],T.__e(o,n.__v)}}),ft&&ft(e,t)},T.unmount=function(e){$t&&$t(e);var t,n=e.__c;n&&n.__H&&(n.__H.__.some(function(o){try{fe(o)}catch(s){t=s}}),n.__H=void 0,t&&T.__e(t,n.__v))};var mt=typeof requestAnimationFrame=="function";function en(e){var t,n=function(){clearTimeout(o),mt&&cancelAnimationFrame(t),setTimeout(e)},o=setTimeout(n,35);mt&&(t=requestAnimationFrame(n))}function fe(e){var t=w,n=e.__c;typeof n=="function"&&(e.__c=void 0,n()),w=t}function Ve(e){var t=w;e.__c=e.__(),w=t}function yt(e,t){return!e||e.length!==t.length||t.some(function(n,o){return n!==e[o]})}function xt(e,t){return typeof t=="function"?t(e):t}var q=class extends Error{constructor(t,n){let o=n&&n.error||{};super(o.message||`HTTP ${t}`),this.status=t,this.code=o.code||`HTTP_${t}`,this.detail=o.detail||{},this.field=typeof this.detail.field=="string"?this.detail.field:null}};function kt(e,t,n){return new q(400,{error:{code:e,message:`${t}: ${n}`,detail:{field:t}}})}async function b(e,t,n,o={}){let s={"X-Requested-With":"switchyard-ui",Accept:"application/json"};n!==void 0&&(s["Content-Type"]="application/json"),o.ifMatch!==void 0&&o.ifMatch!==null&&(s["If-Match"]=`"${o.ifMatch}"`);let r;try{r=await fetch(t,{method:e,headers:s,credentials:"same-origin",body:n===void 0?void 0:JSON.stringify(n)})}catch(u){throw new q(0,{error:{code:"NETWORK",message:`the agent did not answer: ${u.message}`}})}let l=(r.headers.get("content-type")||"").includes("json")?await r.json().catch(()=>null):await r.text();if(r.status===401&&e==="GET"&&location.assign("/login?m=expired"),!r.ok)throw new q(r.status,l&&typeof l=="object"?l:{error:{code:`HTTP_${r.status}`,message:String(l||r.statusText)}});return l}var P=encodeURIComponent;var Y=[];function F(e){if(!e.path?.startsWith("/")||!e.title||typeof e.component!="function")throw new Error(`definePage: need path ("/..."), title and component: ${JSON.stringify(e)}`);if(Y.some(t=>t.path===e.path))throw new Error(`definePage: ${e.path} is defined twice`);return Y.push({nav:!0,...e}),e}function Fe(e){let t=null;for(let n of Y){let o=n.path.split("/").filter(Boolean);o.length>e.length||!o.every((s,r)=>s===e[r])||o.length===0&&e.length>0||(!t||o.length>t.depth)&&(t={page:n,depth:o.length})}return t&&{page:t.page,rest:e.slice(t.depth)}}function D(e,t){let[n,o]=g({data:null,error:null,loading:!0}),s=_e(0),r=vt(async()=>{let a=++s.current;o(l=>({...l,loading:!0}));try{let l=await e();a===s.current&&o({data:l,error:null,loading:!1})}catch(l){a===s.current&&o(u=>({...u,error:l,loading:!1}))}},t);return j(()=>{r()},[r]),{...n,reload:r}}function v(e){let{onClick:t,busy:n,busyText:o,children:s,type:r="button",class:a,disabled:l,...u}=e,[c,p]=g(!1),_=_e(!0);j(()=>()=>_.current=!1,[]);let d=n||c;async function f(h){if(t){p(!0);try{await t(h)}finally{_.current&&p(!1)}}}return i`
+var _e,S,Xe,Zt,I,Je,Ze,Qe,Ce,ce,ae,et,Le,De,Ae,tt,$e={},fe=[],Qt=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|mnc|ntw|ine[ch]|zoo|^ord|itera/i,he=Array.isArray;function B(e,t){for(var n in t)e[n]=t[n];return e}function Re(e){e&&e.parentNode&&e.parentNode.removeChild(e)}function Ve(e,t,n){var o,s,a,r={};for(a in t)a=="key"?o=t[a]:a=="ref"?s=t[a]:r[a]=t[a];if(arguments.length>2&&(r.children=arguments.length>3?_e.call(arguments,2):n),typeof e=="function"&&e.defaultProps!=null)for(a in e.defaultProps)r[a]===void 0&&(r[a]=e.defaultProps[a]);return ue(e,r,o,s,null)}function ue(e,t,n,o,s){var a={type:e,props:t,key:n,ref:o,__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:s??++Xe,__i:-1,__u:0};return s==null&&S.vnode!=null&&S.vnode(a),a}function ve(e){return e.children}function pe(e,t){this.props=e,this.context=t}function q(e,t){if(t==null)return e.__?q(e.__,e.__i+1):null;for(var n;t<e.__k.length;t++)if((n=e.__k[t])!=null&&n.__e!=null)return n.__e;return typeof e.type=="function"?q(e):null}function en(e){if(e.__P&&e.__d){var t=e.__v,n=t.__e,o=[],s=[],a=B({},t);a.__v=t.__v+1,S.vnode&&S.vnode(a),Ne(e.__P,a,t,e.__n,e.__P.namespaceURI,32&t.__u?[n]:null,o,n??q(t),!!(32&t.__u),s),a.__v=t.__v,a.__.__k[a.__i]=a,st(o,a,s),t.__e=t.__=null,a.__e!=n&&nt(a)}}function nt(e){if((e=e.__)!=null&&e.__c!=null)return e.__e=e.__c.base=null,e.__k.some(function(t){if(t!=null&&t.__e!=null)return e.__e=e.__c.base=t.__e}),nt(e)}function je(e){(!e.__d&&(e.__d=!0)&&I.push(e)&&!me.__r++||Je!=S.debounceRendering)&&((Je=S.debounceRendering)||Ze)(me)}function me(){try{for(var e,t=1;I.length;)I.length>t&&I.sort(Qe),e=I.shift(),t=I.length,en(e)}finally{I.length=me.__r=0}}function ot(e,t,n,o,s,a,r,l,u,c,p){var h,d,$,m,y,k,E=o&&o.__k||fe,g=t.length;for(u=tn(n,t,E,u,g),h=0;h<g;h++)($=n.__k[h])!=null&&(d=$.__i!=-1&&E[$.__i]||$e,$.__i=h,k=Ne(e,$,d,s,a,r,l,u,c,p),m=$.__e,$.ref&&d.ref!=$.ref&&(d.ref&&Fe(d.ref,null,$),p.push($.ref,$.__c||m,$)),y==null&&m!=null&&(y=m),4&$.__u?(u=at($,u,e),d.__e&&(d.__e=null)):typeof $.type=="function"&&k!==void 0?u=k:m&&(u=m.nextSibling),$.__u&=-7);return n.__e=y,u}function tn(e,t,n,o,s){var a,r,l,u,c,p=n.length,h=p,d=0;for(e.__k=new Array(s),a=0;a<s;a++)(r=t[a])!=null&&typeof r!="boolean"&&typeof r!="function"?(typeof r=="string"||typeof r=="number"||typeof r=="bigint"||r.constructor==String?r=e.__k[a]=ue(null,r,null,null,null):he(r)?r=e.__k[a]=ue(ve,{children:r},null,null,null):r.constructor===void 0&&r.__b>0?r=e.__k[a]=ue(r.type,r.props,r.key,r.ref?r.ref:null,r.__v):e.__k[a]=r,u=a+d,r.__=e,r.__b=e.__b+1,l=null,(c=r.__i=nn(r,n,u,h))!=-1&&(h--,(l=n[c])&&(l.__u|=2)),l==null||l.__v==null?(c==-1&&(s>p?d--:s<p&&d++),typeof r.type!="function"&&(r.__u|=4)):c!=u&&(c==u-1?d--:c==u+1?d++:(c>u?d--:d++,r.__u|=4))):e.__k[a]=null;if(h)for(a=0;a<p;a++)(l=n[a])!=null&&(2&l.__u)==0&&(l.__e==o&&(o=q(l)),lt(l,l));return o}function at(e,t,n){var o,s;if(typeof e.type=="function"){for(o=e.__k,s=0;o&&s<o.length;s++)o[s]&&(o[s].__=e,t=at(o[s],t,n));return t}e.__e!=t&&(t&&e.type&&!t.parentNode&&(t=q(e)),t=n.insertBefore(e.__e,t||null));do t=t&&t.nextSibling;while(t!=null&&t.nodeType==8);return t}function nn(e,t,n,o){var s,a,r,l=e.key,u=e.type,c=t[n],p=c!=null&&(2&c.__u)==0;if(c===null&&l==null||p&&l==c.key&&u==c.type)return n;if(o>(p?1:0)){for(s=n-1,a=n+1;s>=0||a<t.length;)if((c=t[r=s>=0?s--:a++])!=null&&(2&c.__u)==0&&l==c.key&&u==c.type)return r}return-1}function Ke(e,t,n){t[0]=="-"?e.setProperty(t,n??""):e[t]=n==null?"":typeof n!="number"||Qt.test(t)?n:n+"px"}function de(e,t,n,o,s){var a,r;e:if(t=="style")if(typeof n=="string")e.style.cssText=n;else{if(typeof o=="string"&&(e.style.cssText=o=""),o)for(t in o)n&&t in n||Ke(e.style,t,"");if(n)for(t in n)o&&n[t]==o[t]||Ke(e.style,t,n[t])}else if(t[0]=="o"&&t[1]=="n")a=t!=(t=t.replace(et,"$1")),r=t.toLowerCase(),t=r in e||t=="onFocusOut"||t=="onFocusIn"?r.slice(2):t.slice(2),e.l||(e.l={}),e.l[t+a]=n,n?o?n[ae]=o[ae]:(n[ae]=Le,e.addEventListener(t,a?Ae:De,a)):e.removeEventListener(t,a?Ae:De,a);else{if(s=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{e[t]=n??"";break e}catch{}typeof n=="function"||(n==null||n===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&n==1?"":n))}}function Ye(e){return function(t){if(this.l){var n=this.l[t.type+e];if(t[ce]==null)t[ce]=Le++;else if(t[ce]<n[ae])return;return n(S.event?S.event(t):t)}}}function Ne(e,t,n,o,s,a,r,l,u,c){var p,h,d,$,m,y,k,E,g,V,z,M,D,O,L,H,A=t.type;if(t.constructor!==void 0)return null;128&n.__u&&(u=!!(32&n.__u),a=[l=t.__e=n.__e]),(p=S.__b)&&p(t);e:if(typeof A=="function"){h=r.length;try{if(g=t.props,V=A.prototype&&A.prototype.render,z=(p=A.contextType)&&o[p.__c],M=p?z?z.props.value:p.__:o,n.__c?E=(d=t.__c=n.__c).__=d.__E:(V?t.__c=d=new A(g,M):(t.__c=d=new pe(g,M),d.constructor=A,d.render=an),z&&z.sub(d),d.state||(d.state={}),d.__n=o,$=d.__d=!0,d.__h=[],d._sb=[]),V&&d.__s==null&&(d.__s=d.state),V&&A.getDerivedStateFromProps!=null&&(d.__s==d.state&&(d.__s=B({},d.__s)),B(d.__s,A.getDerivedStateFromProps(g,d.__s))),m=d.props,y=d.state,d.__v=t,$)V&&A.getDerivedStateFromProps==null&&d.componentWillMount!=null&&d.componentWillMount(),V&&d.componentDidMount!=null&&d.__h.push(d.componentDidMount);else{if(V&&A.getDerivedStateFromProps==null&&g!==m&&d.componentWillReceiveProps!=null&&d.componentWillReceiveProps(g,M),t.__v==n.__v||!d.__e&&d.shouldComponentUpdate!=null&&d.shouldComponentUpdate(g,d.__s,M)===!1){t.__v!=n.__v&&(d.props=g,d.state=d.__s,d.__d=!1),t.__e=n.__e,t.__k=n.__k,t.__k.some(function(K){K&&(K.__=t)}),fe.push.apply(d.__h,d._sb),d._sb=[],d.__h.length&&r.push(d),l=q(n);break e}d.componentWillUpdate!=null&&d.componentWillUpdate(g,d.__s,M),V&&d.componentDidUpdate!=null&&d.__h.push(function(){d.componentDidUpdate(m,y,k)})}if(d.context=M,d.props=g,d.__P=e,d.__e=!1,D=S.__r,O=0,V)d.state=d.__s,d.__d=!1,D&&D(t),p=d.render(d.props,d.state,d.context),fe.push.apply(d.__h,d._sb),d._sb=[];else do d.__d=!1,D&&D(t),p=d.render(d.props,d.state,d.context),d.state=d.__s;while(d.__d&&++O<25);d.state=d.__s,d.getChildContext!=null&&(o=B(B({},o),d.getChildContext())),V&&!$&&d.getSnapshotBeforeUpdate!=null&&(k=d.getSnapshotBeforeUpdate(m,y)),L=p!=null&&p.type===ve&&p.key==null?it(p.props.children):p,l=ot(e,he(L)?L:[L],t,n,o,s,a,r,l,u,c),d.base=t.__e,t.__u&=-161,d.__h.length&&r.push(d),E&&(d.__E=d.__=null)}catch(K){if(r.length=h,t.__v=null,u||a!=null){if(K.then){for(t.__u|=u?160:128;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;a!=null&&(a[a.indexOf(l)]=null),t.__e=l}else if(a!=null)for(H=a.length;H--;)Re(a[H])}else t.__e=n.__e;t.__k==null&&(t.__k=n.__k||[]),K.then||rt(t),S.__e(K,t,n)}}else a==null&&t.__v==n.__v?(t.__k=n.__k,t.__e=n.__e):l=t.__e=on(n.__e,t,n,o,s,a,r,u,c);return(p=S.diffed)&&p(t),128&t.__u?void 0:l}function rt(e){e&&(e.__c&&(e.__c.__e=!0),e.__k&&e.__k.some(rt))}function st(e,t,n){for(var o=0;o<n.length;o++)Fe(n[o],n[++o],n[++o]);S.__c&&S.__c(t,e),e.some(function(s){try{e=s.__h,s.__h=[],e.some(function(a){a.call(s)})}catch(a){S.__e(a,s.__v)}})}function it(e){return typeof e!="object"||e==null||e.__b>0?e:he(e)?e.map(it):e.constructor!==void 0?null:B({},e)}function on(e,t,n,o,s,a,r,l,u){var c,p,h,d,$,m,y,k=n.props||$e,E=t.props,g=t.type;if(g=="svg"?s="http://www.w3.org/2000/svg":g=="math"?s="http://www.w3.org/1998/Math/MathML":s||(s="http://www.w3.org/1999/xhtml"),a!=null){for(c=0;c<a.length;c++)if(($=a[c])&&"setAttribute"in $==!!g&&(g?$.localName==g:$.nodeType==3)){e=$,a[c]=null;break}}if(e==null){if(g==null)return document.createTextNode(E);e=document.createElementNS(s,g,E.is&&E),l&&(S.__m&&S.__m(t,a),l=!1),a=null}if(g==null)k===E||l&&e.data==E||(e.data=E);else{if(a=g=="textarea"&&E.defaultValue!=null?null:a&&_e.call(e.childNodes),!l&&a!=null)for(k={},c=0;c<e.attributes.length;c++)k[($=e.attributes[c]).name]=$.value;for(c in k)$=k[c],c=="dangerouslySetInnerHTML"?h=$:c=="children"||c in E||c=="value"&&"defaultValue"in E||c=="checked"&&"defaultChecked"in E||de(e,c,null,$,s);for(c in E)$=E[c],c=="children"?d=$:c=="dangerouslySetInnerHTML"?p=$:c=="value"?m=$:c=="checked"?y=$:l&&typeof $!="function"||k[c]===$||de(e,c,$,k[c],s);if(p)l||h&&(p.__html==h.__html||p.__html==e.innerHTML)||(e.innerHTML=p.__html),t.__k=[];else if(h&&(e.innerHTML=""),ot(t.type=="template"?e.content:e,he(d)?d:[d],t,n,o,g=="foreignObject"?"http://www.w3.org/1999/xhtml":s,a,r,a?a[0]:n.__k&&q(n,0),l,u),a!=null)for(c=a.length;c--;)Re(a[c]);l&&g!="textarea"||(c="value",g=="progress"&&m==null?e.removeAttribute("value"):m!=null&&(m!==e[c]||g=="progress"&&!m||g=="option"&&m!=k[c])&&de(e,c,m,k[c],s),c="checked",y!=null&&y!=e[c]&&de(e,c,y,k[c],s))}return e}function Fe(e,t,n){try{if(typeof e=="function"){var o=typeof e.__u=="function";o&&e.__u(),o&&t==null||(e.__u=e(t))}else e.current=t}catch(s){S.__e(s,n)}}function lt(e,t,n){var o,s;if(S.unmount&&S.unmount(e),(o=e.ref)&&(o.current&&o.current!=e.__e||Fe(o,null,t)),(o=e.__c)!=null){if(o.componentWillUnmount)try{o.componentWillUnmount()}catch(a){S.__e(a,t)}o.base=o.__P=o.__n=null}if(o=e.__k)for(s=0;s<o.length;s++)o[s]&&lt(o[s],t,n||typeof e.type!="function");n||Re(e.__e),e.__c=e.__=e.__e=void 0}function an(e,t,n){return this.constructor(e,n)}function dt(e,t,n){var o,s,a,r;t==document&&(t=document.documentElement),S.__&&S.__(e,t),s=(o=typeof n=="function")?null:n&&n.__k||t.__k,a=[],r=[],Ne(t,e=(!o&&n||t).__k=Ve(ve,null,[e]),s||$e,$e,t.namespaceURI,!o&&n?[n]:s?null:t.firstChild?_e.call(t.childNodes):null,a,!o&&n?n:s?s.__e:t.firstChild,o,r),st(a,e,r),e.props.children=null}function ct(e){function t(n){var o,s;return this.getChildContext||(o=new Set,(s={})[t.__c]=this,this.getChildContext=function(){return s},this.componentWillUnmount=function(){o=null},this.shouldComponentUpdate=function(a){this.props.value!=a.value&&o.forEach(function(r){r.__e=!0,je(r)})},this.sub=function(a){o.add(a);var r=a.componentWillUnmount;a.componentWillUnmount=function(){o&&o.delete(a),r&&r.call(a)}}),n.children}return t.__c="__cC"+tt++,t.__=e,t.Provider=t.__l=(t.Consumer=function(n,o){return n.children(o)}).contextType=t,t}_e=fe.slice,S={__e:function(e,t,n,o){for(var s,a,r;t=t.__;)if((s=t.__c)&&!s.__)try{if((a=s.constructor)&&a.getDerivedStateFromError!=null&&(s.setState(a.getDerivedStateFromError(e)),r=s.__d),s.componentDidCatch!=null&&(s.componentDidCatch(e,o||{}),r=s.__d),r)return s.__E=s}catch(l){e=l}throw e}},Xe=0,Zt=function(e){return e!=null&&e.constructor===void 0},pe.prototype.setState=function(e,t){var n;n=this.__s!=null&&this.__s!=this.state?this.__s:this.__s=B({},this.state),typeof e=="function"&&(e=e(B({},n),this.props)),e&&B(n,e),e!=null&&this.__v&&(t&&this._sb.push(t),je(this))},pe.prototype.forceUpdate=function(e){this.__v&&(this.__e=!0,e&&this.__h.push(e),je(this))},pe.prototype.render=ve,I=[],Ze=typeof Promise=="function"?Promise.prototype.then.bind(Promise.resolve()):setTimeout,Qe=function(e,t){return e.__v.__b-t.__v.__b},me.__r=0,Ce=Math.random().toString(8),ce="__d"+Ce,ae="__a"+Ce,et=/(PointerCapture)$|Capture$/i,Le=0,De=Ye(!1),Ae=Ye(!0),tt=0;var pt=function(e,t,n,o){var s;t[0]=0;for(var a=1;a<t.length;a++){var r=t[a++],l=t[a]?(t[0]|=r?1:2,n[t[a++]]):t[++a];r===3?o[0]=l:r===4?o[1]=Object.assign(o[1]||{},l):r===5?(o[1]=o[1]||{})[t[++a]]=l:r===6?o[1][t[++a]]+=l+"":r?(s=e.apply(l,pt(e,l,n,["",null])),o.push(s),l[0]?t[0]|=2:(t[a-2]=0,t[a]=s)):o.push(l)}return o},ut=new Map;function $t(e){var t=ut.get(this);return t||(t=new Map,ut.set(this,t)),(t=pt(this,t.get(e)||(t.set(e,t=function(n){for(var o,s,a=1,r="",l="",u=[0],c=function(d){a===1&&(d||(r=r.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?u.push(0,d,r):a===3&&(d||r)?(u.push(3,d,r),a=2):a===2&&r==="..."&&d?u.push(4,d,0):a===2&&r&&!d?u.push(5,0,!0,r):a>=5&&((r||!d&&a===5)&&(u.push(a,0,r,s),a=6),d&&(u.push(a,d,0,s),a=6)),r=""},p=0;p<n.length;p++){p&&(a===1&&c(),c(p));for(var h=0;h<n[p].length;h++)o=n[p][h],a===1?o==="<"?(c(),u=[u],a=3):r+=o:a===4?r==="--"&&o===">"?(a=1,r=""):r=o+r[0]:l?o===l?l="":r+=o:o==='"'||o==="'"?l=o:o===">"?(c(),a=1):a&&(o==="="?(a=5,s=r,r=""):o==="/"&&(a<5||n[p][h+1]===">")?(c(),a===3&&(u=u[0]),a=u,(u=u[0]).push(2,0,a),a=0):o===" "||o==="	"||o===`
+`||o==="\r"?(c(),a=2):r+=o),a===3&&r==="!--"&&(a=4,u=u[0])}return c(),u}(e)),t),arguments,[])).length>1?t:t[0]}var i=$t.bind(Ve);var Y,T,Oe,ft,re=0,xt=[],P=S,mt=P.__b,_t=P.__r,ht=P.diffed,vt=P.__c,gt=P.unmount,bt=P.__;function be(e,t){P.__h&&P.__h(T,e,re||t),re=0;var n=T.__H||(T.__H={__:[],__h:[]});return e>=n.__.length&&n.__.push({}),n.__[e]}function v(e){return re=1,rn(Tt,e)}function rn(e,t,n){var o=be(Y++,2);if(o.t=e,!o.__c&&(o.__=[n?n(t):Tt(void 0,t),function(l){var u=o.__N?o.__N[0]:o.__[0],c=o.t(u,l);u!==c&&(o.__N=[c,o.__[1]],o.__c.setState({}))}],o.__c=T,!T.__f)){var s=function(l,u,c){if(!o.__c.__H)return!0;var p=!1,h=o.__c.props!==l;if(o.__c.__H.__.some(function($){if($.__N){p=!0;var m=$.__[0];$.__=$.__N,$.__N=void 0,m!==$.__[0]&&(h=!0)}}),a){var d=a.call(this,l,u,c);return p?d||h:d}return!p||h};T.__f=!0;var a=T.shouldComponentUpdate,r=T.componentWillUpdate;T.componentWillUpdate=function(l,u,c){if(this.__e){var p=a;a=void 0,s(l,u,c),a=p}r&&r.call(this,l,u,c)},T.shouldComponentUpdate=s}return o.__N||o.__}function U(e,t){var n=be(Y++,3);!P.__s&&Et(n.__H,t)&&(n.__=e,n.u=t,T.__H.__h.push(n))}function ye(e){return re=5,kt(function(){return{current:e}},[])}function kt(e,t){var n=be(Y++,7);return Et(n.__H,t)&&(n.__=e(),n.__H=t,n.__h=e),n.__}function wt(e,t){return re=8,kt(function(){return e},t)}function St(e){var t=T.context[e.__c],n=be(Y++,9);return n.c=e,t?(n.__==null&&(n.__=!0,t.sub(T)),t.props.value):e.__}function sn(){for(var e;e=xt.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(ge),t.__h.some(Me),t.__h=[]}catch(n){t.__h=[],P.__e(n,e.__v)}}}P.__b=function(e){T=null,mt&&mt(e)},P.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),bt&&bt(e,t)},P.__r=function(e){_t&&_t(e),Y=0;var t=(T=e.__c).__H;t&&(Oe===T?(t.__h=[],T.__h=[],t.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})):(t.__h.some(ge),t.__h.some(Me),t.__h=[],Y=0)),Oe=T},P.diffed=function(e){ht&&ht(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&(xt.push(t)!==1&&ft===P.requestAnimationFrame||((ft=P.requestAnimationFrame)||ln)(sn)),t.__H.__.some(function(n){n.u&&(n.__H=n.u,n.u=void 0)})),Oe=T=null},P.__c=function(e,t){t.some(function(n){try{n.__h.some(ge),n.__h=n.__h.filter(function(o){return!o.__||Me(o)})}catch(o){t.some(function(s){s.__h&&(s.__h=[])}),t=[],P.__e(o,n.__v)}}),vt&&vt(e,t)},P.unmount=function(e){gt&&gt(e);var t,n=e.__c;n&&n.__H&&(n.__H.__.some(function(o){try{ge(o)}catch(s){t=s}}),n.__H=void 0,t&&P.__e(t,n.__v))};var yt=typeof requestAnimationFrame=="function";function ln(e){var t,n=function(){clearTimeout(o),yt&&cancelAnimationFrame(t),setTimeout(e)},o=setTimeout(n,35);yt&&(t=requestAnimationFrame(n))}function ge(e){var t=T,n=e.__c;typeof n=="function"&&(e.__c=void 0,n()),T=t}function Me(e){var t=T;e.__c=e.__(),T=t}function Et(e,t){return!e||e.length!==t.length||t.some(function(n,o){return n!==e[o]})}function Tt(e,t){return typeof t=="function"?t(e):t}var J=class extends Error{constructor(t,n){let o=n&&n.error||{};super(o.message||`HTTP ${t}`),this.status=t,this.code=o.code||`HTTP_${t}`,this.detail=o.detail||{},this.field=typeof this.detail.field=="string"?this.detail.field:null}};function Pt(e,t,n){return new J(400,{error:{code:e,message:`${t}: ${n}`,detail:{field:t}}})}async function b(e,t,n,o={}){let s={"X-Requested-With":"switchyard-ui",Accept:"application/json"};n!==void 0&&(s["Content-Type"]="application/json"),o.ifMatch!==void 0&&o.ifMatch!==null&&(s["If-Match"]=`"${o.ifMatch}"`);let a;try{a=await fetch(t,{method:e,headers:s,credentials:"same-origin",body:n===void 0?void 0:JSON.stringify(n)})}catch(u){throw new J(0,{error:{code:"NETWORK",message:`the agent did not answer: ${u.message}`}})}let l=(a.headers.get("content-type")||"").includes("json")?await a.json().catch(()=>null):await a.text();if(a.status===401&&e==="GET"&&location.assign("/login?m=expired"),!a.ok)throw new J(a.status,l&&typeof l=="object"?l:{error:{code:`HTTP_${a.status}`,message:String(l||a.statusText)}});return l}var w=encodeURIComponent;var X=[];function N(e){if(!e.path?.startsWith("/")||!e.title||typeof e.component!="function")throw new Error(`definePage: need path ("/..."), title and component: ${JSON.stringify(e)}`);if(X.some(t=>t.path===e.path))throw new Error(`definePage: ${e.path} is defined twice`);return X.push({nav:!0,...e}),e}function Be(e){let t=null;for(let n of X){let o=n.path.split("/").filter(Boolean);o.length>e.length||!o.every((s,a)=>s===e[a])||o.length===0&&e.length>0||(!t||o.length>t.depth)&&(t={page:n,depth:o.length})}return t&&{page:t.page,rest:e.slice(t.depth)}}function C(e,t){let[n,o]=v({data:null,error:null,loading:!0}),s=ye(0),a=wt(async()=>{let r=++s.current;o(l=>({...l,loading:!0}));try{let l=await e();r===s.current&&o({data:l,error:null,loading:!1})}catch(l){r===s.current&&o(u=>({...u,error:l,loading:!1}))}},t);return U(()=>{a()},[a]),{...n,reload:a}}function _(e){let{onClick:t,busy:n,busyText:o,children:s,type:a="button",class:r,disabled:l,...u}=e,[c,p]=v(!1),h=ye(!0);U(()=>()=>h.current=!1,[]);let d=n||c;async function $(m){if(t){p(!0);try{await t(m)}finally{h.current&&p(!1)}}}return i`
     <button
-      type=${r}
-      class=${a}
+      type=${a}
+      class=${r}
       ...${u}
       disabled=${d||l}
       aria-busy=${d?"true":void 0}
-      onClick=${t?f:void 0}
+      onClick=${t?$:void 0}
     >
       ${d&&i`<span class="spinner" aria-hidden="true"></span>`}
       ${d&&o?o:s}
     </button>
-  `}function tn(e){let t=e.detail||{};return typeof t.nginx_output=="string"?t.nginx_output:(t.outcome?.refused||[]).map(o=>o.nginx_output).filter(Boolean).join(`
-`)||null}function k({error:e,title:t}){if(!e)return null;let n=tn(e);return i`
+  `}function dn(e){let t=e.detail||{};return typeof t.nginx_output=="string"?t.nginx_output:(t.outcome?.refused||[]).map(o=>o.nginx_output).filter(Boolean).join(`
+`)||null}function x({error:e,title:t}){if(!e)return null;let n=dn(e);return i`
     <div class="error" role="alert" data-error-code=${e.code}>
       ${t&&i`<strong>${t}: </strong>`}
       <span class="code">${e.code}</span>
@@ -28,9 +28,9 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
       `}
       ${n&&i`<pre>${n}</pre>`}
     </div>
-  `}var nn={applied:"ok",unchanged:"ok",pending:"warn",dry_run:"warn",failed:"bad",refused:"bad",reverted:"bad"};function ne({status:e}){return i`<span class=${`badge ${nn[e]||""}`}>${e}</span>`}function me({outcome:e}){if(!e)return i`<p class="muted">No apply since the agent started.</p>`;let t=e.refused||[];return i`
+  `}var cn={applied:"ok",unchanged:"ok",pending:"warn",dry_run:"warn",failed:"bad",refused:"bad",reverted:"bad"};function se({status:e}){return i`<span class=${`badge ${cn[e]||""}`}>${e}</span>`}function xe({outcome:e}){if(!e)return i`<p class="muted">No apply since the agent started.</p>`;let t=e.refused||[];return i`
     <dl class="facts">
-      <dt>Status</dt><dd><${ne} status=${e.status} /></dd>
+      <dt>Status</dt><dd><${se} status=${e.status} /></dd>
       ${e.generation!=null&&i`
         <dt>Generation</dt>
         <dd>${e.generation}</dd>
@@ -64,7 +64,7 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
         </div>
       `)}
     ${(e.warnings||[]).map(n=>i`<div class="warning">${n}</div>`)}
-  `}var on=new Set(["generation","config_hash","apply_mode","pending","pending_count","nginx","last_apply","warnings"]);async function rn(){let[e,t,n,o]=await Promise.all([b("GET","/api/health"),b("GET","/api/config/status"),b("GET","/api/pools"),b("GET","/api/sites")]);return{health:e,status:t,pools:n.pools.length,sites:o.sites.length}}function an({nginx:e}){return i`
+  `}var un=new Set(["generation","config_hash","apply_mode","pending","pending_count","nginx","last_apply","warnings"]);async function pn(){let[e,t,n,o]=await Promise.all([b("GET","/api/health"),b("GET","/api/config/status"),b("GET","/api/pools"),b("GET","/api/sites")]);return{health:e,status:t,pools:n.pools.length,sites:o.sites.length}}function $n({nginx:e}){return i`
     <dl class="facts">
       <dt>Running</dt>
       <dd>${e.running?i`<span class="badge ok">running</span> pid ${e.pid}`:i`<span class="badge bad">${e.installed?"not running":"not installed (dry run)"}</span>`}</dd>
@@ -75,7 +75,7 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
       <dt>Reloads</dt>
       <dd>${e.reloads}</dd>
     </dl>
-  `}function sn({status:e,onApplied:t}){let[n,o]=g(null),[s,r]=g(null),a=e.apply_mode==="manual"||e.pending_count>0;async function l(){o(null),r(null);try{r(await b("POST","/api/config/apply"))}catch(u){o(u)}t()}return i`
+  `}function fn({status:e,onApplied:t}){let[n,o]=v(null),[s,a]=v(null),r=e.apply_mode==="manual"||e.pending_count>0;async function l(){o(null),a(null);try{a(await b("POST","/api/config/apply"))}catch(u){o(u)}t()}return i`
     <p>
       Apply mode <strong>${e.apply_mode}</strong>:
       ${e.pending_count===0?" nothing pending.":` ${e.pending_count} change${e.pending_count===1?"":"s"} not yet served.`}
@@ -85,19 +85,19 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
         ${e.pending.map(u=>i`<li><code>${u.id}</code> <span class="badge">${u.action}</span></li>`)}
       </ul>
     `}
-    ${a&&i`
-      <${v} class="primary" onClick=${l} busyText="Applying…">Apply now</${v}>
+    ${r&&i`
+      <${_} class="primary" onClick=${l} busyText="Applying…">Apply now</${_}>
     `}
-    <${k} error=${n} title="Apply failed" />
+    <${x} error=${n} title="Apply failed" />
     ${s&&i`<div class="success" role="status">Apply finished: ${s.status}${s.generation!=null?`, generation ${s.generation}`:""}.</div>`}
-  `}function ln(){let{data:e,error:t,loading:n,reload:o}=D(rn,[]),s=e?Object.entries(e.status).filter(([r])=>!on.has(r)):[];return i`
+  `}function mn(){let{data:e,error:t,loading:n,reload:o}=C(pn,[]),s=e?Object.entries(e.status).filter(([a])=>!un.has(a)):[];return i`
     <div class="page-head">
       <h1>Dashboard</h1>
-      <${v} onClick=${o} busy=${n} busyText="Refreshing…">Refresh</${v}>
+      <${_} onClick=${o} busy=${n} busyText="Refreshing…">Refresh</${_}>
     </div>
-    <${k} error=${t} />
+    <${x} error=${t} />
     ${e&&i`
-      ${e.status.warnings.map(r=>i`<div class="warning" role="status">${r}</div>`)}
+      ${e.status.warnings.map(a=>i`<div class="warning" role="status">${a}</div>`)}
       <div class="grid">
         <section class="panel" aria-labelledby="dash-agent">
           <h2 id="dash-agent">Agent</h2>
@@ -116,7 +116,7 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
         </section>
         <section class="panel" aria-labelledby="dash-nginx">
           <h2 id="dash-nginx">nginx</h2>
-          <${an} nginx=${e.status.nginx} />
+          <${$n} nginx=${e.status.nginx} />
         </section>
         <section class="panel" aria-labelledby="dash-gen">
           <h2 id="dash-gen">Configuration</h2>
@@ -126,95 +126,95 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
             <dt>Hash</dt>
             <dd class="mono">${(e.status.config_hash||"\u2013").slice(0,16)}</dd>
           </dl>
-          <${sn} status=${e.status} onApplied=${o} />
+          <${fn} status=${e.status} onApplied=${o} />
         </section>
       </div>
       <section class="panel" aria-labelledby="dash-last">
         <h2 id="dash-last">Last apply</h2>
-        <${me} outcome=${e.status.last_apply} />
+        <${xe} outcome=${e.status.last_apply} />
       </section>
-      ${s.map(([r,a])=>i`
+      ${s.map(([a,r])=>i`
           <section class="panel">
             <details>
-              <summary><strong>${r}</strong></summary>
-              <pre>${JSON.stringify(a,null,2)}</pre>
+              <summary><strong>${a}</strong></summary>
+              <pre>${JSON.stringify(r,null,2)}</pre>
             </details>
           </section>
         `)}
     `}
-  `}F({path:"/",title:"Dashboard",component:ln});var M=at(null);function wt(e,t){return!e||!t?!1:e===t||e.startsWith(t+".")||e.startsWith(t+"[")}function Me(e){let t=bt(M);return t&&wt(t.field,e)?t:null}function he(e){return"f-"+e.replace(/[^A-Za-z0-9_-]/g,"_")}function Oe(e){e?.field&&setTimeout(()=>{let t=[...document.querySelectorAll("input, select, textarea")].filter(n=>wt(e.field,n.dataset.field)).sort((n,o)=>o.dataset.field.length-n.dataset.field.length)[0];t?.focus(),t?.scrollIntoView?.({block:"center"})},0)}function St(e,t){return t?{"aria-invalid":"true","aria-describedby":`${he(e)}-err`}:{"aria-invalid":void 0}}function dn(e){let t=`${e.field}: `;return e.message.startsWith(t)?e.message.slice(t.length):e.message}function Et({field:e,err:t,hint:n}){return i`
-    ${t&&i`<p class="field-error" id=${`${he(e)}-err`}>${dn(t)}</p>`}
+  `}N({path:"/",title:"Dashboard",component:mn});var R=ct(null);function Ct(e,t){return!e||!t?!1:e===t||e.startsWith(t+".")||e.startsWith(t+"[")}function He(e){let t=St(R);return t&&Ct(t.field,e)?t:null}function ke(e){return"f-"+e.replace(/[^A-Za-z0-9_-]/g,"_")}function Ie(e){e?.field&&setTimeout(()=>{let t=[...document.querySelectorAll("input, select, textarea")].filter(n=>Ct(e.field,n.dataset.field)).sort((n,o)=>o.dataset.field.length-n.dataset.field.length)[0];t?.focus(),t?.scrollIntoView?.({block:"center"})},0)}function Dt(e,t){return t?{"aria-invalid":"true","aria-describedby":`${ke(e)}-err`}:{"aria-invalid":void 0}}function _n(e){let t=`${e.field}: `;return e.message.startsWith(t)?e.message.slice(t.length):e.message}function At({field:e,err:t,hint:n}){return i`
+    ${t&&i`<p class="field-error" id=${`${ke(e)}-err`}>${_n(t)}</p>`}
     ${n&&!t&&i`<p class="hint">${n}</p>`}
-  `}function $(e){let{field:t,label:n,hint:o,hideLabel:s,as:r="input",value:a,onValue:l,children:u,grow:c,...p}=e,_=Me(t),d=he(t),f={id:d,name:t,"data-field":t,...St(t,_),...p},h=S=>l(S.currentTarget.value),y;return r==="textarea"?y=i`<textarea ...${f} value=${a??""} onInput=${h}></textarea>`:r==="select"?y=i`<select ...${f} value=${a??""} onChange=${h}>${u}</select>`:y=i`<input ...${f} value=${a??""} onInput=${h} />`,i`
+  `}function f(e){let{field:t,label:n,hint:o,hideLabel:s,as:a="input",value:r,onValue:l,children:u,grow:c,...p}=e,h=He(t),d=ke(t),$={id:d,name:t,"data-field":t,...Dt(t,h),...p},m=k=>l(k.currentTarget.value),y;return a==="textarea"?y=i`<textarea ...${$} value=${r??""} onInput=${m}></textarea>`:a==="select"?y=i`<select ...${$} value=${r??""} onChange=${m}>${u}</select>`:y=i`<input ...${$} value=${r??""} onInput=${m} />`,i`
     <div class=${`field${c?" grow":""}`}>
       <label for=${d} class=${s?"sr-only":void 0}>${n}</label>
       ${y}
-      <${Et} field=${t} err=${_} hint=${o} />
+      <${At} field=${t} err=${h} hint=${o} />
     </div>
-  `}function X(e){let{onValue:t,...n}=e;return i`
-    <${$}
+  `}function G(e){let{onValue:t,...n}=e;return i`
+    <${f}
       ...${n}
       type="number"
       inputmode="numeric"
       onValue=${o=>t(o===""?void 0:Number(o))}
     />
-  `}function A({field:e,label:t,checked:n,onValue:o,hint:s}){let r=Me(e),a=he(e);return i`
+  `}function j({field:e,label:t,checked:n,onValue:o,hint:s}){let a=He(e),r=ke(e);return i`
     <div class="field">
-      <label class="check" for=${a}>
+      <label class="check" for=${r}>
         <input
           type="checkbox"
-          id=${a}
+          id=${r}
           name=${e}
           data-field=${e}
           checked=${!!n}
           onChange=${l=>o(l.currentTarget.checked)}
-          ...${St(e,r)}
+          ...${Dt(e,a)}
         />
         ${t}
       </label>
-      <${Et} field=${e} err=${r} hint=${s} />
+      <${At} field=${e} err=${a} hint=${s} />
     </div>
-  `}function U(e){return!!Me(e)}function ge(e){let{version:t,created_at:n,updated_at:o,managed_by:s,apply:r,...a}=e;return a}var He=null;function ve(e){He=e}function be(e,t){let[n,o]=g(()=>{let a=He;return He=null,{busy:!1,error:null,saved:a}});async function s(a,l,u){o({busy:!0,error:null,saved:null});try{let c=await b("PUT",`/api/${t}/${P(a)}`,l,{ifMatch:u??0});return o({busy:!1,error:null,saved:c}),c}catch(c){let p=c;return c.code==="PRECONDITION_FAILED"&&!u&&(p=new q(409,{error:{code:"CONFLICT",message:`name: a ${e} named "${a}" already exists; open it from the list to edit it`,detail:{field:"name"}}})),o({busy:!1,error:p,saved:null}),Oe(p),null}}return{...n,save:s,setError:a=>{o({busy:!1,error:a,saved:null}),Oe(a)}}}var cn={applied:"nginx serves it now",unchanged:"nothing to apply",pending:"waiting for Apply (manual mode)",dry_run:"written, nginx commands ran in dry-run",failed:"the apply failed"};function ye({rec:e}){if(!e)return null;let t=e.apply?.status??"unchanged";return i`
+  `}function W(e){return!!He(e)}function we(e){let{version:t,created_at:n,updated_at:o,managed_by:s,apply:a,...r}=e;return r}var Ue=null;function Z(e){Ue=e}function Q(e,t){let[n,o]=v(()=>{let r=Ue;return Ue=null,{busy:!1,error:null,saved:r}});async function s(r,l,u){o({busy:!0,error:null,saved:null});try{let c=await b("PUT",`/api/${t}/${w(r)}`,l,{ifMatch:u??0});return o({busy:!1,error:null,saved:c}),c}catch(c){let p=c;return c.code==="PRECONDITION_FAILED"&&!u&&(p=new J(409,{error:{code:"CONFLICT",message:`name: a ${e} named "${r}" already exists; open it from the list to edit it`,detail:{field:"name"}}})),o({busy:!1,error:p,saved:null}),Ie(p),null}}return{...n,save:s,setError:r=>{o({busy:!1,error:r,saved:null}),Ie(r)}}}var hn={applied:"nginx serves it now",unchanged:"nothing to apply",pending:"waiting for Apply (manual mode)",dry_run:"written, nginx commands ran in dry-run",failed:"the apply failed"};function ee({rec:e}){if(!e)return null;let t=e.apply?.status??"unchanged";return i`
     <div class="success" role="status">
-      Saved version ${e.version}. Apply: <${ne} status=${t} /> ${cn[t]||""}${e.apply?.generation!=null?` (generation ${e.apply.generation})`:""}.
+      Saved version ${e.version}. Apply: <${se} status=${t} /> ${hn[t]||""}${e.apply?.generation!=null?` (generation ${e.apply.generation})`:""}.
     </div>
-  `}function xe({kind:e,name:t}){let[n,o]=g(null),[s,r]=g(null);async function a(){r(null);try{o(await b("GET",`/api/config/preview/${e}s/${P(t)}`))}catch(l){o(null),r(l)}}return i`
+  `}function Se({kind:e,name:t}){let[n,o]=v(null),[s,a]=v(null);async function r(){a(null);try{o(await b("GET",`/api/config/preview/${e}s/${w(t)}`))}catch(l){o(null),a(l)}}return i`
     <section class="panel" aria-label="nginx preview">
       <div class="row">
-        <${v} onClick=${a} busyText="Rendering…">${n===null?"Preview":"Refresh preview"}</${v}>
+        <${_} onClick=${r} busyText="Rendering…">${n===null?"Preview":"Refresh preview"}</${_}>
         <span class="hint">The nginx file the saved ${e} renders to (pending changes included).</span>
       </div>
-      <${k} error=${s} />
+      <${x} error=${s} />
       ${n!==null&&i`<pre data-preview=${t}>${n}</pre>`}
     </section>
-  `}function Tt(e){let t=e.replace(/^#/,"")||"/",[n,o=""]=t.split("?"),s=Object.fromEntries(new URLSearchParams(o)),r=n.split("/").filter(Boolean).map(decodeURIComponent);return{path:"/"+r.map(encodeURIComponent).join("/"),segments:r,query:s}}function Pt(){let[e,t]=g(()=>Tt(location.hash));return j(()=>{let n=()=>t(Tt(location.hash));return addEventListener("hashchange",n),()=>removeEventListener("hashchange",n)},[]),e}function Z(e,t){let n=t?new URLSearchParams(Object.entries(t).filter(([,o])=>o!==void 0&&o!=="")).toString():"";return`#${e}${n?`?${n}`:""}`}function G(e,t){location.hash=Z(e,t)}var un=["round_robin","least_conn","ip_hash","hash"],pn={name:"",description:"",lb_method:"round_robin",keepalive:32,members:[]},fn={address:"",weight:1,backup:!1,down:!1};function $n({m:e,i:t,set:n,remove:o}){let s=`members[${t}]`,r=U(s),a=l=>u=>n({...e,[l]:u});return i`
-    <tr class=${r?"invalid":""} data-member=${t}>
+  `}function jt(e){let t=e.replace(/^#/,"")||"/",[n,o=""]=t.split("?"),s=Object.fromEntries(new URLSearchParams(o)),a=n.split("/").filter(Boolean).map(decodeURIComponent);return{path:"/"+a.map(encodeURIComponent).join("/"),segments:a,query:s}}function Lt(){let[e,t]=v(()=>jt(location.hash));return U(()=>{let n=()=>t(jt(location.hash));return addEventListener("hashchange",n),()=>removeEventListener("hashchange",n)},[]),e}function te(e,t){let n=t?new URLSearchParams(Object.entries(t).filter(([,o])=>o!==void 0&&o!=="")).toString():"";return`#${e}${n?`?${n}`:""}`}function F(e,t){location.hash=te(e,t)}var vn=["round_robin","least_conn","ip_hash","hash"],gn={name:"",description:"",lb_method:"round_robin",keepalive:32,members:[]},bn={address:"",weight:1,backup:!1,down:!1};function yn({m:e,i:t,set:n,remove:o}){let s=`members[${t}]`,a=W(s),r=l=>u=>n({...e,[l]:u});return i`
+    <tr class=${a?"invalid":""} data-member=${t}>
       <td>
-        <${$} field=${`${s}.address`} label=${`Member ${t+1} address`} hideLabel
-          value=${e.address} onValue=${a("address")} placeholder="127.0.0.1:9000" />
+        <${f} field=${`${s}.address`} label=${`Member ${t+1} address`} hideLabel
+          value=${e.address} onValue=${r("address")} placeholder="127.0.0.1:9000" />
       </td>
       <td>
-        <${X} field=${`${s}.weight`} label=${`Member ${t+1} weight`} hideLabel
-          value=${e.weight} onValue=${a("weight")} min="1" max="1000" />
+        <${G} field=${`${s}.weight`} label=${`Member ${t+1} weight`} hideLabel
+          value=${e.weight} onValue=${r("weight")} min="1" max="1000" />
       </td>
       <td>
-        <${X} field=${`${s}.max_fails`} label=${`Member ${t+1} max fails`} hideLabel
-          value=${e.max_fails} onValue=${a("max_fails")} min="0" placeholder="1" />
+        <${G} field=${`${s}.max_fails`} label=${`Member ${t+1} max fails`} hideLabel
+          value=${e.max_fails} onValue=${r("max_fails")} min="0" placeholder="1" />
       </td>
       <td>
-        <${$} field=${`${s}.fail_timeout`} label=${`Member ${t+1} fail timeout`} hideLabel
-          value=${e.fail_timeout} onValue=${l=>a("fail_timeout")(l||void 0)} placeholder="10s" />
+        <${f} field=${`${s}.fail_timeout`} label=${`Member ${t+1} fail timeout`} hideLabel
+          value=${e.fail_timeout} onValue=${l=>r("fail_timeout")(l||void 0)} placeholder="10s" />
       </td>
       <td>
-        <${A} field=${`${s}.backup`} label="backup" checked=${e.backup} onValue=${a("backup")} />
+        <${j} field=${`${s}.backup`} label="backup" checked=${e.backup} onValue=${r("backup")} />
       </td>
       <td>
-        <${A} field=${`${s}.down`} label="down" checked=${e.down} onValue=${a("down")} />
+        <${j} field=${`${s}.down`} label="down" checked=${e.down} onValue=${r("down")} />
       </td>
       <td><button type="button" class="link" onClick=${o}
         aria-label=${`Remove member ${t+1}`}>Remove</button></td>
     </tr>
-  `}function _n({members:e,onValue:t}){let n=o=>s=>t(e.map((r,a)=>a===o?s:r));return i`
+  `}function xn({members:e,onValue:t}){let n=o=>s=>t(e.map((a,r)=>r===o?s:a));return i`
     <fieldset>
       <legend>Members</legend>
       ${e.length===0&&i`<p class="muted">No members: requests get 502 until you add one.</p>`}
@@ -233,68 +233,68 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
               </tr>
             </thead>
             <tbody>${e.map((o,s)=>i`
-                <${$n} key=${s} m=${o} i=${s} set=${n(s)}
-                  remove=${()=>t(e.filter((r,a)=>a!==s))} />
+                <${yn} key=${s} m=${o} i=${s} set=${n(s)}
+                  remove=${()=>t(e.filter((a,r)=>r!==s))} />
               `)}
           </tbody>
           </table>
         </div>
       `}
-      <button type="button" onClick=${()=>t([...e,{...fn}])}>Add member</button>
+      <button type="button" onClick=${()=>t([...e,{...bn}])}>Add member</button>
       <p class="hint">Address: <code>host:port</code>, <code>[v6]:port</code> or <code>unix:/path</code>.</p>
     </fieldset>
-  `}function mn({initial:e,isNew:t}){let[n,o]=g(e),{busy:s,error:r,saved:a,save:l}=be("pool","pools"),[u,c]=g(null),p=f=>h=>o(y=>({...y,[f]:h}));async function _(f){f.preventDefault();let h=ge(n);h.lb_method!=="hash"&&(delete h.hash_key,delete h.hash_consistent);let y=await l(n.name,h,t?0:n.version);y&&(o(y),t&&(ve(y),G(`/pools/edit/${P(y.name)}`)))}async function d(){if(confirm(`Delete pool "${n.name}"?`)){c(null);try{await b("DELETE",`/api/pools/${P(n.name)}`),G("/pools")}catch(f){c(f)}}}return i`
-    <${M.Provider} value=${r}>
-      <form onSubmit=${_} novalidate aria-label="Pool">
-        <${k} error=${r} title="Not saved" />
-        <${ye} rec=${a} />
+  `}function kn({initial:e,isNew:t}){let[n,o]=v(e),{busy:s,error:a,saved:r,save:l}=Q("pool","pools"),[u,c]=v(null),p=$=>m=>o(y=>({...y,[$]:m}));async function h($){$.preventDefault();let m=we(n);m.lb_method!=="hash"&&(delete m.hash_key,delete m.hash_consistent);let y=await l(n.name,m,t?0:n.version);y&&(o(y),t&&(Z(y),F(`/pools/edit/${w(y.name)}`)))}async function d(){if(confirm(`Delete pool "${n.name}"?`)){c(null);try{await b("DELETE",`/api/pools/${w(n.name)}`),F("/pools")}catch($){c($)}}}return i`
+    <${R.Provider} value=${a}>
+      <form onSubmit=${h} novalidate aria-label="Pool">
+        <${x} error=${a} title="Not saved" />
+        <${ee} rec=${r} />
         ${n.managed_by&&i`<div class="warning">
           Managed by ${n.managed_by.kind} "${n.managed_by.name}": change it there.
         </div>`}
         <div class="panel">
           <div class="row">
-            <${$} field="name" label="Name" value=${n.name} onValue=${p("name")}
+            <${f} field="name" label="Name" value=${n.name} onValue=${p("name")}
               disabled=${!t} placeholder="web" hint=${t?"Lower case letters, digits, '-'":void 0} />
-            <${$} field="lb_method" label="Load balancing" as="select" value=${n.lb_method}
-              onValue=${p("lb_method")}>${un.map(f=>i`<option value=${f}>${f}</option>`)}</${$}>
-            <${X} field="keepalive" label="Keepalive connections" value=${n.keepalive}
+            <${f} field="lb_method" label="Load balancing" as="select" value=${n.lb_method}
+              onValue=${p("lb_method")}>${vn.map($=>i`<option value=${$}>${$}</option>`)}</${f}>
+            <${G} field="keepalive" label="Keepalive connections" value=${n.keepalive}
               onValue=${p("keepalive")} min="0" />
           </div>
           ${n.lb_method==="hash"&&i`
             <div class="row">
-              <${$} field="hash_key" label="Hash key" value=${n.hash_key}
-                onValue=${f=>p("hash_key")(f||void 0)} placeholder="$request_uri" grow />
-              <${A} field="hash_consistent" label="consistent (ketama)"
+              <${f} field="hash_key" label="Hash key" value=${n.hash_key}
+                onValue=${$=>p("hash_key")($||void 0)} placeholder="$request_uri" grow />
+              <${j} field="hash_consistent" label="consistent (ketama)"
                 checked=${n.hash_consistent} onValue=${p("hash_consistent")} />
             </div>
           `}
-          <${$} field="description" label="Description" value=${n.description}
+          <${f} field="description" label="Description" value=${n.description}
             onValue=${p("description")} />
         </div>
-        <${_n} members=${n.members} onValue=${p("members")} />
+        <${xn} members=${n.members} onValue=${p("members")} />
         <div class="actions">
-          <${v} type="submit" class="primary" busy=${s} busyText="Saving and applying…">Save</${v}>
-          ${r&&i`<span class="field-error">Not saved: ${r.code} (see above)</span>`}
-          ${!t&&i`<${v} class="danger" onClick=${d} busyText="Deleting…">Delete pool</${v}>`}
+          <${_} type="submit" class="primary" busy=${s} busyText="Saving and applying…">Save</${_}>
+          ${a&&i`<span class="field-error">Not saved: ${a.code} (see above)</span>`}
+          ${!t&&i`<${_} class="danger" onClick=${d} busyText="Deleting…">Delete pool</${_}>`}
           <a href="#/pools">Back to pools</a>
         </div>
-        <${k} error=${u} title="Delete refused" />
+        <${x} error=${u} title="Delete refused" />
       </form>
-    </${M.Provider}>
-    ${!t&&i`<${xe} kind="pool" name=${n.name} />`}
-  `}function Be({name:e}){let{data:t,error:n}=D(()=>e?b("GET",`/api/pools/${P(e)}`):Promise.resolve(pn),[e]);return i`
+    </${R.Provider}>
+    ${!t&&i`<${Se} kind="pool" name=${n.name} />`}
+  `}function Ge({name:e}){let{data:t,error:n}=C(()=>e?b("GET",`/api/pools/${w(e)}`):Promise.resolve(gn),[e]);return i`
     <div class="page-head">
       <h1>${e?`Pool ${e}`:"New pool"}</h1>
     </div>
-    <${k} error=${n} />
-    ${t&&i`<${mn} initial=${t} isNew=${!e} />`}
-  `}function hn(e){let t={};for(let n of e){let o=[n.default_pool,...n.routes.map(s=>s.pool)].filter(Boolean);for(let s of new Set(o))(t[s]||=[]).push(n.name)}return t}function gn(){let{data:e,error:t,reload:n}=D(async()=>{let[a,l]=await Promise.all([b("GET","/api/pools"),b("GET","/api/sites")]);return{pools:a.pools,used:hn(l.sites)}},[]),[o,s]=g(null);async function r(a){if(confirm(`Delete pool "${a}"?`)){s(null);try{await b("DELETE",`/api/pools/${P(a)}`)}catch(l){s(l)}await n()}}return i`
+    <${x} error=${n} />
+    ${t&&i`<${kn} initial=${t} isNew=${!e} />`}
+  `}function wn(e){let t={};for(let n of e){let o=[n.default_pool,...n.routes.map(s=>s.pool)].filter(Boolean);for(let s of new Set(o))(t[s]||=[]).push(n.name)}return t}function Sn(){let{data:e,error:t,reload:n}=C(async()=>{let[r,l]=await Promise.all([b("GET","/api/pools"),b("GET","/api/sites")]);return{pools:r.pools,used:wn(l.sites)}},[]),[o,s]=v(null);async function a(r){if(confirm(`Delete pool "${r}"?`)){s(null);try{await b("DELETE",`/api/pools/${w(r)}`)}catch(l){s(l)}await n()}}return i`
     <div class="page-head">
       <h1>Pools</h1>
       <a class="button primary" href="#/pools/new">New pool</a>
     </div>
-    <${k} error=${t} />
-    <${k} error=${o} title="Delete refused" />
+    <${x} error=${t} />
+    <${x} error=${o} title="Delete refused" />
     ${e&&i`
       <div class="panel table-wrap">
         ${e.pools.length===0?i`<p class="muted">No pools yet. A pool is a set of backend servers (an nginx upstream).</p>`:i`
@@ -310,14 +310,14 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
                 </tr>
               </thead>
               <tbody>
-                ${e.pools.map(a=>i`
-                    <tr data-pool=${a.name}>
-                      <td><a href=${`#/pools/edit/${P(a.name)}`}>${a.name}</a>
-                        ${a.managed_by&&i`
-                          <span class="badge">managed by ${a.managed_by.kind}</span>
+                ${e.pools.map(r=>i`
+                    <tr data-pool=${r.name}>
+                      <td><a href=${`#/pools/edit/${w(r.name)}`}>${r.name}</a>
+                        ${r.managed_by&&i`
+                          <span class="badge">managed by ${r.managed_by.kind}</span>
                         `}
-                        ${a.description&&i`<div class="hint">${a.description}</div>`}</td>
-                      <td>${a.members.length===0?i`<span class="muted">none</span>`:a.members.map(l=>i`
+                        ${r.description&&i`<div class="hint">${r.description}</div>`}</td>
+                      <td>${r.members.length===0?i`<span class="muted">none</span>`:r.members.map(l=>i`
                             <div><code>${l.address}</code>${l.weight!==1?` \xD7${l.weight}`:""}
                               ${l.backup&&i`
                                 <span class="badge">backup</span>
@@ -326,14 +326,14 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
                                 <span class="badge bad">down</span>
                               `}</div>
                           `)}</td>
-                      <td>${a.lb_method}</td>
-                      <td class="num">${a.keepalive}</td>
-                      <td>${(e.used[a.name]||[]).map(l=>i`
-                          <a href=${`#/sites/edit/${P(l)}`}>${l}</a>
+                      <td>${r.lb_method}</td>
+                      <td class="num">${r.keepalive}</td>
+                      <td>${(e.used[r.name]||[]).map(l=>i`
+                          <a href=${`#/sites/edit/${w(l)}`}>${l}</a>
                         `)}</td>
                       <td>
-                        <${v} class="danger" onClick=${()=>r(a.name)} busyText="Deleting…"
-                          aria-label=${`Delete pool ${a.name}`}>Delete</${v}></td>
+                        <${_} class="danger" onClick=${()=>a(r.name)} busyText="Deleting…"
+                          aria-label=${`Delete pool ${r.name}`}>Delete</${_}></td>
                     </tr>
                   `)}
               </tbody>
@@ -341,91 +341,91 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
           `}
       </div>
     `}
-  `}function vn({route:e}){let[t,n]=e.rest;return t==="new"?i`<${Be} key="new" name=${null} />`:t==="edit"&&n?i`<${Be} key=${n} name=${n} />`:i`<${gn} />`}F({path:"/pools",title:"Pools",component:vn});function Ct(e){return e.split(/[\s,]+/).filter(Boolean)}function Q({value:e,onValue:t,...n}){let o=e??[],[s,r]=g(o.join(`
-`)),a=Ct(s).join(`
+  `}function En({route:e}){let[t,n]=e.rest;return t==="new"?i`<${Ge} key="new" name=${null} />`:t==="edit"&&n?i`<${Ge} key=${n} name=${n} />`:i`<${Sn} />`}N({path:"/pools",title:"Pools",component:En});function Rt(e){return e.split(/[\s,]+/).filter(Boolean)}function ne({value:e,onValue:t,...n}){let o=e??[],[s,a]=v(o.join(`
+`)),r=Rt(s).join(`
 `)===o.join(`
 `)?s:o.join(`
 `);return i`
-    <${$}
+    <${f}
       as="textarea"
       rows="3"
       ...${n}
-      value=${a}
-      onValue=${l=>{r(l),t(Ct(l))}}
+      value=${r}
+      onValue=${l=>{a(l),t(Rt(l))}}
     />
-  `}var Ie=["pool","upstream","redirect","static"],bn=[301,302,303,307,308];function ke(e){return Ie.find(t=>e[t]!==void 0)||"pool"}function yn(e,t){let n={...e};for(let o of Ie)delete n[o];return n[t]=t==="redirect"?{url:"",code:301}:t==="static"?{root:""}:"",t==="redirect"&&(n.websocket=!1),n}function xn(){return{name:"",path:"/",match:"prefix",pool:"",websocket:!1,strip_prefix:!1}}function Lt(e,t){let n=(e||"").toLowerCase().replace(/[^a-z0-9]+/g,"-").replace(/^-+|-+$/g,"").slice(0,56)||"root",o=n;for(let s=2;t.has(o);s++)o=`${n}-${s}`;return o}function kn({r:e,at:t,label:n,pools:o,set:s}){let r=ke(e);return r==="pool"?i`
-      <${$} as="select" field=${`${t}.pool`} label=${`${n} pool`} hideLabel
-        value=${e.pool} onValue=${a=>s({...e,pool:a})}>
+  `}var We=["pool","upstream","redirect","static"],Tn=[301,302,303,307,308];function Ee(e){return We.find(t=>e[t]!==void 0)||"pool"}function Pn(e,t){let n={...e};for(let o of We)delete n[o];return n[t]=t==="redirect"?{url:"",code:301}:t==="static"?{root:""}:"",t==="redirect"&&(n.websocket=!1),n}function Cn(){return{name:"",path:"/",match:"prefix",pool:"",websocket:!1,strip_prefix:!1}}function Vt(e,t){let n=(e||"").toLowerCase().replace(/[^a-z0-9]+/g,"-").replace(/^-+|-+$/g,"").slice(0,56)||"root",o=n;for(let s=2;t.has(o);s++)o=`${n}-${s}`;return o}function Dn({r:e,at:t,label:n,pools:o,set:s}){let a=Ee(e);return a==="pool"?i`
+      <${f} as="select" field=${`${t}.pool`} label=${`${n} pool`} hideLabel
+        value=${e.pool} onValue=${r=>s({...e,pool:r})}>
             <option value="">— choose a pool —</option>
-            ${o.map(a=>i`<option value=${a}>${a}</option>`)}
+            ${o.map(r=>i`<option value=${r}>${r}</option>`)}
             ${e.pool&&!o.includes(e.pool)&&i`<option value=${e.pool}>${e.pool} (missing)</option>`}
-          </${$}>
-    `:r==="upstream"?i`
-      <${$} field=${`${t}.upstream`} label=${`${n} upstream URL`} hideLabel
-        value=${e.upstream} onValue=${a=>s({...e,upstream:a})} placeholder="http://127.0.0.1:9000" />
-    `:r==="redirect"?i`
+          </${f}>
+    `:a==="upstream"?i`
+      <${f} field=${`${t}.upstream`} label=${`${n} upstream URL`} hideLabel
+        value=${e.upstream} onValue=${r=>s({...e,upstream:r})} placeholder="http://127.0.0.1:9000" />
+    `:a==="redirect"?i`
       <div class="row">
-        <${$} field=${`${t}.redirect.url`} label=${`${n} redirect URL`} hideLabel grow
-          value=${e.redirect.url} onValue=${a=>s({...e,redirect:{...e.redirect,url:a}})}
+        <${f} field=${`${t}.redirect.url`} label=${`${n} redirect URL`} hideLabel grow
+          value=${e.redirect.url} onValue=${r=>s({...e,redirect:{...e.redirect,url:r}})}
           placeholder="https://example.com$request_uri" />
-        <${$} as="select" field=${`${t}.redirect.code`} label=${`${n} redirect code`} hideLabel
+        <${f} as="select" field=${`${t}.redirect.code`} label=${`${n} redirect code`} hideLabel
           value=${String(e.redirect.code??301)}
-          onValue=${a=>s({...e,redirect:{...e.redirect,code:Number(a)}})}>
-              ${bn.map(a=>i`<option value=${String(a)}>${a}</option>`)}
-            </${$}>
+          onValue=${r=>s({...e,redirect:{...e.redirect,code:Number(r)}})}>
+              ${Tn.map(r=>i`<option value=${String(r)}>${r}</option>`)}
+            </${f}>
           </div>
     `:i`
-    <${$} field=${`${t}.static.root`} label=${`${n} static root`} hideLabel
-      value=${e.static.root} onValue=${a=>s({...e,static:{...e.static,root:a}})}
+    <${f} field=${`${t}.static.root`} label=${`${n} static root`} hideLabel
+      value=${e.static.root} onValue=${r=>s({...e,static:{...e.static,root:r}})}
       placeholder="/srv/www" />
-  `}function wn({r:e,at:t,label:n,set:o}){let s=r=>a=>o({...e,[r]:a===""?void 0:a});return i`
+  `}function An({r:e,at:t,label:n,set:o}){let s=a=>r=>o({...e,[a]:r===""?void 0:r});return i`
     <div class="row">
-      <${A} field=${`${t}.preserve_host`} label="send the client's Host"
-        checked=${e.preserve_host!==!1} onValue=${r=>o({...e,preserve_host:r})} />
-      ${["connect_timeout","read_timeout","send_timeout"].map(r=>i`
-          <${$} field=${`${t}.${r}`} label=${r.replace("_"," ")} value=${e[r]}
-            onValue=${s(r)} placeholder="e.g. 30s" aria-label=${`${n} ${r.replace("_"," ")}`} />
+      <${j} field=${`${t}.preserve_host`} label="send the client's Host"
+        checked=${e.preserve_host!==!1} onValue=${a=>o({...e,preserve_host:a})} />
+      ${["connect_timeout","read_timeout","send_timeout"].map(a=>i`
+          <${f} field=${`${t}.${a}`} label=${a.replace("_"," ")} value=${e[a]}
+            onValue=${s(a)} placeholder="e.g. 30s" aria-label=${`${n} ${a.replace("_"," ")}`} />
         `)}
     </div>
     ${e.static&&i`
       <div class="row">
-        <${Q} field=${`${t}.static.index`} label="Index files" value=${e.static.index??["index.html"]}
-          onValue=${r=>o({...e,static:{...e.static,index:r}})} rows="1" />
-        <${A} field=${`${t}.static.autoindex`} label="directory listing"
-          checked=${e.static.autoindex} onValue=${r=>o({...e,static:{...e.static,autoindex:r}})} />
+        <${ne} field=${`${t}.static.index`} label="Index files" value=${e.static.index??["index.html"]}
+          onValue=${a=>o({...e,static:{...e.static,index:a}})} rows="1" />
+        <${j} field=${`${t}.static.autoindex`} label="directory listing"
+          checked=${e.static.autoindex} onValue=${a=>o({...e,static:{...e.static,autoindex:a}})} />
       </div>
     `}
-    <${$} as="textarea" field=${`${t}.extra`} label="Extra nginx directives in this location"
+    <${f} as="textarea" field=${`${t}.extra`} label="Extra nginx directives in this location"
       value=${e.extra} onValue=${s("extra")} placeholder="proxy_buffering off;" />
     ${e.ip_rules&&i`<p class="hint">
       This route has its own IP rules (${e.ip_rules.mode} ${e.ip_rules.addresses.join(", ")}): they are kept as they are.
     </p>`}
-  `}function Sn({r:e,i:t,pools:n,set:o,remove:s}){let r=`routes[${t}]`,a=`Route ${t+1}`,l=U(r),[u,c]=g(!1),p=ke(e),_=p==="pool"||p==="upstream";return i`
+  `}function jn({r:e,i:t,pools:n,set:o,remove:s}){let a=`routes[${t}]`,r=`Route ${t+1}`,l=W(a),[u,c]=v(!1),p=Ee(e),h=p==="pool"||p==="upstream";return i`
     <tr class=${l?"invalid":""} data-route=${t}>
       <td>
-        <${$} field=${`${r}.name`} label=${`${a} name`} hideLabel value=${e.name}
+        <${f} field=${`${a}.name`} label=${`${r} name`} hideLabel value=${e.name}
           onValue=${d=>o({...e,name:d})} placeholder="(from path)" />
       </td>
       <td>
-        <${$} field=${`${r}.path`} label=${`${a} path`} hideLabel value=${e.path}
+        <${f} field=${`${a}.path`} label=${`${r} path`} hideLabel value=${e.path}
           onValue=${d=>o({...e,path:d})} />
       </td>
       <td>
-        <${$} as="select" field=${`${r}.match`} label=${`${a} match`} hideLabel
+        <${f} as="select" field=${`${a}.match`} label=${`${r} match`} hideLabel
           value=${e.match??"prefix"} onValue=${d=>o({...e,match:d})}>
         <option value="prefix">prefix</option><option value="exact">exact</option><option value="regex">regex</option>
-      </${$}></td>
-      <td><label class="sr-only" for=${`tk-${t}`}>${a} target kind</label>
-        <select id=${`tk-${t}`} value=${p} onChange=${d=>o(yn(e,d.currentTarget.value))}>
-          ${Ie.map(d=>i`<option value=${d}>${d}</option>`)}
+      </${f}></td>
+      <td><label class="sr-only" for=${`tk-${t}`}>${r} target kind</label>
+        <select id=${`tk-${t}`} value=${p} onChange=${d=>o(Pn(e,d.currentTarget.value))}>
+          ${We.map(d=>i`<option value=${d}>${d}</option>`)}
         </select></td>
-      <td class="target"><${kn} r=${e} at=${r} label=${a} pools=${n} set=${o} /></td>
-      <td>${_&&i`
-        <${A} field=${`${r}.websocket`} label="WebSocket" checked=${e.websocket}
+      <td class="target"><${Dn} r=${e} at=${a} label=${r} pools=${n} set=${o} /></td>
+      <td>${h&&i`
+        <${j} field=${`${a}.websocket`} label="WebSocket" checked=${e.websocket}
           onValue=${d=>o({...e,websocket:d})} />
       `}
         ${p!=="redirect"&&i`
-          <${A} field=${`${r}.strip_prefix`} label="strip prefix"
+          <${j} field=${`${a}.strip_prefix`} label="strip prefix"
             checked=${e.strip_prefix} onValue=${d=>o({...e,strip_prefix:d})} />
         `}</td>
       <td>
@@ -437,11 +437,11 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
     ${u&&i`
       <tr class=${l?"invalid":""}>
         <td colspan="7">
-          <${wn} r=${e} at=${r} label=${a} set=${o} />
+          <${An} r=${e} at=${a} label=${r} set=${o} />
         </td>
       </tr>
     `}
-  `}function Dt({routes:e,pools:t,onValue:n}){let o=s=>r=>n(e.map((a,l)=>l===s?r:a));return i`
+  `}function Nt({routes:e,pools:t,onValue:n}){let o=s=>a=>n(e.map((r,l)=>l===s?a:r));return i`
     <fieldset>
       <legend>Routes</legend>
       ${e.length===0&&i`<p class="muted">No routes: the default pool (if any) serves <code>/</code>.</p>`}
@@ -459,42 +459,42 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
                 <th><span class="sr-only">Actions</span></th>
               </tr>
             </thead>
-            <tbody>${e.map((s,r)=>i`
-                <${Sn} key=${r} r=${s} i=${r} pools=${t} set=${o(r)}
-                  remove=${()=>n(e.filter((a,l)=>l!==r))} />
+            <tbody>${e.map((s,a)=>i`
+                <${jn} key=${a} r=${s} i=${a} pools=${t} set=${o(a)}
+                  remove=${()=>n(e.filter((r,l)=>l!==a))} />
               `)}
           </tbody>
           </table>
         </div>
       `}
-      <button type="button" onClick=${()=>n([...e,xn()])}>Add route</button>
+      <button type="button" onClick=${()=>n([...e,Cn()])}>Add route</button>
       <p class="hint">Paths start with <code>/</code>; <code>regex</code> takes a regular expression.
         Strip prefix sends <code>/api/x</code> to the target as <code>/x</code>.</p>
     </fieldset>
-  `}function En({l:e,i:t,set:n,remove:o}){let s=`listen[${t}]`,r=U(s),a=l=>u=>n({...e,[l]:u});return i`
-    <tr class=${r?"invalid":""}>
+  `}function Ln({l:e,i:t,set:n,remove:o}){let s=`listen[${t}]`,a=W(s),r=l=>u=>n({...e,[l]:u});return i`
+    <tr class=${a?"invalid":""}>
       <td>
-        <${X} field=${`${s}.port`} label=${`Listen ${t+1} port`} hideLabel
-          value=${e.port} onValue=${a("port")} min="1" max="65535" />
+        <${G} field=${`${s}.port`} label=${`Listen ${t+1} port`} hideLabel
+          value=${e.port} onValue=${r("port")} min="1" max="65535" />
       </td>
       <td>
-        <${$} field=${`${s}.address`} label=${`Listen ${t+1} address`} hideLabel
-          value=${e.address} onValue=${l=>a("address")(l||void 0)} placeholder="(all)" />
+        <${f} field=${`${s}.address`} label=${`Listen ${t+1} address`} hideLabel
+          value=${e.address} onValue=${l=>r("address")(l||void 0)} placeholder="(all)" />
       </td>
       <td>
-        <${A} field=${`${s}.ssl`} label="ssl" checked=${e.ssl} onValue=${a("ssl")} />
+        <${j} field=${`${s}.ssl`} label="ssl" checked=${e.ssl} onValue=${r("ssl")} />
       </td>
       <td>
-        <${A} field=${`${s}.http2`} label="http2" checked=${e.http2} onValue=${a("http2")} />
+        <${j} field=${`${s}.http2`} label="http2" checked=${e.http2} onValue=${r("http2")} />
       </td>
       <td>
-        <${A} field=${`${s}.default_server`} label="default server" checked=${e.default_server}
-          onValue=${a("default_server")} />
+        <${j} field=${`${s}.default_server`} label="default server" checked=${e.default_server}
+          onValue=${r("default_server")} />
       </td>
       <td><button type="button" class="link" onClick=${o}
         aria-label=${`Remove listen ${t+1}`}>Remove</button></td>
     </tr>
-  `}function At({listen:e,onValue:t}){let n=o=>s=>t(e.map((r,a)=>a===o?s:r));return i`
+  `}function Ft({listen:e,onValue:t}){let n=o=>s=>t(e.map((a,r)=>r===o?s:a));return i`
     <fieldset>
       <legend>Listen</legend>
       ${e.length===0?i`<p class="muted">Default ports: the agent's HTTP port, plus HTTPS when TLS is set.</p>`:i`
@@ -510,69 +510,69 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
               </tr>
             </thead>
             <tbody>${e.map((o,s)=>i`
-                <${En} key=${s} l=${o} i=${s} set=${n(s)}
-                  remove=${()=>t(e.filter((r,a)=>a!==s))} />
+                <${Ln} key=${s} l=${o} i=${s} set=${n(s)}
+                  remove=${()=>t(e.filter((a,r)=>r!==s))} />
               `)}</tbody>
           </table>
         `}
       <button type="button" onClick=${()=>t([...e,{port:80,ssl:!1,http2:!1,default_server:!1}])}>Add listen port</button>
     </fieldset>
-  `}function Rt(e){let t=e.tls;return t?{mode:t.cert?"managed":"files",certificate:t.certificate??"",key:t.key??"",cert:t.cert??""}:{mode:"",certificate:"",key:"",cert:""}}function Nt(e){if(e.mode==="files")return{certificate:e.certificate,key:e.key};if(e.mode==="managed")return{cert:e.cert}}function Vt({tls:e,redirect:t,onValue:n,onRedirect:o}){let s=r=>a=>n({...e,[r]:a});return i`
+  `}function Ot(e){let t=e.tls;return t?{mode:t.cert?"managed":"files",certificate:t.certificate??"",key:t.key??"",cert:t.cert??""}:{mode:"",certificate:"",key:"",cert:""}}function Mt(e){if(e.mode==="files")return{certificate:e.certificate,key:e.key};if(e.mode==="managed")return{cert:e.cert}}function Bt({tls:e,redirect:t,onValue:n,onRedirect:o}){let s=a=>r=>n({...e,[a]:r});return i`
     <fieldset>
       <legend>TLS</legend>
       <div class="row">
-        <${$} as="select" field="tls" label="Certificate" value=${e.mode} onValue=${s("mode")}>
+        <${f} as="select" field="tls" label="Certificate" value=${e.mode} onValue=${s("mode")}>
           <option value="">none (plain HTTP)</option>
           <option value="files">certificate and key files</option>
           <option value="managed">managed certificate (ACME)</option>
-        </${$}>
+        </${f}>
         ${e.mode==="files"&&i`
-          <${$} field="tls.certificate" label="Certificate file" value=${e.certificate}
+          <${f} field="tls.certificate" label="Certificate file" value=${e.certificate}
             onValue=${s("certificate")} placeholder="/etc/ssl/site.pem" grow />
-          <${$} field="tls.key" label="Key file" value=${e.key} onValue=${s("key")}
+          <${f} field="tls.key" label="Key file" value=${e.key} onValue=${s("key")}
             placeholder="/etc/ssl/site.key" grow />
         `}
         ${e.mode==="managed"&&i`
-          <${$} field="tls.cert" label="Managed certificate name" value=${e.cert}
+          <${f} field="tls.cert" label="Managed certificate name" value=${e.cert}
             onValue=${s("cert")} grow />
         `}
       </div>
       ${e.mode&&i`
-        <${A} field="redirect_http" label="Redirect plain HTTP to HTTPS"
+        <${j} field="redirect_http" label="Redirect plain HTTP to HTTPS"
           checked=${t} onValue=${o} />
       `}
     </fieldset>
-  `}var Tn=[["top","top (after the IP rules)"],["ssl","ssl (after the certificate)"],["proxy","proxy (before the locations)"],["end","end (before the closing brace)"]];function Ft({ip:e,onValue:t}){return i`
+  `}var Rn=[["top","top (after the IP rules)"],["ssl","ssl (after the certificate)"],["proxy","proxy (before the locations)"],["end","end (before the closing brace)"]];function Ht({ip:e,onValue:t}){return i`
     <fieldset>
       <legend>IP rules</legend>
       <div class="row">
-        <${$} as="select" field="ip_rules.mode" label="Mode" value=${e.mode}
+        <${f} as="select" field="ip_rules.mode" label="Mode" value=${e.mode}
           onValue=${n=>t({...e,mode:n})}>
           <option value="">none: every client</option>
           <option value="allow">allow only these</option>
           <option value="deny">deny these</option>
-        </${$}>
+        </${f}>
         ${e.mode&&i`
-          <${Q} field="ip_rules.addresses" label="Addresses and CIDRs"
+          <${ne} field="ip_rules.addresses" label="Addresses and CIDRs"
             value=${e.addresses} onValue=${n=>t({...e,addresses:n})} grow
             hint="One per line, e.g. 10.0.0.0/8" />
         `}
       </div>
     </fieldset>
-  `}function Pn({h:e,i:t,set:n,remove:o}){let s=U(`response_headers.${e[0]}`);return i`
+  `}function Vn({h:e,i:t,set:n,remove:o}){let s=W(`response_headers.${e[0]}`);return i`
     <tr class=${s?"invalid":""}>
       <td>
-        <${$} field=${`response_headers.${e[0]}`} label=${`Header ${t+1} name`} hideLabel
-          value=${e[0]} onValue=${r=>n([r,e[1]])} placeholder="X-Frame-Options" />
+        <${f} field=${`response_headers.${e[0]}`} label=${`Header ${t+1} name`} hideLabel
+          value=${e[0]} onValue=${a=>n([a,e[1]])} placeholder="X-Frame-Options" />
       </td>
       <td>
-        <${$} field=${`response_headers[${t}].value`} label=${`Header ${t+1} value`} hideLabel
-          value=${e[1]} onValue=${r=>n([e[0],r])} placeholder="DENY" />
+        <${f} field=${`response_headers[${t}].value`} label=${`Header ${t+1} value`} hideLabel
+          value=${e[1]} onValue=${a=>n([e[0],a])} placeholder="DENY" />
       </td>
       <td><button type="button" class="link" onClick=${o}
         aria-label=${`Remove header ${t+1}`}>Remove</button></td>
     </tr>
-  `}function Mt({rows:e,onValue:t}){let n=o=>s=>t(e.map((r,a)=>a===o?s:r));return i`
+  `}function It({rows:e,onValue:t}){let n=o=>s=>t(e.map((a,r)=>r===o?s:a));return i`
     <fieldset>
       <legend>Response headers</legend>
       ${e.length>0&&i`
@@ -585,26 +585,26 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
             </tr>
           </thead>
           <tbody>${e.map((o,s)=>i`
-              <${Pn} key=${s} h=${o} i=${s} set=${n(s)}
-                remove=${()=>t(e.filter((r,a)=>a!==s))} />
+              <${Vn} key=${s} h=${o} i=${s} set=${n(s)}
+                remove=${()=>t(e.filter((a,r)=>r!==s))} />
             `)}</tbody>
         </table>
       `}
       <button type="button" onClick=${()=>t([...e,["",""]])}>Add header</button>
       <p class="hint">Sent with every response (<code>add_header ... always</code>).</p>
     </fieldset>
-  `}function Ot({blocks:e,onValue:t}){let n=(o,s)=>r=>t(e.map((a,l)=>l===o?{...a,[s]:r}:a));return i`
+  `}function Ut({blocks:e,onValue:t}){let n=(o,s)=>a=>t(e.map((r,l)=>l===o?{...r,[s]:a}:r));return i`
     <fieldset>
       <legend>Extra nginx blocks</legend>
       ${e.map((o,s)=>i`
           <div class="row" key=${s}>
-            <${$} as="select" field=${`extra_blocks[${s}].zone`} label=${`Block ${s+1} position`}
+            <${f} as="select" field=${`extra_blocks[${s}].zone`} label=${`Block ${s+1} position`}
               value=${o.zone} onValue=${n(s,"zone")}>
-              ${Tn.map(([r,a])=>i`<option value=${r}>${a}</option>`)}
-            </${$}>
-            <${$} as="textarea" field=${`extra_blocks[${s}].content`} label=${`Block ${s+1} directives`}
+              ${Rn.map(([a,r])=>i`<option value=${a}>${r}</option>`)}
+            </${f}>
+            <${f} as="textarea" field=${`extra_blocks[${s}].content`} label=${`Block ${s+1} directives`}
               value=${o.content} onValue=${n(s,"content")} grow />
-            <button type="button" class="link" onClick=${()=>t(e.filter((r,a)=>a!==s))}
+            <button type="button" class="link" onClick=${()=>t(e.filter((a,r)=>r!==s))}
               aria-label=${`Remove block ${s+1}`}>Remove</button>
           </div>
         `)}
@@ -613,61 +613,61 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
         Raw nginx, checked before use: braces must balance; <code>include</code>, <code>load_module</code>, Lua, njs and Perl directives are refused.
       </p>
     </fieldset>
-  `}var Cn={name:"",description:"",server_names:[],listen:[],redirect_http:!1,routes:[],extra_blocks:[],response_headers:{}};function Ln(e){let t=new Set(e.map(n=>n.name).filter(Boolean));return e.map(n=>{if(n.name)return n;let o=Lt(n.path,t);return t.add(o),{...n,name:o}})}function Dn({initial:e,pools:t,isNew:n}){let[o,s]=g(e),[r,a]=g(()=>Object.entries(e.response_headers??{})),[l,u]=g(()=>e.ip_rules??{mode:"",addresses:[]}),[c,p]=g(()=>Rt(e)),{busy:_,error:d,saved:f,save:h,setError:y}=be("site","sites"),[S,E]=g(null),m=C=>V=>s(R=>({...R,[C]:V}));function N(C){let V=new Set;for(let[R]of r){if(V.has(R.toLowerCase()))throw kt("VALIDATION_FAILED",`response_headers.${R}`,"listed twice");V.add(R.toLowerCase())}return{...ge(o),routes:C,response_headers:Object.fromEntries(r),ip_rules:l.mode?{mode:l.mode,addresses:l.addresses}:void 0,tls:Nt(c),redirect_http:c.mode?o.redirect_http:!1,default_pool:o.default_pool||void 0,client_max_body_size:o.client_max_body_size||void 0}}async function W(C){C.preventDefault();let V=Ln(o.routes);s(L=>({...L,routes:V}));let R;try{R=N(V)}catch(L){return y(L)}let B=await h(o.name,R,n?0:o.version);B&&(s(B),n&&(ve(B),G(`/sites/edit/${P(B.name)}`)))}async function O(){if(confirm(`Delete site "${o.name}"?`)){E(null);try{await b("DELETE",`/api/sites/${P(o.name)}`),G("/sites")}catch(C){E(C)}}}return i`
-    <${M.Provider} value=${d}>
-      <form onSubmit=${W} novalidate aria-label="Site">
-        <${k} error=${d} title="Not saved" />
-        <${ye} rec=${f} />
+  `}var Nn={name:"",description:"",server_names:[],listen:[],redirect_http:!1,routes:[],extra_blocks:[],response_headers:{}};function Fn(e){let t=new Set(e.map(n=>n.name).filter(Boolean));return e.map(n=>{if(n.name)return n;let o=Vt(n.path,t);return t.add(o),{...n,name:o}})}function On({initial:e,pools:t,isNew:n}){let[o,s]=v(e),[a,r]=v(()=>Object.entries(e.response_headers??{})),[l,u]=v(()=>e.ip_rules??{mode:"",addresses:[]}),[c,p]=v(()=>Ot(e)),{busy:h,error:d,saved:$,save:m,setError:y}=Q("site","sites"),[k,E]=v(null),g=D=>O=>s(L=>({...L,[D]:O}));function V(D){let O=new Set;for(let[L]of a){if(O.has(L.toLowerCase()))throw Pt("VALIDATION_FAILED",`response_headers.${L}`,"listed twice");O.add(L.toLowerCase())}return{...we(o),routes:D,response_headers:Object.fromEntries(a),ip_rules:l.mode?{mode:l.mode,addresses:l.addresses}:void 0,tls:Mt(c),redirect_http:c.mode?o.redirect_http:!1,default_pool:o.default_pool||void 0,client_max_body_size:o.client_max_body_size||void 0}}async function z(D){D.preventDefault();let O=Fn(o.routes);s(A=>({...A,routes:O}));let L;try{L=V(O)}catch(A){return y(A)}let H=await m(o.name,L,n?0:o.version);H&&(s(H),n&&(Z(H),F(`/sites/edit/${w(H.name)}`)))}async function M(){if(confirm(`Delete site "${o.name}"?`)){E(null);try{await b("DELETE",`/api/sites/${w(o.name)}`),F("/sites")}catch(D){E(D)}}}return i`
+    <${R.Provider} value=${d}>
+      <form onSubmit=${z} novalidate aria-label="Site">
+        <${x} error=${d} title="Not saved" />
+        <${ee} rec=${$} />
         ${o.managed_by&&i`<div class="warning">
           Managed by ${o.managed_by.kind} "${o.managed_by.name}": change it there.
         </div>`}
         <div class="panel">
           <div class="row">
-            <${$} field="name" label="Name" value=${o.name} onValue=${m("name")}
+            <${f} field="name" label="Name" value=${o.name} onValue=${g("name")}
               disabled=${!n} placeholder="shop" />
-            <${$} as="select" field="default_pool" label="Default pool (serves /)"
-              value=${o.default_pool??""} onValue=${m("default_pool")}>
+            <${f} as="select" field="default_pool" label="Default pool (serves /)"
+              value=${o.default_pool??""} onValue=${g("default_pool")}>
               <option value="">none</option>
-              ${t.map(C=>i`<option value=${C}>${C}</option>`)}
+              ${t.map(D=>i`<option value=${D}>${D}</option>`)}
               ${o.default_pool&&!t.includes(o.default_pool)&&i`<option value=${o.default_pool}>${o.default_pool} (missing)</option>`}
-            </${$}>
-            <${$} field="client_max_body_size" label="Max body size" value=${o.client_max_body_size}
-              onValue=${m("client_max_body_size")} placeholder="1m (nginx default)" />
+            </${f}>
+            <${f} field="client_max_body_size" label="Max body size" value=${o.client_max_body_size}
+              onValue=${g("client_max_body_size")} placeholder="1m (nginx default)" />
           </div>
-          <${Q} field="server_names" label="Server names" value=${o.server_names}
-            onValue=${m("server_names")} hint="One per line: shop.example.com, *.example.com, _ (any)" />
-          <${$} field="description" label="Description" value=${o.description}
-            onValue=${m("description")} />
+          <${ne} field="server_names" label="Server names" value=${o.server_names}
+            onValue=${g("server_names")} hint="One per line: shop.example.com, *.example.com, _ (any)" />
+          <${f} field="description" label="Description" value=${o.description}
+            onValue=${g("description")} />
         </div>
-        <${Dt} routes=${o.routes} pools=${t} onValue=${m("routes")} />
-        <${At} listen=${o.listen} onValue=${m("listen")} />
-        <${Vt} tls=${c} onValue=${p} redirect=${o.redirect_http} onRedirect=${m("redirect_http")} />
-        <${Ft} ip=${l} onValue=${u} />
-        <${Mt} rows=${r} onValue=${a} />
-        <${Ot} blocks=${o.extra_blocks} onValue=${m("extra_blocks")} />
+        <${Nt} routes=${o.routes} pools=${t} onValue=${g("routes")} />
+        <${Ft} listen=${o.listen} onValue=${g("listen")} />
+        <${Bt} tls=${c} onValue=${p} redirect=${o.redirect_http} onRedirect=${g("redirect_http")} />
+        <${Ht} ip=${l} onValue=${u} />
+        <${It} rows=${a} onValue=${r} />
+        <${Ut} blocks=${o.extra_blocks} onValue=${g("extra_blocks")} />
         <div class="actions">
-          <${v} type="submit" class="primary" busy=${_} busyText="Saving and applying…">Save</${v}>
+          <${_} type="submit" class="primary" busy=${h} busyText="Saving and applying…">Save</${_}>
           ${d&&i`<span class="field-error">Not saved: ${d.code} (see above)</span>`}
-          ${!n&&i`<${v} class="danger" onClick=${O} busyText="Deleting…">Delete site</${v}>`}
+          ${!n&&i`<${_} class="danger" onClick=${M} busyText="Deleting…">Delete site</${_}>`}
           <a href="#/sites">Back to sites</a>
         </div>
-        <${k} error=${S} title="Delete refused" />
+        <${x} error=${k} title="Delete refused" />
       </form>
-    </${M.Provider}>
-    ${!n&&i`<${xe} kind="site" name=${o.name} />`}
-  `}function je({name:e}){let{data:t,error:n}=D(async()=>{let[o,s]=await Promise.all([e?b("GET",`/api/sites/${P(e)}`):Promise.resolve(Cn),b("GET","/api/pools")]);return{site:o,pools:s.pools.map(r=>r.name)}},[e]);return i`
+    </${R.Provider}>
+    ${!n&&i`<${Se} kind="site" name=${o.name} />`}
+  `}function ze({name:e}){let{data:t,error:n}=C(async()=>{let[o,s]=await Promise.all([e?b("GET",`/api/sites/${w(e)}`):Promise.resolve(Nn),b("GET","/api/pools")]);return{site:o,pools:s.pools.map(a=>a.name)}},[e]);return i`
     <div class="page-head">
       <h1>${e?`Site ${e}`:"New site"}</h1>
     </div>
-    <${k} error=${n} />
-    ${t&&i`<${Dn} initial=${t.site} pools=${t.pools} isNew=${!e} />`}
-  `}function An(e){let t=ke(e),n=t==="pool"?`pool ${e.pool}`:t==="upstream"?e.upstream:t==="redirect"?`${e.redirect.code} ${e.redirect.url}`:`files ${e.static.root}`;return`${e.match==="exact"?"= ":e.match==="regex"?"~ ":""}${e.path} \u2192 ${n}`}function Rn(){let{data:e,error:t,reload:n}=D(()=>b("GET","/api/sites"),[]),[o,s]=g(null);async function r(a){if(confirm(`Delete site "${a}"?`)){s(null);try{await b("DELETE",`/api/sites/${P(a)}`)}catch(l){s(l)}await n()}}return i`
+    <${x} error=${n} />
+    ${t&&i`<${On} initial=${t.site} pools=${t.pools} isNew=${!e} />`}
+  `}function Mn(e){let t=Ee(e),n=t==="pool"?`pool ${e.pool}`:t==="upstream"?e.upstream:t==="redirect"?`${e.redirect.code} ${e.redirect.url}`:`files ${e.static.root}`;return`${e.match==="exact"?"= ":e.match==="regex"?"~ ":""}${e.path} \u2192 ${n}`}function Bn(){let{data:e,error:t,reload:n}=C(()=>b("GET","/api/sites"),[]),[o,s]=v(null);async function a(r){if(confirm(`Delete site "${r}"?`)){s(null);try{await b("DELETE",`/api/sites/${w(r)}`)}catch(l){s(l)}await n()}}return i`
     <div class="page-head">
       <h1>Sites</h1>
       <a class="button primary" href="#/sites/new">New site</a>
     </div>
-    <${k} error=${t} />
-    <${k} error=${o} title="Delete refused" />
+    <${x} error=${t} />
+    <${x} error=${o} title="Delete refused" />
     ${e&&i`
       <div class="panel table-wrap">
         ${e.sites.length===0?i`<p class="muted">No sites yet. A site is an nginx server block: host names, ports and routes.</p>`:i`
@@ -683,20 +683,20 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
                 </tr>
               </thead>
               <tbody>
-                ${e.sites.map(a=>i`
-                    <tr data-site=${a.name}>
-                      <td><a href=${`#/sites/edit/${P(a.name)}`}>${a.name}</a>
-                        ${a.managed_by&&i`
-                          <span class="badge">managed by ${a.managed_by.kind}</span>
+                ${e.sites.map(r=>i`
+                    <tr data-site=${r.name}>
+                      <td><a href=${`#/sites/edit/${w(r.name)}`}>${r.name}</a>
+                        ${r.managed_by&&i`
+                          <span class="badge">managed by ${r.managed_by.kind}</span>
                         `}
-                        ${a.description&&i`<div class="hint">${a.description}</div>`}</td>
-                      <td>${a.server_names.length?a.server_names.join(", "):i`<span class="muted">none</span>`}</td>
-                      <td>${a.listen.length?a.listen.map(l=>`${l.port}${l.ssl?" ssl":""}`).join(", "):i`<span class="muted">default${a.tls?" + https":""}</span>`}</td>
-                      <td>${a.default_pool?i`<a href=${`#/pools/edit/${P(a.default_pool)}`}>${a.default_pool}</a>`:"\u2013"}</td>
-                      <td>${a.routes.map(l=>i`<div><code>${An(l)}</code></div>`)}</td>
+                        ${r.description&&i`<div class="hint">${r.description}</div>`}</td>
+                      <td>${r.server_names.length?r.server_names.join(", "):i`<span class="muted">none</span>`}</td>
+                      <td>${r.listen.length?r.listen.map(l=>`${l.port}${l.ssl?" ssl":""}`).join(", "):i`<span class="muted">default${r.tls?" + https":""}</span>`}</td>
+                      <td>${r.default_pool?i`<a href=${`#/pools/edit/${w(r.default_pool)}`}>${r.default_pool}</a>`:"\u2013"}</td>
+                      <td>${r.routes.map(l=>i`<div><code>${Mn(l)}</code></div>`)}</td>
                       <td>
-                        <${v} class="danger" onClick=${()=>r(a.name)} busyText="Deleting…"
-                          aria-label=${`Delete site ${a.name}`}>Delete</${v}></td>
+                        <${_} class="danger" onClick=${()=>a(r.name)} busyText="Deleting…"
+                          aria-label=${`Delete site ${r.name}`}>Delete</${_}></td>
                     </tr>
                   `)}
               </tbody>
@@ -704,39 +704,212 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
           `}
       </div>
     `}
-  `}function Nn({route:e}){let[t,n]=e.rest;return t==="new"?i`<${je} key="new" name=${null} />`:t==="edit"&&n?i`<${je} key=${n} name=${n} />`:i`<${Rn} />`}F({path:"/sites",title:"Sites",component:Nn});function Vn(e){return!e||typeof e!="object"?"":Object.entries(e).filter(([,t])=>t!==null&&t!==""&&!(Array.isArray(t)&&t.length===0)).map(([t,n])=>`${t}: ${Array.isArray(n)?n.join(", "):typeof n=="object"?JSON.stringify(n):n}`).join("; ")}function Fn({onDone:e}){let[t,n]=g(null),[o,s]=g(null),r=(l,u)=>async()=>{n(null),s(null);try{n({what:l,body:await b("POST",u)})}catch(c){s(c)}e()},a=t?.body;return i`
+  `}function Hn({route:e}){let[t,n]=e.rest;return t==="new"?i`<${ze} key="new" name=${null} />`:t==="edit"&&n?i`<${ze} key=${n} name=${n} />`:i`<${Bn} />`}N({path:"/sites",title:"Sites",component:Hn});function Gt(e,t,n){return e.status!=="active"?{label:"inactive",cls:"",why:""}:n?n.ok?{label:"healthy",cls:"ok",why:"service, port, route and both hops answer"}:{label:"failing",cls:"bad",why:n.issues.join("; ")}:t?t.active?{label:t.state,cls:"ok",why:"run Check to test both hops"}:{label:t.state,cls:"bad",why:`${t.manager} reports ${t.state}`}:{label:"unknown",cls:"",why:"service state not read"}}function oe(e){return e?"skipped"in e?`skipped: ${e.skipped}`:e.ok?`${e.status} in ${e.ms} ms`:e.error||`HTTP ${e.status}`:""}var In={name:"",description:"",command:"",root:"",health_path:""};function Te(e,t){let n={name:e.name,port:e.port,status:t};for(let o of["description","command","root","health_path"]){let s=typeof e[o]=="string"?e[o].trim():e[o];s&&(n[o]=s)}return n}function Un({rec:e}){let t=e.checks?.internal,n=e.checks?.external;return i`
+    <section class="panel" aria-label="Activation" data-activation=${e.name}>
+      <dl class="facts">
+        ${e.service&&i`
+          <dt>Service</dt>
+          <dd>${e.service.manager} ${e.service.state}${e.service.pid?` (pid ${e.service.pid})`:""}</dd>
+        `}
+        ${t&&i`
+          <dt>Internal hop</dt>
+          <dd data-hop="internal">${t.url}: ${oe(t)}</dd>
+        `}
+        ${n&&i`
+          <dt>External hop</dt>
+          <dd data-hop="external">${n.url?`${n.url}: `:""}${oe(n)}</dd>
+        `}
+        ${e.url&&i`
+          <dt>Address</dt>
+          <dd><a href=${e.url}>${e.url}</a></dd>
+        `}
+        ${e.scaffolded&&i`
+          <dt>Scaffolded</dt>
+          <dd><code>${e.scaffolded}</code></dd>
+        `}
+      </dl>
+      ${(e.warnings||[]).map(o=>i`<div class="warning">${o}</div>`)}
+    </section>
+  `}function Gn({initial:e,isNew:t}){let[n,o]=v(e),{busy:s,error:a,saved:r,save:l}=Q("project","projects"),[u,c]=v({error:null,rec:null}),p=m=>y=>o(k=>({...k,[m]:y}));async function h(m){m.preventDefault(),c({error:null,rec:null});let y=await l(n.name,Te(n,"active"),t?0:n.version);y&&(o(k=>({...k,...y})),t&&(Z(y),F(`/projects/edit/${w(y.name)}`)))}let d=m=>async()=>{let y=m==="deactivate"?`Deactivate project "${n.name}"? Its route is removed and its service stopped.`:`Forget project "${n.name}"? It is deactivated and its record deleted; its directory stays.`;if(confirm(y)){c({error:null,rec:null});try{let k=m==="deactivate"?await b("PUT",`/api/projects/${w(n.name)}`,Te(n,"inactive"),{ifMatch:n.version}):await b("DELETE",`/api/projects/${w(n.name)}`);if(m==="forget")return F("/projects");o(E=>({...E,...k})),c({error:null,rec:k})}catch(k){c({error:k,rec:null})}}},$=a?.detail?.diagnosis;return i`
+    <${R.Provider} value=${a}>
+      <form onSubmit=${h} novalidate aria-label="Project">
+        <${x} error=${a} title="Not activated" />
+        ${$&&i`<pre data-diagnosis>${$}</pre>`}
+        <${ee} rec=${r} />
+        ${r&&i`<${Un} rec=${r} />`}
+        ${u.rec&&i`
+          <div class="success" role="status">Deactivated: the route is removed and the service
+            ${u.rec.service?.state??"stopped"}.</div>
+        `}
+        <${x} error=${u.error} title="Refused" />
+        ${!t&&i`
+          <p>Status: <span class=${`badge ${n.status==="active"?"ok":""}`}>${n.status}</span>${n.directory&&i`
+            · directory <code>${n.directory}</code>
+          `}</p>
+        `}
+        <div class="panel">
+          <div class="row">
+            <${f} field="name" label="Name" value=${n.name} onValue=${p("name")}
+              disabled=${!t} placeholder="shop" hint=${t?"Lower case letters, digits, '-': served at /<name>/":void 0} />
+            <${G} field="port" label="Port" value=${n.port} onValue=${p("port")}
+              min="1024" max="65535" placeholder="9100" hint="127.0.0.1:<port>, 1024-65535" />
+          </div>
+          <div class="row">
+            <${f} field="command" label="Command" value=${n.command} onValue=${p("command")} placeholder="python3 web.py" grow
+              hint="Run in the project directory, without a shell; empty: python3 web.py (scaffolded)" />
+            <${f} field="health_path" label="Health path" value=${n.health_path}
+              onValue=${p("health_path")} placeholder="/health" />
+          </div>
+          <${f} field="root" label="Root directory" value=${n.root} onValue=${p("root")}
+            placeholder="(the projects_root setting)"
+            hint="The project lives in <root>/<name>/; empty: the projects_root setting" />
+          <${f} field="description" label="Description" value=${n.description}
+            onValue=${p("description")} />
+        </div>
+        <div class="actions">
+          <${_} type="submit" class="primary" busy=${s} busyText="Activating…">${t||n.status!=="active"?"Activate":"Save and re-activate"}</${_}>
+          ${a&&i`<span class="field-error">Not activated: ${a.code} (see above)</span>`}
+          ${!t&&n.status==="active"&&i`
+            <${_} class="danger" onClick=${d("deactivate")} busyText="Deactivating…">Deactivate</${_}>
+          `}
+          ${!t&&i`<${_} class="danger" onClick=${d("forget")} busyText="Forgetting…">Forget</${_}>`}
+          <a href="#/projects">Back to projects</a>
+        </div>
+      </form>
+    </${R.Provider}>
+  `}function qe({name:e}){let{data:t,error:n}=C(()=>e?b("GET",`/api/projects/${w(e)}`):Promise.resolve(In),[e]);return i`
+    <div class="page-head">
+      <h1>${e?`Project ${e}`:"Activate a project"}</h1>
+    </div>
+    <${x} error=${n} />
+    ${t&&i`<${Gn} initial=${t} isNew=${!e} />`}
+  `}function le({ok:e,yes:t="ok",no:n="failing"}){return i`<span class=${`badge ${e?"ok":"bad"}`}>${e?t:n}</span>`}function ie({part:e,text:t}){return e?i`<td><${le} ok=${e.ok} /> <span class="hint">${t}</span></td>`:i`<td class="muted">—</td>`}function Wn({p:e}){return i`
+    <tr data-check-project=${e.name} data-ok=${String(e.ok)}>
+      <td>${e.name}</td>
+      <td>${e.status==="active"?i`<${le} ok=${e.ok} />`:i`<span class="badge">inactive</span>`}</td>
+      <${ie} part=${e.service} text=${e.service&&`${e.service.manager} ${e.service.state}${e.service.pid?` pid ${e.service.pid}`:""}`} />
+      <${ie} part=${e.listening} text=${e.listening&&`${e.port}${e.listening.holders?`: ${e.listening.holders}`:""}`} />
+      <${ie} part=${e.route} text=${e.route?.message} />
+      <${ie} part=${e.internal} text=${e.internal&&`${e.internal.url}: ${oe(e.internal)}`} />
+      <${ie} part=${e.external} text=${e.external&&`${e.external.url}: ${oe(e.external)}`} />
+    </tr>
+  `}function Wt({report:e}){let{nginx:t,routes:n}=e;return i`
+    <section class="panel" aria-labelledby="check-head" data-check=${e.ok?"ok":"failed"}>
+      <h2 id="check-head">Check <${le} ok=${e.ok} yes="all good" no="issues found" /></h2>
+      <p class="hint">Checked at ${new Date(e.checked_at).toLocaleString()}.</p>
+      ${e.issues.length>0&&i`
+        <ul class="check-issues">${e.issues.map(o=>i`<li>${o}</li>`)}</ul>
+      `}
+      <dl class="facts">
+        <dt>nginx</dt>
+        <dd><${le} ok=${t.ok} /> ${t.installed?`${t.running?`running, pid ${t.pid}`:"not running"}; nginx -t ${t.config_ok?"passes":"fails"}`:"not installed (dry-run)"}</dd>
+        <dt>Routes</dt>
+        <dd><${le} ok=${n.ok} /> ${n.mode} mode${n.file?i`, read from <code>${n.file}</code>`:""}${n.pending.length>0?`; pending: ${n.pending.join(", ")}`:""}</dd>
+      </dl>
+      ${t.config_ok===!1&&i`<pre>${t.config_output}</pre>`}
+      ${e.projects.length>0&&i`
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Project</th>
+                <th>Result</th>
+                <th>Service</th>
+                <th>Port</th>
+                <th>Route</th>
+                <th>Internal hop</th>
+                <th>External hop</th>
+              </tr>
+            </thead>
+            <tbody>${e.projects.map(o=>i`<${Wn} key=${o.name} p=${o} />`)}</tbody>
+          </table>
+        </div>
+      `}
+    </section>
+  `}async function zn(){let{projects:e}=await b("GET","/api/projects"),t=Object.fromEntries(await Promise.all(e.filter(n=>n.status==="active").map(n=>b("GET",`/api/projects/${w(n.name)}`).then(o=>[n.name,o.service],()=>[n.name,null]))));return{projects:e,services:t}}function qn({p:e,service:t,check:n,onDeactivate:o}){let s=Gt(e,t,n);return i`
+    <tr data-project=${e.name}>
+      <td><a href=${`#/projects/edit/${w(e.name)}`}>${e.name}</a>
+        ${e.description&&i`<div class="hint">${e.description}</div>`}</td>
+      <td><span class=${`badge ${e.status==="active"?"ok":""}`}>${e.status}</span></td>
+      <td class="num">${e.port}</td>
+      <td data-health=${s.label}><span class=${`badge ${s.cls}`}>${s.label}</span>
+        ${s.why&&i`<div class="hint">${s.why}</div>`}</td>
+      <td><code>${e.command}</code></td>
+      <td>${e.status==="active"?i`
+          <${_} class="danger" onClick=${()=>o(e)} busyText="Deactivating…"
+            aria-label=${`Deactivate project ${e.name}`}>Deactivate</${_}>
+        `:i`
+          <a href=${`#/projects/edit/${w(e.name)}`}
+            aria-label=${`Activate project ${e.name}`}>Activate…</a>
+        `}</td>
+    </tr>
+  `}function Jn(){let{data:e,error:t,reload:n}=C(zn,[]),[o,s]=v(null),[a,r]=v(null);async function l(){r(null);try{s(await b("POST","/api/projects/check"))}catch(p){r(p)}}async function u(p){if(confirm(`Deactivate project "${p.name}"? Its route is removed and its service stopped.`)){r(null);try{await b("PUT",`/api/projects/${w(p.name)}`,Te(p,"inactive"),{ifMatch:p.version}),s(null)}catch(h){r(h)}await n()}}let c=Object.fromEntries((o?.projects||[]).map(p=>[p.name,p]));return i`
+    <div class="page-head">
+      <h1>Projects</h1>
+      <div class="row">
+        <${_} onClick=${l} busyText="Checking…">Check</${_}>
+        <a class="button primary" href="#/projects/new">Activate a project</a>
+      </div>
+    </div>
+    <${x} error=${t} />
+    <${x} error=${a} title="Refused" />
+    ${e&&i`
+      <div class="panel table-wrap">
+        ${e.projects.length===0?i`<p class="muted">No projects yet. A project is a backend on 127.0.0.1:&lt;port&gt;,
+              run as a service and served at /&lt;name&gt;/.</p>`:i`
+            <table>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Status</th>
+                  <th class="num">Port</th>
+                  <th>Health</th>
+                  <th>Command</th>
+                  <th><span class="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>${e.projects.map(p=>i`
+                  <${qn} key=${p.name} p=${p} service=${e.services[p.name]}
+                    check=${c[p.name]} onDeactivate=${u} />
+                `)}</tbody>
+            </table>
+          `}
+      </div>
+    `}
+    ${o&&i`<${Wt} report=${o} />`}
+  `}function Kn({route:e}){let[t,n]=e.rest;return t==="new"?i`<${qe} key="new" name=${null} />`:t==="edit"&&n?i`<${qe} key=${n} name=${n} />`:i`<${Jn} />`}N({path:"/projects",title:"Projects",component:Kn});function Yn(e){return!e||typeof e!="object"?"":Object.entries(e).filter(([,t])=>t!==null&&t!==""&&!(Array.isArray(t)&&t.length===0)).map(([t,n])=>`${t}: ${Array.isArray(n)?n.join(", "):typeof n=="object"?JSON.stringify(n):n}`).join("; ")}function Xn({onDone:e}){let[t,n]=v(null),[o,s]=v(null),a=(l,u)=>async()=>{n(null),s(null);try{n({what:l,body:await b("POST",u)})}catch(c){s(c)}e()},r=t?.body;return i`
     <section class="panel" aria-labelledby="cfg-actions">
       <h2 id="cfg-actions">Actions</h2>
       <div class="row">
-        <${v} onClick=${r("validate","/api/config/validate")} busyText="Running nginx -t…">Validate (nginx -t)</${v}>
-        <${v} class="primary" onClick=${r("apply","/api/config/apply")} busyText="Applying…">Apply pending changes</${v}>
-        <${v} onClick=${r("reload","/api/config/reload")} busyText="Reloading…">Reload nginx</${v}>
+        <${_} onClick=${a("validate","/api/config/validate")} busyText="Running nginx -t…">Validate (nginx -t)</${_}>
+        <${_} class="primary" onClick=${a("apply","/api/config/apply")} busyText="Applying…">Apply pending changes</${_}>
+        <${_} onClick=${a("reload","/api/config/reload")} busyText="Reloading…">Reload nginx</${_}>
       </div>
       <p class="hint">Validate tests the desired state, pending changes included, without applying it.</p>
-      <${k} error=${o} />
+      <${x} error=${o} />
       ${t?.what==="validate"&&i`
-        <div class=${a.ok?"success":"error"} role="status" data-validate=${a.ok?"ok":"failed"}>
-          ${a.ok?"nginx -t passed.":"nginx -t failed."}
-          ${!a.include_found&&i`<div>
+        <div class=${r.ok?"success":"error"} role="status" data-validate=${r.ok?"ok":"failed"}>
+          ${r.ok?"nginx -t passed.":"nginx -t failed."}
+          ${!r.include_found&&i`<div>
             <strong>nginx.conf does not include the agent's directory:</strong> add the include line (see the README).
           </div>`}
-          ${a.output&&i`<pre>${a.output}</pre>`}
+          ${r.output&&i`<pre>${r.output}</pre>`}
         </div>
       `}
-      ${t?.what==="apply"&&i`<${me} outcome=${a} />`}
+      ${t?.what==="apply"&&i`<${xe} outcome=${r} />`}
       ${t?.what==="reload"&&i`
-        <div class="success" role="status">nginx reloaded onto generation ${a.generation}.
-          ${a.output&&i`<pre>${a.output}</pre>`}</div>
+        <div class="success" role="status">nginx reloaded onto generation ${r.generation}.
+          ${r.output&&i`<pre>${r.output}</pre>`}</div>
       `}
     </section>
-  `}function Mn(){let{data:e,error:t,reload:n}=D(()=>b("GET","/api/config/generations"),[]);return i`
+  `}function Zn(){let{data:e,error:t,reload:n}=C(()=>b("GET","/api/config/generations"),[]);return i`
     <div class="page-head">
       <h1>Config</h1>
     </div>
-    <${Fn} onDone=${n} />
+    <${Xn} onDone=${n} />
     <section class="panel table-wrap" aria-labelledby="cfg-gens">
       <h2 id="cfg-gens">Generations</h2>
-      <${k} error=${t} />
+      <${x} error=${t} />
       ${e&&(e.generations.length===0?i`<p class="muted">No generation yet: the first apply writes one.</p>`:i`
             <table>
               <thead>
@@ -757,65 +930,65 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
                     <td>${o.created_at?new Date(o.created_at).toLocaleString():""}</td>
                     <td class="num">${o.files}</td>
                     <td class="num">${o.entities}</td>
-                    <td class="hint">${Vn(o.cause)}</td>
+                    <td class="hint">${Yn(o.cause)}</td>
                     <td class="mono">${(o.config_hash||"").slice(0,12)}</td>
                   </tr>
                 `)}</tbody>
             </table>
           `)}
     </section>
-  `}F({path:"/config",title:"Config",component:Mn});var On=new Set(["version","created_at","updated_at"]);function we(e,t="",n=new Map){if(Array.isArray(e)&&e.length)e.forEach((o,s)=>we(o,`${t}[${s}]`,n));else if(e&&typeof e=="object"&&!Array.isArray(e)&&Object.keys(e).length)for(let[o,s]of Object.entries(e))!t&&On.has(o)||we(s,t?`${t}.${o}`:o,n);else n.set(t||"(value)",JSON.stringify(e));return n}function Hn(e,t){let n=e==null?new Map:we(e),o=t==null?new Map:we(t),s=[],r=0;for(let a of new Set([...n.keys(),...o.keys()]))o.has(a)?n.has(a)?n.get(a)!==o.get(a)?s.push({kind:"chg",text:`~ ${a}: ${n.get(a)} \u2192 ${o.get(a)}`}):r++:s.push({kind:"add",text:`+ ${a}: ${o.get(a)}`}):s.push({kind:"del",text:`- ${a}: ${n.get(a)}`});return{lines:s,same:r}}function Ht({before:e,after:t}){let{lines:n,same:o}=Hn(e,t);return n.length?i`
+  `}N({path:"/config",title:"Config",component:Zn});var Qn=new Set(["version","created_at","updated_at"]);function Pe(e,t="",n=new Map){if(Array.isArray(e)&&e.length)e.forEach((o,s)=>Pe(o,`${t}[${s}]`,n));else if(e&&typeof e=="object"&&!Array.isArray(e)&&Object.keys(e).length)for(let[o,s]of Object.entries(e))!t&&Qn.has(o)||Pe(s,t?`${t}.${o}`:o,n);else n.set(t||"(value)",JSON.stringify(e));return n}function eo(e,t){let n=e==null?new Map:Pe(e),o=t==null?new Map:Pe(t),s=[],a=0;for(let r of new Set([...n.keys(),...o.keys()]))o.has(r)?n.has(r)?n.get(r)!==o.get(r)?s.push({kind:"chg",text:`~ ${r}: ${n.get(r)} \u2192 ${o.get(r)}`}):a++:s.push({kind:"add",text:`+ ${r}: ${o.get(r)}`}):s.push({kind:"del",text:`- ${r}: ${n.get(r)}`});return{lines:s,same:a}}function zt({before:e,after:t}){let{lines:n,same:o}=eo(e,t);return n.length?i`
     <ul class="diff">
       ${n.map(s=>i`<li class=${s.kind}>${s.text}</li>`)}
     </ul>
     ${o>0&&i`<p class="hint">${o} unchanged field${o===1?"":"s"} not shown.</p>`}
-  `:i`<p class="muted">No field changed.</p>`}var Bt=["entity","action","from","to","page","page_size"];function It(e){if(!e)return;let t=new Date(e);return Number.isNaN(t.getTime())?e:t.toISOString()}function jt(e){if(!e)return"";let t=new Date(e);if(Number.isNaN(t.getTime()))return"";let n=o=>String(o).padStart(2,"0");return`${t.getFullYear()}-${n(t.getMonth()+1)}-${n(t.getDate())}T${n(t.getHours())}:${n(t.getMinutes())}`}function Bn({query:e,error:t}){let[n,o]=g(()=>({entity:e.entity??"",action:e.action??"",from:jt(e.from),to:jt(e.to),page_size:e.page_size??"50"})),s=a=>l=>o(u=>({...u,[a]:l}));function r(a){a.preventDefault(),G("/audit",{...n,from:It(n.from),to:It(n.to),page:void 0})}return i`
-    <${M.Provider} value=${t}>
-      <form class="panel" onSubmit=${r} aria-label="Audit filters">
+  `:i`<p class="muted">No field changed.</p>`}var qt=["entity","action","from","to","page","page_size"];function Jt(e){if(!e)return;let t=new Date(e);return Number.isNaN(t.getTime())?e:t.toISOString()}function Kt(e){if(!e)return"";let t=new Date(e);if(Number.isNaN(t.getTime()))return"";let n=o=>String(o).padStart(2,"0");return`${t.getFullYear()}-${n(t.getMonth()+1)}-${n(t.getDate())}T${n(t.getHours())}:${n(t.getMinutes())}`}function to({query:e,error:t}){let[n,o]=v(()=>({entity:e.entity??"",action:e.action??"",from:Kt(e.from),to:Kt(e.to),page_size:e.page_size??"50"})),s=r=>l=>o(u=>({...u,[r]:l}));function a(r){r.preventDefault(),F("/audit",{...n,from:Jt(n.from),to:Jt(n.to),page:void 0})}return i`
+    <${R.Provider} value=${t}>
+      <form class="panel" onSubmit=${a} aria-label="Audit filters">
         <div class="row">
-          <${$} field="entity" label="Entity" value=${n.entity} onValue=${s("entity")}
+          <${f} field="entity" label="Entity" value=${n.entity} onValue=${s("entity")}
             placeholder="site or site/web" />
-          <${$} field="action" label="Action" value=${n.action} onValue=${s("action")}
+          <${f} field="action" label="Action" value=${n.action} onValue=${s("action")}
             placeholder="site.put, apply, ..." />
-          <${$} field="from" label="From" type="datetime-local" value=${n.from}
+          <${f} field="from" label="From" type="datetime-local" value=${n.from}
             onValue=${s("from")} />
-          <${$} field="to" label="To" type="datetime-local" value=${n.to}
+          <${f} field="to" label="To" type="datetime-local" value=${n.to}
             onValue=${s("to")} />
-          <${$} as="select" field="page_size" label="Per page" value=${n.page_size}
+          <${f} as="select" field="page_size" label="Per page" value=${n.page_size}
             onValue=${s("page_size")}>
-            ${["20","50","100","200"].map(a=>i`<option value=${a}>${a}</option>`)}
-          </${$}>
+            ${["20","50","100","200"].map(r=>i`<option value=${r}>${r}</option>`)}
+          </${f}>
           <div class="inline-actions">
             <button type="submit" class="primary">Filter</button>
             <a href="#/audit">Clear</a>
           </div>
         </div>
       </form>
-    </${M.Provider}>
-  `}function In({e}){return i`
+    </${R.Provider}>
+  `}function no({e}){return i`
     <tr data-audit=${e.id}>
       <td class="mono">${new Date(e.at).toLocaleString()}</td>
       <td>${e.actor}</td>
       <td><code>${e.action}</code></td>
-      <td><a href=${Z("/audit",{entity:`${e.entity.kind}/${e.entity.name}`})}>${e.entity.kind}/${e.entity.name}</a></td>
+      <td><a href=${te("/audit",{entity:`${e.entity.kind}/${e.entity.name}`})}>${e.entity.kind}/${e.entity.name}</a></td>
       <td>
-        <${ne} status=${e.outcome} />
+        <${se} status=${e.outcome} />
       </td>
       <td>
         ${e.message&&i`<div>${e.message}</div>`}
         <details>
           <summary>Changes${e.generation!=null?` (generation ${e.generation})`:""}</summary>
-          <${Ht} before=${e.before} after=${e.after} />
+          <${zt} before=${e.before} after=${e.after} />
           ${e.nginx_output&&i`<pre>${e.nginx_output}</pre>`}
         </details>
       </td>
     </tr>
-  `}function jn({route:e}){let t=e.query,n=Bt.map(l=>t[l]??"").join("|"),{data:o,error:s}=D(()=>{let l=new URLSearchParams(Object.entries(t).filter(([u,c])=>Bt.includes(u)&&c));return b("GET",`/api/audit${l.size?`?${l}`:""}`)},[n]),r=Number(t.page||1),a=l=>Z("/audit",{...t,page:l>1?String(l):void 0});return i`
+  `}function oo({route:e}){let t=e.query,n=qt.map(l=>t[l]??"").join("|"),{data:o,error:s}=C(()=>{let l=new URLSearchParams(Object.entries(t).filter(([u,c])=>qt.includes(u)&&c));return b("GET",`/api/audit${l.size?`?${l}`:""}`)},[n]),a=Number(t.page||1),r=l=>te("/audit",{...t,page:l>1?String(l):void 0});return i`
     <div class="page-head">
       <h1>Audit</h1>
     </div>
-    <${Bn} key=${n} query=${t} error=${s} />
-    <${k} error=${s} />
+    <${to} key=${n} query=${t} error=${s} />
+    <${x} error=${s} />
     ${o&&i`
       <section class="panel table-wrap">
         ${o.entries.length===0?i`<p class="muted">No entries match.</p>`:i`
@@ -830,22 +1003,22 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
                 <th>Detail</th>
               </tr>
             </thead>
-            <tbody>${o.entries.map(l=>i`<${In} key=${l.id} e=${l} />`)}</tbody>
+            <tbody>${o.entries.map(l=>i`<${no} key=${l.id} e=${l} />`)}</tbody>
           </table>
         `}
         <nav class="actions" aria-label="Audit pages">
-          ${r>1&&i`<a class="button" href=${a(r-1)}>← Newer</a>`}
-          <span class="muted">Page ${r}</span>
-          ${o.has_more&&i`<a class="button" href=${a(r+1)}>Older →</a>`}
+          ${a>1&&i`<a class="button" href=${r(a-1)}>← Newer</a>`}
+          <span class="muted">Page ${a}</span>
+          ${o.has_more&&i`<a class="button" href=${r(a+1)}>Older →</a>`}
         </nav>
       </section>
     `}
-  `}F({path:"/audit",title:"Audit",component:jn});function Ut(){let e=Pt(),t=Fe(e.segments),n=t?t.page.title:"Not found";j(()=>{document.title=`${n} \xB7 Switchyard`},[n]);let o=t?.page.component;return i`
+  `}N({path:"/audit",title:"Audit",component:oo});function Yt(){let e=Lt(),t=Be(e.segments),n=t?t.page.title:"Not found";U(()=>{document.title=`${n} \xB7 Switchyard`},[n]);let o=t?.page.component;return i`
     <header class="topbar">
       <a class="brand" href="#/">Switchyard</a>
       <nav aria-label="Main">
-        ${Y.filter(s=>s.nav).map(s=>i`
-            <a href=${Z(s.path)} aria-current=${t?.page===s?"page":void 0}>${s.title}</a>
+        ${X.filter(s=>s.nav).map(s=>i`
+            <a href=${te(s.path)} aria-current=${t?.page===s?"page":void 0}>${s.title}</a>
           `)}
       </nav>
       <form method="post" action="/logout">
@@ -858,4 +1031,4 @@ var ce,x,ze,Wt,I,Ue,qe,Je,Se,re,ee,Ke,Ce,Ee,Te,Ye,ie={},le=[],zt=/acit|ex(?:s|g|
           <p>No page at <code>${e.path}</code>. <a href="#/">Dashboard</a></p>
         `}
     </main>
-  `}var Gt=document.getElementById("app");Gt.textContent="";rt(i`<${Ut} />`,Gt);
+  `}var Xt=document.getElementById("app");Xt.textContent="";dt(i`<${Yt} />`,Xt);
