@@ -233,7 +233,11 @@ async function issueLocked(
   }
   let apply = change.apply;
   // Same paths, new contents: the configuration did not change, nginx must still reload.
-  if (shaAfter !== shaBefore && shaBefore !== null && apply && !apply.reloaded) {
+  if (
+    shaAfter !== shaBefore && shaBefore !== null && apply && !apply.reloaded &&
+    !rt.nginx.dryRun && (await rt.nginx.masterPid()) !== null &&
+    (await sitesUsing(rt, name)).length > 0
+  ) {
     const rl = await rt.reconciler.reloadNow();
     if (!rl.ok) {
       throw new AgentError(

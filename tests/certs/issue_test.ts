@@ -57,6 +57,11 @@ Deno.test("a site with tls.cert gets HTTPS from pebble; plain HTTP redirects exc
     assert.deepEqual(health.body.certificates.count, 1);
     assert.deepEqual(health.body.certificates.failed, []);
 
+    const doc = await env.t.api("GET", "/api/openapi.json");
+    assert.ok(doc.body.paths["/api/certs/{name}"].put);
+    assert.ok(doc.body.paths["/api/certs/{name}/renew"].post);
+    assert.ok(doc.body.components.schemas.Certificate);
+
     // The same PUT again keeps the valid certificate: no certbot, 200.
     const again = await env.t.api("PUT", "/api/certs/web", { domains: ["web.example.com"] });
     assert.deepEqual(again.status, 200);
