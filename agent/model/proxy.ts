@@ -36,12 +36,14 @@ export const ProxySpecSchema = z.strictObject({
   enable_ssl: z.boolean().default(false),
   health_path: grammar(uriPath, 1024).default("/health"),
   email: z.string().max(320).regex(EMAIL_RE, "must be an e-mail address").optional(),
-  // Read-only fields of GET /api/proxies/{name}, accepted back and ignored.
+  // Read-only fields of GET and PUT answers, accepted back and ignored.
   status: z.unknown().optional(),
   ssl_enabled: z.unknown().optional(),
   site: z.unknown().optional(),
   pool: z.unknown().optional(),
   url: z.unknown().optional(),
+  apply: z.unknown().optional(),
+  certificate: z.unknown().optional(),
   ...recordMeta,
 });
 
@@ -67,6 +69,8 @@ const READ_ONLY = [
   "site",
   "pool",
   "url",
+  "apply",
+  "certificate",
 ] as const;
 
 export function parseProxy(name: string, body: unknown): ProxySpec {
