@@ -80,6 +80,12 @@ Deno.test("PUT creates a proxy (201) that reaches the upstream through nginx; up
     assert.equal(got.body.status, "active");
     assert.equal((await t.api("PUT", "/api/proxies/app", got.body)).status, 200);
 
+    const doc = await t.api("GET", "/api/openapi.json");
+    assert.ok(doc.body.paths["/api/proxies/{name}"].put);
+    assert.ok(doc.body.paths["/api/proxies/{name}/ssl"].post);
+    assert.ok(doc.body.paths["/api/proxies/sync-from-registry"].post);
+    assert.ok(doc.body.components.schemas.Proxy);
+
     const list = await t.api("GET", "/api/proxies");
     assert.deepEqual(list.body.proxies.map((p: { name: string }) => p.name), ["app"]);
 
