@@ -10,6 +10,8 @@ import { definePage } from "../../web/app/registry.js";
 import { routeName } from "../../web/app/pages/site-routes.js";
 import { hopText, projectHealth } from "../../web/app/pages/project-health.js";
 import { projectBody } from "../../web/app/pages/project-form.js";
+import { proxyBody } from "../../web/app/pages/proxy-form.js";
+import { daysLeft, renewalLines } from "../../web/app/pages/cert-status.js";
 
 Deno.test("fieldMatches: the named field, and the list or object that holds it", () => {
   assert.ok(fieldMatches("routes[1].path", "routes[1].path"));
@@ -55,6 +57,8 @@ Deno.test("hash routes and the page registry", () => {
     "/pools",
     "/sites",
     "/projects",
+    "/proxies",
+    "/certs",
     "/config",
     "/audit",
   ]);
@@ -125,4 +129,55 @@ Deno.test("project body: empty optional fields are left out so the API applies i
     command: "x",
     root: "/r",
   });
+});
+
+Deno.test("proxy body: the proxy's own fields only, trimmed, defaults filled", () => {
+  const got = {
+    name: "px",
+    domain: " px.example.com ",
+    upstream_host: "127.0.0.1",
+    upstream_port: 8080,
+    require_healthy: true,
+    enable_ssl: false,
+    health_path: "",
+    email: "",
+    status: "active",
+    url: "http://px.example.com/",
+    version: 2,
+  };
+  assert.deepEqual(proxyBody(got), {
+    name: "px",
+    description: "",
+    domain: "px.example.com",
+    upstream_host: "127.0.0.1",
+    upstream_port: 8080,
+    require_healthy: true,
+    enable_ssl: false,
+    health_path: "/health",
+  });
+  assert.equal(proxyBody({ ...got, enable_ssl: true, email: "a@b.io" }).email, "a@b.io");
+});
+
+Deno.test("certificates: days left and the renewal report as lines", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  assert.equal(daysLeft("2026-01-31T12:00:00Z", now), 30);
+  assert.equal(daysLeft("2025-12-31T12:00:00Z", now), -1);
+  assert.equal(daysLeft(undefined, now), null);
+  assert.deepEqual(
+    renewalLines({
+      renewed: ["a"],
+      failed: [{ name: "b", message: "timeout" }],
+      deferred: [{ name: "c", until: "2026-01-01T01:00:00Z" }],
+      valid: ["d", "e"],
+    }),
+    [
+      "renewed: a",
+      "failed b: timeout",
+      "deferred c until 2026-01-01T01:00:00Z",
+      "still valid: d, e",
+    ],
+  );
+  assert.deepEqual(renewalLines({ renewed: [], failed: [], deferred: [], valid: [] }), [
+    "no certificates",
+  ]);
 });

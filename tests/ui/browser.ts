@@ -51,7 +51,11 @@ export interface ServedAgent {
 
 /** A test agent (real nginx) whose app answers real HTTP, as `agent serve` does. */
 export async function serveTestAgent(opts: TestAgentOptions = {}): Promise<ServedAgent> {
-  const t = await startTestAgent(opts);
+  return serveApp(await startTestAgent(opts));
+}
+
+/** Serves a started test agent's app over real HTTP; close() stops both. */
+export function serveApp(t: TestAgent): ServedAgent {
   const ac = new AbortController();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen: () => {} },

@@ -5,6 +5,8 @@ import "./pages/dashboard.js";
 import "./pages/pools.js";
 import "./pages/sites.js";
 import "./pages/projects.js";
+import "./pages/proxies.js";
+import "./pages/certs.js";
 import "./pages/config.js";
 import "./pages/audit.js";
 
