@@ -17,11 +17,11 @@ export async function certificatesHealth(rt: Runtime) {
       pending: named("pending"),
       expiring_soon: named("expiring"),
       expired,
-      failed: failed.map((n) => ({
-        name: n,
-        last_error: views.find((v) => v.name === n)!.last_error ?? null,
-      })),
+      failed,
       failed_renewals: failed.length,
+      last_errors: Object.fromEntries(
+        views.filter((v) => v.last_error).map((v) => [v.name, v.last_error]),
+      ),
     },
     degraded: failed.length > 0 || expired.length > 0,
   };
