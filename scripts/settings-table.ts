@@ -53,6 +53,9 @@ if (import.meta.main) {
       path,
       readme.slice(0, a + BEGIN.length) + "\n\n" + table + "\n\n" + readme.slice(b),
     );
+    // deno fmt aligns the table, so `deno fmt --check` stays green.
+    const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", path] }).output();
+    if (fmt.code !== 0) throw new Error(`deno fmt: ${new TextDecoder().decode(fmt.stderr)}`);
     console.log("README.md settings table updated");
   } else console.log(table);
 }
