@@ -1,6 +1,6 @@
 // Commands that read or change state through the API (over HTTP when an agent
 // runs, in-process otherwise).
-import { connect } from "./client.ts";
+import { requestOnce } from "./client.ts";
 import type { CliIO, Command, Parsed } from "./command.ts";
 import { UsageError } from "./command.ts";
 
@@ -18,8 +18,13 @@ export function printError(io: CliIO, status: number, body: unknown): number {
     return 1;
   }
   io.err(`error: ${e.code}: ${e.message}`);
-  const out = e.detail?.nginx_output;
-  if (typeof out === "string" && out) io.err(out.split("\n").map((l) => `  | ${l}`).join("\n"));
+  // The tool's own output (nginx -t, certbot) under the message, unless the message holds it.
+  for (const key of ["nginx_output", "certbot_output"]) {
+    const out = e.detail?.[key];
+    if (typeof out === "string" && out && !e.message.includes(out)) {
+      io.err(out.split("\n").map((l) => `  | ${l}`).join("\n"));
+    }
+  }
   return 1;
 }
 
@@ -30,18 +35,27 @@ export async function callApi(
   path: string,
   body?: unknown,
 ): Promise<number> {
-  const client = await connect({
-    dev: args.flags.dev === true,
-    config: args.flags.config as string | undefined,
-  });
-  try {
-    const r = await client.request(method, path, body);
-    if (r.status >= 400) return printError(io, r.status, r.body);
-    printBody(io, r.body);
-    return 0;
-  } finally {
-    await client.close();
-  }
+  const r = await requestOnce(args.flags, method, path, body);
+  if (r.status >= 400) return printError(io, r.status, r.body);
+  printBody(io, r.body);
+  return 0;
+}
+
+/** Calls the API (running agent or in-process) and hands a successful body to `show`. */
+export async function apiCall(
+  args: Parsed,
+  io: CliIO,
+  method: string,
+  path: string,
+  body: unknown,
+  // deno-lint-ignore no-explicit-any
+  show: (body: any) => void,
+): Promise<number> {
+  const r = await requestOnce(args.flags, method, path, body);
+  if (r.status >= 400) return printError(io, r.status, r.body);
+  if (args.flags.json) io.out(JSON.stringify(r.body, null, 2));
+  else show(r.body);
+  return 0;
 }
 
 async function readJsonArg(arg: string | undefined): Promise<unknown> {

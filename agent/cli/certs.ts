@@ -1,9 +1,8 @@
 // `agent cert ls|show|issue|renew|rm`: managed certificates through the API
 // (the running agent, or in-process when none runs).
-import { connect } from "./client.ts";
-import type { CliIO, Command, Parsed } from "./command.ts";
+import type { CliIO, Command } from "./command.ts";
 import { UsageError } from "./command.ts";
-import { printError } from "./api-commands.ts";
+import { apiCall } from "./api-commands.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -34,36 +33,6 @@ function details(io: CliIO, c: Json) {
   if (c.reason) io.out(`${c.certbot_ran ? "issued" : "kept"}: ${c.reason}`);
 }
 
-async function call(
-  args: Parsed,
-  io: CliIO,
-  method: string,
-  path: string,
-  body: unknown,
-  print: (b: Json) => void,
-): Promise<number> {
-  const client = await connect({
-    dev: args.flags.dev === true,
-    config: args.flags.config as string | undefined,
-  });
-  try {
-    const r = await client.request(method, path, body);
-    if (r.status >= 400) {
-      const code = printError(io, r.status, r.body);
-      const out = (r.body as Json)?.error?.detail?.certbot_output;
-      if (typeof out === "string" && out && !(r.body as Json).error.message.includes(out)) {
-        io.err(out.split("\n").map((l: string) => `  | ${l}`).join("\n"));
-      }
-      return code;
-    }
-    if (args.flags.json) io.out(JSON.stringify(r.body, null, 2));
-    else print(r.body);
-    return 0;
-  } finally {
-    await client.close();
-  }
-}
-
 export const certCommand: Command = {
   name: "cert",
   summary: "managed certificates: ls, show, issue, renew, rm",
@@ -90,12 +59,12 @@ acme_directory_url. A site serves one when its tls.cert names it.
     switch (verb) {
       case "ls":
       case "list":
-        return await call(args, io, "GET", "/api/certs", undefined, (b) => {
+        return await apiCall(args, io, "GET", "/api/certs", undefined, (b) => {
           if (!b.certs.length) io.out("no certificates");
           for (const c of b.certs) io.out(line(c));
         });
       case "show":
-        return await call(
+        return await apiCall(
           args,
           io,
           "GET",
@@ -112,17 +81,17 @@ acme_directory_url. A site serves one when its tls.cert names it.
           domains: rest,
           ...(typeof args.flags.email === "string" ? { email: args.flags.email } : {}),
         };
-        return await call(args, io, "PUT", path(n), body, (b) => details(io, b));
+        return await apiCall(args, io, "PUT", path(n), body, (b) => details(io, b));
       }
       case "renew": {
         const n = need("renew NAME [--force]");
-        return await call(args, io, "POST", `${path(n)}/renew`, {
+        return await apiCall(args, io, "POST", `${path(n)}/renew`, {
           force: args.flags.force === true,
         }, (b) => details(io, b));
       }
       case "rm":
       case "delete":
-        return await call(
+        return await apiCall(
           args,
           io,
           "DELETE",

@@ -112,3 +112,21 @@ async function toResponse(r: Response): Promise<ApiResponse> {
   } catch { /* plain text */ }
   return { status: r.status, body, text };
 }
+
+/** One API call for a CLI command: to the running agent, or in-process under the lock. */
+export async function requestOnce(
+  flags: Record<string, unknown>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const client = await connect({
+    dev: flags.dev === true,
+    config: flags.config as string | undefined,
+  });
+  try {
+    return await client.request(method, path, body);
+  } finally {
+    await client.close();
+  }
+}

@@ -15,7 +15,7 @@ import {
 import { AgentError } from "../errors.ts";
 import type { CliIO, Command, Parsed } from "./command.ts";
 import { UsageError } from "./command.ts";
-import { apiCall } from "./resilience-commands.ts";
+import { apiCall } from "./api-commands.ts";
 import { generateSecret } from "../store/secrets.ts";
 
 /** The settings file the other commands would read (same rules as loadSettings). */

@@ -1,6 +1,6 @@
 // CLI of the proxies feature: `agent proxy ls|show|put|rm|ssl|sync`. Every change
 // goes through the API (the running agent, or in-process when none runs).
-import { connect } from "./client.ts";
+import { requestOnce } from "./client.ts";
 import type { CliIO, Command, Parsed } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { printError } from "./api-commands.ts";
@@ -15,22 +15,14 @@ async function call(
   path: string,
   body?: unknown,
 ): Promise<{ code: number; body: Json }> {
-  const client = await connect({
-    dev: args.flags.dev === true,
-    config: args.flags.config as string | undefined,
-  });
-  try {
-    const r = await client.request(method, path, body);
-    if (r.status >= 400) {
-      const code = printError(io, r.status, r.body);
-      const d = (r.body as Json)?.error?.detail;
-      if (d?.proxy?.url) io.err(`  the proxy serves ${d.proxy.url}`);
-      return { code, body: r.body };
-    }
-    return { code: 0, body: r.body };
-  } finally {
-    await client.close();
+  const r = await requestOnce(args.flags, method, path, body);
+  if (r.status >= 400) {
+    const code = printError(io, r.status, r.body);
+    const d = (r.body as Json)?.error?.detail;
+    if (d?.proxy?.url) io.err(`  the proxy serves ${d.proxy.url}`);
+    return { code, body: r.body };
   }
+  return { code: 0, body: r.body };
 }
 
 function line(p: Json): string {

@@ -1,6 +1,6 @@
 // `agent rebuild-db`: the state rebuilt from the nginx files on disk.
 import type { Command } from "./command.ts";
-import { apiCall } from "./resilience-commands.ts";
+import { apiCall } from "./api-commands.ts";
 
 export const rebuildDbCommand: Command = {
   name: "rebuild-db",

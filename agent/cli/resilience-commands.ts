@@ -1,34 +1,8 @@
 // CLI commands of the resilience feature that go through the API: drift,
 // absorb, rewrite, generation diff and rollback, backup and restore.
-import { connect } from "./client.ts";
-import type { CliIO, Command, Parsed } from "./command.ts";
+import type { Command } from "./command.ts";
 import { UsageError } from "./command.ts";
-import { printError } from "./api-commands.ts";
-
-/** Calls the API (running agent or in-process) and hands a successful body to `show`. */
-export async function apiCall(
-  args: Parsed,
-  io: CliIO,
-  method: string,
-  path: string,
-  body: unknown,
-  // deno-lint-ignore no-explicit-any
-  show: (body: any) => void,
-): Promise<number> {
-  const client = await connect({
-    dev: args.flags.dev === true,
-    config: args.flags.config as string | undefined,
-  });
-  try {
-    const r = await client.request(method, path, body);
-    if (r.status >= 400) return printError(io, r.status, r.body);
-    if (args.flags.json) io.out(JSON.stringify(r.body, null, 2));
-    else show(r.body);
-    return 0;
-  } finally {
-    await client.close();
-  }
-}
+import { apiCall } from "./api-commands.ts";
 
 /** A file argument: names inside the generation stay as they are, paths become absolute. */
 function fileArg(p: string | undefined, usage: string): string {
