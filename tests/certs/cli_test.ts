@@ -4,31 +4,16 @@
 import assert from "node:assert/strict";
 import { freePort, tempDir } from "../helpers/agent.ts";
 import { startPebble } from "../helpers/pebble.ts";
-
-const deno = Deno.execPath();
-const main = new URL("../../main.ts", import.meta.url).pathname;
+import { agentCli, devEnv } from "../helpers/proc.ts";
 
 Deno.test("agent cert issue, ls, show, renew (kept, forced), rm refused while a site uses it, then rm", async () => {
   const cwd = await tempDir("certcli");
   const pebble = await startPebble({ httpPort: freePort(), alwaysValid: true });
-  const env = {
-    AGENT_LISTEN: `127.0.0.1:${freePort()}`,
-    AGENT_DEV_HTTP_PORT: String(freePort()),
-    AGENT_DEV_HTTPS_PORT: String(freePort()),
+  const e = devEnv(cwd, {
     AGENT_ACME_DIRECTORY_URL: pebble.directoryUrl,
     AGENT_ACME_CA_BUNDLE: pebble.caBundlePath,
-  };
-  const agent = async (...args: string[]) => {
-    const r = await new Deno.Command(deno, {
-      args: ["run", "-A", main, ...args, "--dev"],
-      cwd,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
-  };
+  });
+  const agent = (...args: string[]) => agentCli(e, args);
   try {
     const issue = await agent(
       "cert",

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { freePort, requireNginx, tempDir } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
 import { rawRequest } from "../helpers/http.ts";
-import { devEnv, MAIN, nginxPid, spawnAgent, stopNginx } from "../resilience/proc.ts";
+import { devEnv, MAIN, nginxPid, spawnAgent, stopNginx } from "../helpers/proc.ts";
 
 async function until<T>(what: string, fn: () => Promise<T | null>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;

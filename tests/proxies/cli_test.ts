@@ -1,51 +1,19 @@
 // `agent proxy` as operators run it, against a running `agent serve --dev`.
 import assert from "node:assert/strict";
-import { freePort, tempDir } from "../helpers/agent.ts";
+import { tempDir } from "../helpers/agent.ts";
+import { agentCli, devEnv, spawnAgent } from "../helpers/proc.ts";
 import { httpBackend } from "../helpers/backends.ts";
 import { rawRequest } from "../helpers/http.ts";
 import { deadPort } from "./helpers.ts";
 
-const deno = Deno.execPath();
-const main = new URL("../../main.ts", import.meta.url).pathname;
-
 Deno.test("agent proxy put, ls, show, sync --file, rm; refusals exit 1 with the code, usage errors exit 2", async () => {
   const cwd = await tempDir("proxycli");
   const be = httpBackend("be");
-  const api = freePort();
-  const http = freePort();
-  const env = {
-    AGENT_LISTEN: `127.0.0.1:${api}`,
-    AGENT_DEV_HTTP_PORT: String(http),
-    AGENT_DEV_HTTPS_PORT: String(freePort()),
-    AGENT_PROXY_HEALTH_TIMEOUT: "2",
-  };
-  const agent = async (...args: string[]) => {
-    const r = await new Deno.Command(deno, {
-      args: ["run", "-A", main, ...args, "--dev"],
-      cwd,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
-  };
-  const server = new Deno.Command(deno, {
-    args: ["run", "-A", main, "serve", "--dev"],
-    cwd,
-    env,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const e = devEnv(cwd, { AGENT_PROXY_HEALTH_TIMEOUT: "2" });
+  const http = e.httpPort;
+  const agent = (...args: string[]) => agentCli(e, args);
+  const server = await spawnAgent(e);
   try {
-    for (let i = 0; i < 150; i++) {
-      try {
-        await (await fetch(`http://127.0.0.1:${api}/api/health`)).body?.cancel();
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
     const put = await agent(
       "proxy",
       "put",
@@ -112,8 +80,7 @@ Deno.test("agent proxy put, ls, show, sync --file, rm; refusals exit 1 with the 
     assert.equal((await agent("proxy", "put", "x")).code, 2);
     assert.equal((await agent("proxy", "frobnicate")).code, 2);
   } finally {
-    server.kill("SIGTERM");
-    await server.status;
+    await server.stop();
     await be.close();
   }
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parse as parseToml } from "smol-toml";
 import { setTomlKey } from "../../agent/cli/config.ts";
 import { freePort, tempDir } from "../helpers/agent.ts";
-import { MAIN } from "./proc.ts";
+import { MAIN } from "../helpers/proc.ts";
 
 async function cli(cwd: string, args: string[], env: Record<string, string> = {}) {
   const r = await new Deno.Command(Deno.execPath(), {

@@ -9,7 +9,7 @@ import { httpBackend } from "../helpers/backends.ts";
 import { rawRequest } from "../helpers/http.ts";
 import { sameRecord } from "../../agent/nginx/reconciler.ts";
 import { sha256 } from "../../agent/nginx/generations.ts";
-import { devEnv, diskPassesNginxT, spawnAgent, stopNginx } from "./proc.ts";
+import { devEnv, diskPassesNginxT, spawnAgent, stopNginx } from "../helpers/proc.ts";
 
 const STEPS = ["after-kv-write", "after-generation-write", "after-swap", "after-reload"];
 

@@ -7,7 +7,7 @@ import { httpBackend } from "../helpers/backends.ts";
 import { rawRequest } from "../helpers/http.ts";
 import { FEATURES } from "../../agent/features.ts";
 import { sameRecord } from "../../agent/nginx/reconciler.ts";
-import { agentCli, devEnv, spawnAgent, stopNginx } from "./proc.ts";
+import { agentCli, devEnv, spawnAgent, stopNginx } from "../helpers/proc.ts";
 
 const names = Array.from({ length: 20 }, (_, i) => `s${String(i + 1).padStart(2, "0")}`);
 

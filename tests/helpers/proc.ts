@@ -1,7 +1,7 @@
 // The real agent as a subprocess (`agent serve --dev` in a temp directory, on
 // free ports), for tests that kill it, restart it, or run the CLI against it.
 // Its private nginx outlives a SIGKILL, so stopNginx() stops it by pid.
-import { freePort } from "../helpers/agent.ts";
+import { freePort } from "./agent.ts";
 
 const deno = Deno.execPath();
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
