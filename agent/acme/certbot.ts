@@ -28,6 +28,18 @@ export function filesOf(s: Pick<Settings, "certbot_dir">, name: string): CertFil
   };
 }
 
+/** Where certbot keeps its state: all under certbot_dir, none in /etc/letsencrypt. */
+export function certbotDirs(s: Pick<Settings, "certbot_dir">): string[] {
+  return [
+    "--config-dir",
+    s.certbot_dir,
+    "--work-dir",
+    `${s.certbot_dir}/work`,
+    "--logs-dir",
+    `${s.certbot_dir}/logs`,
+  ];
+}
+
 /** The certbot command line for a request (pure: tests read it). */
 export function certbotArgs(s: Settings, req: CertbotRequest): string[] {
   const email = req.email ?? s.acme_email;
@@ -44,12 +56,7 @@ export function certbotArgs(s: Settings, req: CertbotRequest): string[] {
     "--agree-tos",
     "--server",
     s.acme_directory_url,
-    "--config-dir",
-    s.certbot_dir,
-    "--work-dir",
-    `${s.certbot_dir}/work`,
-    "--logs-dir",
-    `${s.certbot_dir}/logs`,
+    ...certbotDirs(s),
     ...(email ? ["-m", email, "--no-eff-email"] : ["--register-unsafely-without-email"]),
     ...(s.acme_eab_kid && s.acme_eab_hmac_key
       ? ["--eab-kid", s.acme_eab_kid, "--eab-hmac-key", s.acme_eab_hmac_key]

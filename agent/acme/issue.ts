@@ -11,7 +11,7 @@ import type { Rec, WriteResult } from "../store/store.ts";
 import { specOf } from "../store/store.ts";
 import { submitChange } from "../changes/apply.ts";
 import type { ApplyOutcome } from "../nginx/reconciler.ts";
-import { certbotMessage, filesOf, runCertbot } from "./certbot.ts";
+import { certbotDirs, certbotMessage, filesOf, runCertbot } from "./certbot.ts";
 import { fileSha256, readCertInfo } from "./x509.ts";
 import { acmeOf, refreshFiles, withCertLock } from "./state.ts";
 import {
@@ -327,12 +327,7 @@ export async function deleteCertificate(
       "--cert-name",
       name,
       "--non-interactive",
-      "--config-dir",
-      s.certbot_dir,
-      "--work-dir",
-      `${s.certbot_dir}/work`,
-      "--logs-dir",
-      `${s.certbot_dir}/logs`,
+      ...certbotDirs(s),
     ], { timeoutMs: 60_000 }).then((r) => {
       if (r.code !== 0 && !/No certificate found/i.test(r.stderr + r.stdout)) {
         rt.log(`certs: certbot delete ${name} failed: ${certbotMessage(r)}`);

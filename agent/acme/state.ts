@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime.ts";
 import { type Exec, RealExec } from "../exec.ts";
 import { type CertFiles, filesOf } from "./certbot.ts";
 import { CERT_KIND } from "../model/cert.ts";
+import { withKeyedLock } from "../keyed-lock.ts";
 
 export interface AcmeState {
   exec: Exec;
@@ -52,14 +53,7 @@ export async function refreshAllFiles(rt: Runtime): Promise<void> {
   for (const n of names) await refreshFiles(rt, n);
 }
 
-/** Runs `fn` after every earlier operation on the same certificate has finished. */
+/** Runs `fn` after every earlier operation on the same name has finished. */
 export function withCertLock<T>(st: AcmeState, name: string, fn: () => Promise<T>): Promise<T> {
-  const prev = st.locks.get(name) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.then(() => {}, () => {});
-  st.locks.set(name, tail);
-  tail.then(() => {
-    if (st.locks.get(name) === tail) st.locks.delete(name);
-  });
-  return run;
+  return withKeyedLock(st.locks, name, fn);
 }

@@ -9,6 +9,7 @@ import type { ServiceManager } from "../services/manager.ts";
 import type { Supervisor } from "../services/supervisor.ts";
 import type { SystemdManager } from "../services/systemd.ts";
 import type { HopResult } from "./health.ts";
+import { withKeyedLock } from "../keyed-lock.ts";
 
 export interface ProjectsState {
   kind: ServiceManagerKind;
@@ -40,18 +41,11 @@ export function managerOf(st: ProjectsState, kind: ServiceManagerKind = st.kind)
   return kind === "systemd" ? st.systemd : st.supervisor;
 }
 
-/** Runs `fn` after every earlier operation on the same project has finished. */
+/** Runs `fn` after every earlier operation on the same name has finished. */
 export function withProjectLock<T>(
   st: ProjectsState,
   name: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const prev = st.locks.get(name) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.then(() => {}, () => {});
-  st.locks.set(name, tail);
-  tail.then(() => {
-    if (st.locks.get(name) === tail) st.locks.delete(name);
-  });
-  return run;
+  return withKeyedLock(st.locks, name, fn);
 }
