@@ -12,6 +12,7 @@ import { parseProxy, PROXY_KIND, type ProxySpec } from "../model/proxy.ts";
 import { proxyOps, type StateLookup } from "../changes/proxies.ts";
 import { checkUpstream, mapLimit, unhealthy } from "./upstream-check.ts";
 import { readRegistry, registryFieldNames, type RegistrySource } from "./registry.ts";
+import { packBatches } from "../store/batches.ts";
 
 export interface SyncResult {
   source: string;
@@ -37,9 +38,7 @@ const FROM_REGISTRY = [
 ];
 const KEPT = ["description", "require_healthy", "enable_ssl", "email", "health_path"];
 
-/** Deno KV: 100 checks per atomic; the store checks each record (up to 100). */
-const MAX_CHECKS = 90;
-/** Mutations per chunk, well under the 1000 of one atomic (records, claims, audit). */
+/** Mutations per write, well under the 1000 of one atomic (records, claims, audit). */
 const MAX_MUTATIONS = 600;
 
 const running = new WeakMap<Runtime, Promise<unknown>>();
@@ -172,7 +171,7 @@ async function runSync(rt: Runtime, src: RegistrySource, actor: string): Promise
       actor,
       action: "proxy.sync",
     }));
-  for (const chunk of chunks(groups)) {
+  for (const chunk of packBatches(groups, (g) => [mutationsOf(g)], [MAX_MUTATIONS])) {
     try {
       results.push(...(await writeGroups(chunk)));
     } catch (err) {
@@ -223,29 +222,10 @@ function nameOf(r: WriteResult | Rec): string {
   return m?.kind === PROXY_KIND ? m.name : r.name;
 }
 
-/** Groups of proxies that fit one atomic write each. */
-function chunks<T extends { ops: WriteOp[] }>(groups: T[]): T[][] {
-  const out: T[][] = [];
-  let cur: T[] = [];
-  let checks = 0;
-  let mutations = 0;
-  for (const g of groups) {
-    const c = g.ops.length; // the store checks each record (index claims are not checked)
-    // A record (usually one chunk), its claims, an audit entry and its pending marker.
-    const m = g.ops.reduce(
-      (n, op) => n + 4 + 2 * (op.type === "put" ? op.indexes?.length ?? 0 : 0),
-      0,
-    );
-    if (cur.length && (checks + c > MAX_CHECKS || mutations + m > MAX_MUTATIONS)) {
-      out.push(cur);
-      cur = [];
-      checks = 0;
-      mutations = 0;
-    }
-    cur.push(g);
-    checks += c;
-    mutations += m;
-  }
-  if (cur.length) out.push(cur);
-  return out;
+/** Mutations of one proxy's records: each record (usually one chunk), its claims, an audit entry and its pending marker. */
+function mutationsOf(g: { ops: WriteOp[] }): number {
+  return g.ops.reduce(
+    (n, op) => n + 4 + 2 * (op.type === "put" ? op.indexes?.length ?? 0 : 0),
+    0,
+  );
 }

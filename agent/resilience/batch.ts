@@ -4,9 +4,13 @@
 // before and after.
 import type { Store, WriteOp, WritePlan, WriteResult } from "../store/store.ts";
 import { AgentError } from "../errors.ts";
+import { packBatches } from "../store/batches.ts";
 
 const BUDGET = 700;
-/** Deno KV allows 100 checks per atomic operation; the store checks each record and claim. */
+/**
+ * Records and claims per batch. The store no longer checks claims, but a delete's
+ * cost below cannot see the claims it frees: this also bounds those.
+ */
 const CHECKS = 90;
 const CHUNK = 60_000;
 
@@ -36,24 +40,7 @@ export async function writeInBatches(
     ...ops.filter((o) => o.type === "delete"),
     ...ops.filter((o) => o.type === "put"),
   ];
-  let batches: WriteOp[][] = [];
-  let cur: WriteOp[] = [];
-  let used = 0;
-  let checked = 0;
-  for (const op of ordered) {
-    const c = cost(op, sizes(op));
-    const k = checks(op);
-    if (cur.length && (used + c > BUDGET || checked + k > CHECKS)) {
-      batches.push(cur);
-      cur = [];
-      used = 0;
-      checked = 0;
-    }
-    cur.push(op);
-    used += c;
-    checked += k;
-  }
-  if (cur.length) batches.push(cur);
+  let batches = packBatches(ordered, (op) => [cost(op, sizes(op)), checks(op)], [BUDGET, CHECKS]);
   const results: WriteResult[] = [];
   let lastError: unknown = null;
   for (let pass = 0; batches.length; pass++) {

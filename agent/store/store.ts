@@ -202,6 +202,7 @@ export class Store {
         if (!cur) continue;
         mutations += deleteJson(op, [REC, w.kind, w.name], cur.head.value);
         for (const k of oldIdx) op.delete([IDX, ...k]);
+        mutations += oldIdx.length;
         results.push({
           kind: w.kind,
           name: w.name,
@@ -270,7 +271,9 @@ export class Store {
         mutations++;
       }
       for (const k of oldIdx) {
-        if (!newIdx.some((n) => jsonEqual(n, k))) op.delete([IDX, ...k]);
+        if (newIdx.some((n) => jsonEqual(n, k))) continue;
+        op.delete([IDX, ...k]);
+        mutations++;
       }
       const stored = newIdx.length ? { ...rec, _idx: newIdx } : rec;
       mutations += setJson(op, [REC, w.kind, w.name], stored, cur?.head.value ?? null);
