@@ -61,8 +61,8 @@ export const pad = (n: number) => String(n).padStart(6, "0");
 
 export class Generations {
   readonly dir: string;
-  /** Creation time per generation number, from its manifest (for pruning by age). */
-  #createdAt = new Map<number, number>();
+  /** Creation time and config hash per generation number, from its manifest (for pruning). */
+  #info_ = new Map<number, { at: number; hash: string }>();
   constructor(nginxDir: string) {
     this.dir = nginxDir;
   }
@@ -181,7 +181,10 @@ export class Generations {
     );
     await Deno.rename(staged.path, this.pathOf(n));
     staged.path = this.pathOf(n);
-    this.#createdAt.set(n, Date.parse(staged.manifest.created_at));
+    this.#info_.set(n, {
+      at: Date.parse(staged.manifest.created_at),
+      hash: staged.manifest.config_hash,
+    });
     return n;
   }
 
@@ -258,23 +261,39 @@ export class Generations {
   ): Promise<number[]> {
     const nums = (await this.numbers()).reverse();
     const removed: number[] = [];
-    for (const [i, n] of nums.entries()) {
+    let kept = 0;
+    let newerHash: string | null = null;
+    for (const n of nums) {
+      const info = await this.#info(n);
+      // Same nginx text as the next newer generation (only records changed, e.g. a
+      // certificate's status): no config to go back to, so it takes no backup slot.
+      const repeat = info !== null && info.hash === newerHash;
+      newerHash = info?.hash ?? null;
       if (protect.includes(n)) continue;
-      let drop = i >= keep;
+      let drop = repeat || kept >= keep;
       if (!drop && maxAgeDays > 0) {
-        // Manifests are large at 1,000 sites; a generation's age never changes, so read it once.
-        let at = this.#createdAt.get(n);
-        if (at === undefined) {
-          const m = await this.manifest(n).catch(() => null);
-          if (m) this.#createdAt.set(n, at = Date.parse(m.created_at));
-        }
-        drop = at !== undefined && now - at > maxAgeDays * 86400_000;
+        drop = info !== null && now - info.at > maxAgeDays * 86400_000;
       }
-      if (!drop) continue;
+      if (!drop) {
+        kept++;
+        continue;
+      }
       await Deno.remove(this.pathOf(n), { recursive: true });
-      this.#createdAt.delete(n);
+      this.#info_.delete(n);
       removed.push(n);
     }
     return removed;
+  }
+
+  /** Age and config hash of a generation; manifests are large at 1,000 sites, so read once. */
+  async #info(n: number): Promise<{ at: number; hash: string } | null> {
+    let info = this.#info_.get(n);
+    if (info === undefined) {
+      const m = await this.manifest(n).catch(() => null);
+      if (!m) return null;
+      info = { at: Date.parse(m.created_at), hash: m.config_hash };
+      this.#info_.set(n, info);
+    }
+    return info;
   }
 }

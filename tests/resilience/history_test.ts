@@ -105,7 +105,7 @@ Deno.test("retention: prune keeps the newest N and drops older than the age limi
         JSON.stringify({
           generation: n,
           created_at: new Date(now - (10 - n) * day).toISOString(),
-          config_hash: "x",
+          config_hash: `h${n}`,
           files: {},
           entities: {},
           cause: {},
@@ -123,6 +123,38 @@ Deno.test("retention: prune keeps the newest N and drops older than the age limi
     assert.deepEqual(await g.prune(1, 1, [7, 8], now), [9]);
     assert.deepEqual(await left(), [7, 8, 10]);
     assert.equal(pad(7), "000007");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("retention: generations repeating the next one's nginx text take no backup slot", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sy-prune-" });
+  try {
+    const g = new Generations(dir);
+    await g.init();
+    // 1..8: configs a, b, b, b, c, c, d, d (record-only changes repeat the text)
+    const hashes = ["a", "b", "b", "b", "c", "c", "d", "d"];
+    for (const [i, h] of hashes.entries()) {
+      const n = i + 1;
+      await Deno.mkdir(g.pathOf(n));
+      await Deno.writeTextFile(
+        `${g.pathOf(n)}/manifest.json`,
+        JSON.stringify({
+          generation: n,
+          created_at: new Date().toISOString(),
+          config_hash: h,
+          files: {},
+          entities: {},
+          cause: {},
+        }),
+      );
+    }
+    // Current 8 and previous 7 are protected; of each run of equal configs the newest stays.
+    assert.deepEqual(await g.prune(50, 0, [8, 7]), [5, 3, 2]);
+    assert.deepEqual(await g.numbers(), [1, 4, 6, 7, 8]);
+    // Three distinct configs besides the protected ones: keep 2 drops the oldest.
+    assert.deepEqual(await g.prune(2, 0, [8, 7]), [1]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
