@@ -33,6 +33,8 @@ export interface CertRequest {
   email?: string;
   force_renew?: boolean;
   actor: string;
+  /** The record version the caller last saw (If-Match): 412 when it moved on. */
+  ifMatch?: number;
 }
 
 /** What an issuance call did, besides the certificate's view. */
@@ -103,6 +105,7 @@ interface IssueOptions {
   actor: string;
   /** The renewal job also honours the backoff between failures. */
   scheduled?: boolean;
+  ifMatch?: number;
 }
 
 async function issueLocked(
@@ -115,6 +118,13 @@ async function issueLocked(
   const name = want.name;
   const now = rt.store.now();
   const cur = await rt.store.get(CERT_KIND, name);
+  if (opts.ifMatch !== undefined && (cur?.version ?? 0) !== opts.ifMatch) {
+    throw new AgentError(
+      "PRECONDITION_FAILED",
+      `cert "${name}" is at version ${cur?.version ?? "(absent)"}, not ${opts.ifMatch}`,
+      { kind: CERT_KIND, name, version: cur?.version ?? null },
+    );
+  }
   const base: CertSpec = cur
     ? specFrom(cur)
     : { name, domains: [], status: "pending", failures: [] };
@@ -271,7 +281,12 @@ export async function ensureCertificate(rt: Runtime, req: CertRequest): Promise<
   return await withCertLock(
     st,
     want.name,
-    () => issueLocked(rt, want, { force: req.force_renew === true, actor: req.actor }),
+    () =>
+      issueLocked(rt, want, {
+        force: req.force_renew === true,
+        actor: req.actor,
+        ifMatch: req.ifMatch,
+      }),
   );
 }
 

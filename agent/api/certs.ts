@@ -15,7 +15,7 @@ import {
 } from "../acme/issue.ts";
 import { runRenewals } from "../acme/renew-job.ts";
 import { parseWith } from "../model/validate.ts";
-import { actor, jsonBody, param } from "./http.ts";
+import { actor, ifMatch, jsonBody, param } from "./http.ts";
 import { describe, describeSchema } from "./openapi.ts";
 import type { Context } from "hono";
 
@@ -67,7 +67,10 @@ export function certsRouter(rt: Runtime): Hono {
   });
   r.put("/:name", async (c) => {
     const want = parseCert(param(c, "name"), await jsonBody(c));
-    return respond(c, await ensureCertificate(rt, { ...want, actor: actor(c) }));
+    return respond(
+      c,
+      await ensureCertificate(rt, { ...want, actor: actor(c), ifMatch: ifMatch(c) }),
+    );
   });
   r.post("/:name/renew", async (c) => {
     const body = parseWith(RenewSchema, await jsonBody(c));

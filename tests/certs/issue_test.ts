@@ -62,8 +62,18 @@ Deno.test("a site with tls.cert gets HTTPS from pebble; plain HTTP redirects exc
     assert.ok(doc.body.paths["/api/certs/{name}/renew"].post);
     assert.ok(doc.body.components.schemas.Certificate);
 
-    // The same PUT again keeps the valid certificate: no certbot, 200.
-    const again = await env.t.api("PUT", "/api/certs/web", { domains: ["web.example.com"] });
+    // If-Match with a stale version: 412, nothing written, no certbot.
+    const stale = await env.t.api("PUT", "/api/certs/web", {
+      domains: ["web.example.com", "www.example.com"],
+    }, { "If-Match": String(put.body.version + 5) });
+    assert.deepEqual(stale.status, 412, JSON.stringify(stale.body));
+    assert.deepEqual(stale.body.error.code, "PRECONDITION_FAILED");
+    assert.deepEqual((await env.t.api("GET", "/api/certs/web")).body.domains, ["web.example.com"]);
+
+    // The same PUT again (at the current version) keeps the valid certificate: no certbot, 200.
+    const again = await env.t.api("PUT", "/api/certs/web", { domains: ["web.example.com"] }, {
+      "If-Match": String(put.body.version),
+    });
     assert.deepEqual(again.status, 200);
     assert.deepEqual(again.body.certbot_ran, false);
     assert.deepEqual(again.body.serial, put.body.serial);
