@@ -89,6 +89,13 @@ export async function login(page: Page, base: string, key: string): Promise<void
   await page.getByRole("button", { name: "Log in" }).click();
 }
 
+/** Logs in with the agent's key, waits for the dashboard and opens a page from the menu. */
+export async function openFromMenu(page: Page, s: ServedAgent, menu: string): Promise<void> {
+  await login(page, s.base, s.t.agent.rt.apiKey);
+  await page.waitForURL(`${s.base}/`);
+  await page.getByRole("link", { name: menu }).click();
+}
+
 /** Collects page errors and CSP violations, which a test asserts are none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];

@@ -3,7 +3,7 @@
 // a host name is issued through certbot and listed active with its expiry.
 import assert from "node:assert/strict";
 import { certEnv } from "../certs/helpers.ts";
-import { launchBrowser, login, serveApp, shot, watchErrors } from "./browser.ts";
+import { launchBrowser, openFromMenu, serveApp, shot, watchErrors } from "./browser.ts";
 
 Deno.test("web UI certificates: a refused form names the field, an issued certificate is listed", async () => {
   const env = await certEnv();
@@ -12,9 +12,7 @@ Deno.test("web UI certificates: a refused form names the field, an issued certif
   const { page } = b;
   const errors = watchErrors(page);
   try {
-    await login(page, s.base, s.t.agent.rt.apiKey);
-    await page.waitForURL(`${s.base}/`);
-    await page.getByRole("link", { name: "Certificates" }).click();
+    await openFromMenu(page, s, "Certificates");
     await page.getByText("No certificates yet").waitFor();
     await page.getByRole("link", { name: "New certificate" }).click();
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { freePort } from "../helpers/agent.ts";
 import { makeProjectsFeature } from "../../agent/projects/feature.ts";
 import { occupyPort } from "../projects/helpers.ts";
-import { launchBrowser, login, serveTestAgent, shot, watchErrors } from "./browser.ts";
+import { launchBrowser, openFromMenu, serveTestAgent, shot, watchErrors } from "./browser.ts";
 
 Deno.test("web UI projects: refusals name the field, activate, list, check, deactivate", async () => {
   const s = await serveTestAgent({ features: [makeProjectsFeature()] });
@@ -16,9 +16,7 @@ Deno.test("web UI projects: refusals name the field, activate, list, check, deac
   const { page } = b;
   const errors = watchErrors(page);
   try {
-    await login(page, s.base, s.t.agent.rt.apiKey);
-    await page.waitForURL(`${s.base}/`);
-    await page.getByRole("link", { name: "Projects" }).click();
+    await openFromMenu(page, s, "Projects");
     await page.getByText("No projects yet").waitFor();
     await page.getByRole("link", { name: "Activate a project" }).click();
     await page.getByRole("heading", { name: "Activate a project" }).waitFor();

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
-import { launchBrowser, login, serveTestAgent, shot, watchErrors } from "./browser.ts";
+import { launchBrowser, openFromMenu, serveTestAgent, shot, watchErrors } from "./browser.ts";
 
 Deno.test("web UI proxies: require_healthy refuses a dead upstream, a healthy one is active and served", async () => {
   const backend = httpBackend("px-backend");
@@ -13,9 +13,7 @@ Deno.test("web UI proxies: require_healthy refuses a dead upstream, a healthy on
   const { page } = b;
   const errors = watchErrors(page);
   try {
-    await login(page, s.base, s.t.agent.rt.apiKey);
-    await page.waitForURL(`${s.base}/`);
-    await page.getByRole("link", { name: "Proxies" }).click();
+    await openFromMenu(page, s, "Proxies");
     await page.getByText("No proxies yet").waitFor();
     await page.getByRole("link", { name: "New proxy" }).click();
 
