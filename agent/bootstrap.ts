@@ -1,50 +1,84 @@
-// Assembles a running agent: runtime + features + the HTTP app. `agent serve`,
-// the CLI's in-process mode and the integration tests all go through here.
+// Assembles a running agent from a host: runtime, the features' services,
+// verifiers, init hooks and jobs, and the HTTP app. `agent serve`, the CLI's
+// in-process mode and the integration tests all go through here. The feature
+// list is not known here: main.ts (or a test) hands it in.
 import type { Hono } from "hono";
-import type { Exec } from "./exec.ts";
 import type { Settings } from "./settings.ts";
-import { createRuntime, type Runtime } from "./runtime.ts";
+import { type BuildOptions, createRuntime, type Runtime, type ServiceKey } from "./runtime.ts";
 import { createApp } from "./api/app.ts";
-import { type Feature, FEATURES } from "./features.ts";
+import { type Feature, Host } from "./host.ts";
+import { coreFeature } from "./core.ts";
 import { uiRouter } from "../web/server.ts";
 
-export interface Agent {
-  rt: Runtime;
+export interface Agent<S extends Settings = Settings> {
+  rt: Runtime<S>;
   app: Hono;
-  features: Feature[];
-  /** Starts background jobs (serve only). */
+  host: Host;
+  /** Starts the features' start hooks and the scheduler (serve only). */
   startJobs(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The host of an agent built from `features`: the core's setup, then each feature's. */
+export function hostFor(features: readonly Feature[]): Host {
+  const host = new Host();
+  for (const f of [coreFeature, ...features]) {
+    if (host.features.includes(f.name)) throw new Error(`feature ${f.name} is listed twice`);
+    host.features.push(f.name);
+    f.setup(host);
+  }
+  return host;
+}
+
 export async function buildAgent(
   settings: Settings,
-  opts: { privateNginx?: boolean; exec?: Exec; log?: (m: string) => void; features?: Feature[] } =
-    {},
+  host: Host,
+  opts: BuildOptions = {},
 ): Promise<Agent> {
-  const features = opts.features ?? FEATURES;
   const rt = await createRuntime(settings, {
     privateNginx: opts.privateNginx,
     exec: opts.exec,
     log: opts.log,
-    extensions: features.flatMap((f) => f.extensions ?? []),
+    kinds: host.kinds,
+    extensions: host.extensions,
+    templates: host.templates,
+    rebuildSources: host.rebuildSources,
+    settingRows: host.settingRows,
   });
-  for (const f of features) rt.verifiers.push(...(f.verifiers?.(rt) ?? []));
-  for (const f of features) await f.init?.(rt);
+  try {
+    for (const [id, make] of host.services) {
+      rt.setService({ id } as ServiceKey<unknown>, await make(rt));
+    }
+    for (const make of host.verifiers) rt.verifiers.push(make(rt));
+    for (const init of host.inits) await init(rt);
+  } catch (e) {
+    await rt.close();
+    throw e;
+  }
+  for (const j of host.jobs) {
+    rt.scheduler.every(j.name, j.every(rt), () => j.run(rt), {
+      firstAfterSeconds: j.firstAfterSeconds,
+      oncePerFleet: j.oncePerFleet,
+    });
+  }
   const app = createApp(rt, {
-    mounts: features.flatMap((f) => f.mounts ?? []),
-    health: features.flatMap((f) => f.health ?? []),
+    routes: host.routes,
+    health: host.healthSections,
+    status: host.statusSections,
+    observers: host.requestObservers.map((make) => make(rt)),
     ui: uiRouter,
   });
   const stops: (() => Promise<void>)[] = [];
   return {
     rt,
     app,
-    features,
+    host,
     async startJobs() {
-      for (const f of features) if (f.start) stops.push(await f.start(rt));
+      for (const start of host.starts) stops.push(await start(rt));
+      rt.scheduler.start();
     },
     async close() {
+      await rt.scheduler.stop();
       for (const s of stops.reverse()) {
         await s().catch((e) => rt.log(`stopping a job failed: ${e}`));
       }

@@ -16,6 +16,8 @@ export type ErrorCode =
   | "SSL_ISSUANCE_FAILED"
   | "REGISTRY_UNAVAILABLE"
   | "PROXY_NOT_FOUND"
+  | "SHARED_STORE_UNAVAILABLE"
+  | "SHARED_STORE_COMPACTED"
   | "INTERNAL";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -33,6 +35,8 @@ const STATUS: Record<ErrorCode, number> = {
   SSL_ISSUANCE_FAILED: 502,
   REGISTRY_UNAVAILABLE: 502,
   PROXY_NOT_FOUND: 404,
+  SHARED_STORE_UNAVAILABLE: 503,
+  SHARED_STORE_COMPACTED: 410,
   INTERNAL: 500,
 };
 
@@ -75,4 +79,14 @@ export function asAgentError(e: unknown): AgentError {
   if (e instanceof AgentError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   return new AgentError("INTERNAL", msg);
+}
+
+/** `e` with what went wrong while cleaning up after it: "...; additionally, <what>: <why>". */
+export function joinErrors(e: unknown, more: { what: string; error: unknown }[]): AgentError {
+  const base = asAgentError(e);
+  if (!more.length) return base;
+  const extra = more.map((m) =>
+    `additionally, ${m.what}: ${m.error instanceof Error ? m.error.message : String(m.error)}`
+  );
+  return new AgentError(base.code, [base.message, ...extra].join("; "), base.detail);
 }

@@ -1,6 +1,7 @@
 // The one wrapper around Deno.Command: every process the agent starts goes
 // through an Exec, so tests can point it at real binaries in a temporary prefix
-// and dev mode without nginx can run in dry-run.
+// and dev mode without nginx can run in dry-run. With a debug logger each
+// command is logged with its duration and exit status (env names, never values).
 
 export interface ExecOptions {
   cwd?: string;
@@ -9,6 +10,12 @@ export interface ExecOptions {
   unsetEnv?: string[];
   stdin?: string;
   timeoutMs?: number;
+  /** SIGTERM on abort, SIGKILL 10 s later (a cancelled rclone pass). */
+  signal?: AbortSignal;
+  /** Receives stderr line by line while the command runs (rclone's JSON stats). */
+  onStderrLine?: (line: string) => void;
+  /** The child's pid once it runs (rclone's pid file, so a restarted agent can stop it). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ExecResult {
@@ -32,13 +39,32 @@ export interface ExecRecord {
   result: ExecResult;
 }
 
+/** A command line as it would be typed (arguments with spaces or quotes are quoted). */
+export function commandLine(cmd: string[]): string {
+  return cmd.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+}
+
+/** The debug line of a finished command: no env values, no stdin, no output. */
+export function describeRun(cmd: string[], opts: ExecOptions, r: ExecResult): string {
+  const env = Object.keys(opts.env ?? {});
+  const status = r.timedOut ? `timed out (exit ${r.code})` : `exit ${r.code}`;
+  return `exec: ${commandLine(cmd)}${
+    env.length ? ` [env: ${env.join(", ")}]` : ""
+  } -> ${status} in ${Math.round(r.durationMs)} ms`;
+}
+
 export class RealExec implements Exec {
   readonly dryRun: boolean;
   readonly log?: Logger;
+  /** Gets one line per command run (debug level); the caller masks secrets. */
+  readonly debug?: Logger;
   readonly history: ExecRecord[] = [];
-  constructor(opts: { dryRun?: boolean; log?: Logger; keepHistory?: boolean } = {}) {
+  constructor(
+    opts: { dryRun?: boolean; log?: Logger; debug?: Logger; keepHistory?: boolean } = {},
+  ) {
     this.dryRun = opts.dryRun ?? false;
     this.log = opts.log;
+    this.debug = opts.debug;
     this.keep = opts.keepHistory ?? false;
   }
   private keep: boolean;
@@ -64,6 +90,7 @@ export class RealExec implements Exec {
         stdout: "piped",
         stderr: "piped",
       }).spawn();
+      opts.onSpawn?.(child.pid);
     } catch (e) {
       const msg = e instanceof Deno.errors.NotFound ? `${cmd[0]}: command not found` : String(e);
       const r = {
@@ -75,6 +102,7 @@ export class RealExec implements Exec {
         dryRun: false,
       };
       if (this.keep) this.history.push({ cmd, result: r });
+      this.debug?.(describeRun(cmd, opts, r));
       return r;
     }
     if (opts.stdin !== undefined) {
@@ -91,8 +119,23 @@ export class RealExec implements Exec {
         } catch { /* already gone */ }
       }, opts.timeoutMs)
       : undefined;
-    const out = await child.output();
+    let killer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      killer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }, 10_000);
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const out = opts.onStderrLine ? await streamed(child, opts.onStderrLine) : await child.output();
     if (timer) clearTimeout(timer);
+    if (killer) clearTimeout(killer);
+    opts.signal?.removeEventListener("abort", onAbort);
     const dec = new TextDecoder();
     const r: ExecResult = {
       code: timedOut ? 124 : out.code,
@@ -103,7 +146,42 @@ export class RealExec implements Exec {
       dryRun: false,
     };
     if (this.keep) this.history.push({ cmd, result: r });
-    if (this.log && this.keep) this.log(`${cmd.join(" ")} -> ${r.code}`);
+    this.debug?.(describeRun(cmd, opts, r));
     return r;
   }
+}
+
+/** Like child.output(), handing each stderr line to `onLine` as it arrives. */
+async function streamed(
+  child: Deno.ChildProcess,
+  onLine: (line: string) => void,
+): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }> {
+  const collect = async (s: ReadableStream<Uint8Array>, each?: (chunk: Uint8Array) => void) => {
+    const parts: Uint8Array[] = [];
+    for await (const c of s) {
+      parts.push(c);
+      each?.(c);
+    }
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      all.set(p, o);
+      o += p.length;
+    }
+    return all;
+  };
+  const dec = new TextDecoder();
+  let rest = "";
+  const [stdout, stderr, status] = await Promise.all([
+    collect(child.stdout),
+    collect(child.stderr, (c) => {
+      rest += dec.decode(c, { stream: true });
+      const lines = rest.split("\n");
+      rest = lines.pop() ?? "";
+      for (const l of lines) onLine(l);
+    }),
+    child.status,
+  ]);
+  if (rest) onLine(rest);
+  return { code: status.code, stdout, stderr };
 }

@@ -2,22 +2,66 @@
 // The server, the CLI's in-process mode and the tests all start here.
 import { AgentError } from "./errors.ts";
 import { type Exec, RealExec } from "./exec.ts";
-import type { Settings } from "./settings.ts";
-import { specOf, Store } from "./store/store.ts";
+import { CORE_ROWS, type SettingDef, type Settings, settingValue } from "./settings.ts";
+import { putBackOp, type Rec, Store } from "./store/store.ts";
+import { ListSnapshots } from "./store/snapshots.ts";
 import { Generations } from "./nginx/generations.ts";
 import { type NginxControl, RealNginx } from "./nginx/control.ts";
 import { Reconciler, type Verifier } from "./nginx/reconciler.ts";
+import { crashAtEnv } from "./nginx/deps.ts";
 import { featuresFor, type RenderContext } from "./render/context.ts";
 import { makeTemplates, readOverrides, type Templates } from "./render/templates.ts";
-import type { RenderExtension } from "./render/tree.ts";
-import { indexesFor } from "./changes/indexes.ts";
+import type { RenderExtension } from "./render/files.ts";
 import type { ChangeContext } from "./changes/context.ts";
+import { type ClaimContext, KindRegistry } from "./kind.ts";
+import { CORE_KINDS } from "./kinds/core.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
 import { type PrivateNginxOptions, startPrivateNginx, stopPrivateNginx } from "./nginx/private.ts";
-import { kvFileProblem, moveAside } from "./store/integrity.ts";
+import { installedModules, modulesDir, resolveLuaMode } from "./nginx/lua-module.ts";
+import { PeerSync } from "./nginx/peers.ts";
+import { kvFileProblem, moveAside, ownerOnly, unreadableValue } from "./store/integrity.ts";
 
-export interface Runtime extends ChangeContext {
-  settings: Settings;
+/**
+ * Records a feature finds on disk outside the generation's sidecars (e.g.
+ * certificates from certbot's files), for rebuild-db (`host.rebuildSource`).
+ */
+export interface RebuildSource<S extends Settings = Settings> {
+  name: string;
+  collect(rt: Runtime<S>, found: Map<string, Rec>): Promise<{
+    records: { kind: string; record: Rec }[];
+    unreadable: { file: string; reason: string }[];
+  }>;
+}
+
+/** How bootstrap builds a runtime (the CLI passes these too). */
+export interface BuildOptions {
+  privateNginx?: boolean;
+  exec?: Exec;
+  log?: (m: string) => void;
+}
+
+/** A typed service a feature provides (`host.provide`) and others reach with `rt.use`. */
+export interface ServiceKey<T> {
+  readonly id: string;
+  /** Carries T only for the type checker. */
+  readonly _type?: T;
+}
+
+export function serviceKey<T>(id: string): ServiceKey<T> {
+  return { id };
+}
+
+/** Files of a managed certificate by name, or null while it is not issued (the certs feature). */
+export const CERT_FILES = serviceKey<(name: string) => { certificate: string; key: string } | null>(
+  "cert-files",
+);
+
+export interface Runtime<S extends Settings = Settings> extends ChangeContext {
+  /** The core's settings, and those of the feature whose runtime type names them. */
+  settings: S;
   store: Store;
+  /** The store's lists, reused until its next write (list pages, counts). */
+  lists: ListSnapshots<Rec>;
   generations: Generations;
   nginx: NginxControl;
   reconciler: Reconciler;
@@ -29,13 +73,24 @@ export interface Runtime extends ChangeContext {
   apiKey: string;
   warnings: string[];
   log: (msg: string) => void;
+  /** Debug lines (secrets masked), set at log_level debug only. */
+  debug?: (msg: string) => void;
   privateNginx: PrivateNginxOptions | null;
   close(): Promise<void>;
-  /** Hooks later features use to join the pipeline. */
+  /** The kinds this agent stores, renders and parses back. */
+  kinds: KindRegistry;
   extensions: RenderExtension[];
   verifiers: Verifier[];
-  /** Files of a managed certificate; the ACME feature sets this. */
-  certFiles?: RenderContext["certFiles"];
+  /** The agent's one scheduler: every feature's jobs (started by `agent serve`). */
+  scheduler: Scheduler;
+  /** Where rebuild-db finds records besides the generation's sidecars. */
+  rebuildSources: RebuildSource[];
+  /** A service a feature provided; throws when no feature of this agent provides it. */
+  use<T>(key: ServiceKey<T>): T;
+  /** The same, or undefined when no feature provides it. */
+  tryUse<T>(key: ServiceKey<T>): T | undefined;
+  /** Installs a provided service (the bootstrap does this once per service). */
+  setService<T>(key: ServiceKey<T>, value: T): void;
 }
 
 export interface RuntimeOptions {
@@ -43,8 +98,20 @@ export interface RuntimeOptions {
   log?: (msg: string) => void;
   /** Start (and later stop) a private nginx: dev mode. */
   privateNginx?: boolean;
+  kinds?: KindRegistry;
   extensions?: RenderExtension[];
-  verifiers?: Verifier[];
+  /** Embedded templates besides the core's (features' units, snippets). */
+  templates?: Record<string, string>;
+  rebuildSources?: RebuildSource[];
+  /** Every settings row of the agent (secrets among them are masked in logs). */
+  settingRows?: readonly SettingDef[];
+}
+
+/** A registry of the core kinds only (tools and tests that build no features). */
+export function coreKinds(): KindRegistry {
+  const r = new KindRegistry();
+  for (const k of CORE_KINDS) r.add(k);
+  return r;
 }
 
 export async function nginxInstalled(bin: string, exec: Exec): Promise<boolean> {
@@ -73,7 +140,11 @@ export async function resolveApiKey(settings: Settings, create: boolean): Promis
  * Opens the state file. A damaged file is an error, unless `warnings` is given:
  * then it is moved aside, the agent starts on an empty state and says so.
  */
-export async function openStore(dataDir: string, warnings?: string[]): Promise<Store> {
+export async function openStore(
+  dataDir: string,
+  warnings?: string[],
+  opts: { kinds?: KindRegistry; claimContext?: ClaimContext } = {},
+): Promise<Store> {
   await Deno.mkdir(dataDir, { recursive: true });
   const path = `${dataDir}/agent.kv`;
   const exists = await Deno.stat(path).then(() => true, () => false);
@@ -94,8 +165,9 @@ export async function openStore(dataDir: string, warnings?: string[]): Promise<S
         `or \`agent restore BACKUP\``,
     );
   }
+  let store: Store;
   try {
-    return await Store.open(path);
+    store = await Store.open(path, opts);
   } catch (e) {
     throw new AgentError(
       "INTERNAL",
@@ -104,6 +176,50 @@ export async function openStore(dataDir: string, warnings?: string[]): Promise<S
       { path },
     );
   }
+  await ownerOnly(path);
+  const unreadable = await unreadableValue(store.kv);
+  if (!unreadable) return store;
+  store.close();
+  if (!warnings) {
+    throw new AgentError(
+      "INTERNAL",
+      `the state file ${path} is corrupted (${unreadable}). ` +
+        `Move it aside and run \`agent rebuild-db\` to rebuild the state from the nginx files.`,
+      { path },
+    );
+  }
+  const aside = await moveAside(path);
+  warnings.push(
+    `the state file was corrupted (${unreadable}): it was moved to ${aside} and the agent started ` +
+      `with an empty state; run \`agent rebuild-db\` to rebuild it from the nginx files, ` +
+      `or \`agent restore BACKUP\``,
+  );
+  const fresh = await Store.open(path, opts);
+  await ownerOnly(path);
+  return fresh;
+}
+
+/** The line with every value of a setting marked secret replaced by ***. */
+export function maskSecrets(
+  settings: Settings,
+  line: string,
+  rows: readonly SettingDef[] = CORE_ROWS,
+): string {
+  const values = rows.filter((d) => d.secret).map((d) => settingValue(settings, d.name))
+    .filter((v): v is string => typeof v === "string" && v !== "")
+    .sort((a, b) => b.length - a.length);
+  for (const v of values) line = line.replaceAll(v, "***");
+  return line;
+}
+
+/** A file a rendered site depends on is gone (not merely unreadable: that nginx reports). */
+function fileMissing(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return false;
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound;
+  }
 }
 
 export async function createRuntime(
@@ -111,34 +227,87 @@ export async function createRuntime(
   opts: RuntimeOptions = {},
 ): Promise<Runtime> {
   const log = opts.log ?? ((m: string) => console.error(`[agent] ${m}`));
+  // log carries info lines (serve drops them below info); debug lines exist at debug only.
+  const rows = opts.settingRows ?? CORE_ROWS;
+  const debug = settings.log_level === "debug"
+    ? (m: string) => log(`debug: ${maskSecrets(settings, m, rows)}`)
+    : undefined;
   const warnings: string[] = [];
-  const probeExec = new RealExec();
+  const probeExec = new RealExec({ debug });
   const haveNginx = await nginxInstalled(settings.nginx_bin, probeExec);
   if (!haveNginx) {
     warnings.push(`nginx (${settings.nginx_bin}) is not installed: nginx commands run in dry-run`);
   }
-  const exec = opts.exec ?? new RealExec({ dryRun: !haveNginx, log });
+  const exec = opts.exec ??
+    new RealExec({ dryRun: !haveNginx, log: (m) => log(maskSecrets(settings, m, rows)), debug });
   await Deno.mkdir(settings.data_dir, { recursive: true });
   await Deno.mkdir(settings.acme_webroot, { recursive: true });
-  const store = await openStore(settings.data_dir, warnings);
+  const kinds = opts.kinds ?? coreKinds();
+  const store = await openStore(settings.data_dir, warnings, { kinds, claimContext: settings });
   const generations = new Generations(settings.nginx_dir);
   const nginx = new RealNginx(settings, exec);
   const nginxVersion = await nginx.version();
-  const templates = makeTemplates(await readOverrides(settings.template_dir));
+  const embedded = opts.templates ?? {};
+  const templates = makeTemplates(await readOverrides(settings.template_dir, embedded), embedded);
   if (templates.overridden.length) {
     warnings.push(`template overrides in use: ${templates.overridden.join(", ")}`);
   }
+  let privateNginx: PrivateNginxOptions | null = null;
+  if (opts.privateNginx && haveNginx) {
+    const lua = settings.lua_upstreams !== "off"
+      ? await installedModules(await modulesDir(settings.nginx_bin, probeExec))
+      : null;
+    privateNginx = {
+      nginx_bin: settings.nginx_bin,
+      prefix: settings.nginx_prefix,
+      nginx_conf: settings.nginx_conf,
+      nginx_dir: settings.nginx_dir,
+      nginx_pid_file: settings.nginx_pid_file,
+      http_port: settings.http_port,
+      bind_address: settings.bind_address,
+      ...(lua ? { modules: lua } : {}),
+    };
+    await startPrivateNginx(privateNginx, exec);
+  }
+  const lua = await resolveLuaMode({
+    setting: settings.lua_upstreams,
+    dryRun: !haveNginx,
+    nginx_bin: settings.nginx_bin,
+    nginx_conf: settings.nginx_conf,
+    nginx_dir: settings.nginx_dir,
+    exec: probeExec,
+  }).catch(async (e) => {
+    if (privateNginx) await stopPrivateNginx(privateNginx, exec);
+    store.close();
+    throw e;
+  });
+  if (settings.lua_upstreams === "auto" && !lua.active) {
+    warnings.push(`lua_upstreams is auto but off: ${lua.reason}`);
+  }
+  const luaRender = lua.active
+    ? { port: settings.lua_upstreams_port, seed_file: `${settings.data_dir}/lua-peers.txt` }
+    : undefined;
   const features = featuresFor(nginxVersion);
   const extensions = [...(opts.extensions ?? [])];
-  const verifiers = [...(opts.verifiers ?? [])];
+  const verifiers: Verifier[] = [];
+  const services = new Map<string, unknown>();
   const renderContext = (): RenderContext => ({
     http_port: settings.http_port,
     https_port: settings.https_port,
     bind_address: settings.bind_address,
     acme_webroot: settings.acme_webroot,
+    data_dir: settings.data_dir,
+    unknown_host_response: settings.unknown_host_response,
+    fileMissing,
     features,
     templates,
-    certFiles: rt.certFiles,
+    certFiles: rt.tryUse(CERT_FILES),
+    tls: {
+      profile: settings.tls_profile,
+      hsts: settings.hsts,
+      hsts_max_age: settings.hsts_max_age,
+    },
+    ...(luaRender ? { lua_upstreams: luaRender } : {}),
   });
   // deno-lint-ignore prefer-const
   let rt: Runtime;
@@ -149,24 +318,28 @@ export async function createRuntime(
     settings,
     renderContext,
     extensions,
+    kinds: kinds.list(),
     verifiers,
     log,
+    crashPoint: crashAtEnv,
+    lua,
+    peers: luaRender
+      ? new PeerSync({
+        mode: lua,
+        port: luaRender.port,
+        seedFile: luaRender.seed_file,
+        renderContext: () => renderContext(),
+        extensions,
+        kinds: kinds.list(),
+        currentDir: generations.currentLink,
+        running: async () => (await nginx.masterPid()) !== null,
+      })
+      : undefined,
     restore: async (id, applied, reason) => {
       const kind = id.slice(0, id.indexOf("/"));
       const name = id.slice(id.indexOf("/") + 1);
       await store.write(() => ({
-        ops: [
-          applied
-            ? {
-              type: "put",
-              kind,
-              name,
-              spec: specOf(applied),
-              managedBy: applied.managed_by,
-              indexes: indexesFor(kind, applied, settings).map((key) => ({ key })),
-            }
-            : { type: "delete", kind, name },
-        ],
+        ops: [putBackOp(kind, name, applied)],
         actor: "reconciler",
         action: `${kind}.revert`,
         outcome: "reverted",
@@ -174,24 +347,16 @@ export async function createRuntime(
       }));
     },
   });
-  let privateNginx: PrivateNginxOptions | null = null;
-  if (opts.privateNginx && haveNginx) {
-    privateNginx = {
-      nginx_bin: settings.nginx_bin,
-      prefix: settings.nginx_prefix,
-      nginx_conf: settings.nginx_conf,
-      nginx_dir: settings.nginx_dir,
-      nginx_pid_file: settings.nginx_pid_file,
-      http_port: settings.http_port,
-      bind_address: settings.bind_address,
-    };
-    await startPrivateNginx(privateNginx, exec);
-  }
   warnings.push(...(await reconciler.recover()));
+  // Reload-free upstreams: nginx's memory set from what it serves, whatever it held before.
+  await reconciler.deps.peers?.settle(reconciler.applied, true).catch((e) =>
+    warnings.push(e.message)
+  );
   const apiKey = await resolveApiKey(settings, true);
   rt = {
     settings,
     store,
+    lists: new ListSnapshots<Rec>(store),
     generations,
     nginx,
     reconciler,
@@ -203,10 +368,27 @@ export async function createRuntime(
     apiKey,
     warnings,
     log,
+    debug,
     privateNginx,
+    kinds,
     extensions,
     verifiers,
+    scheduler: new Scheduler(log),
+    rebuildSources: [...(opts.rebuildSources ?? [])],
+    use<T>(key: ServiceKey<T>): T {
+      if (!services.has(key.id)) {
+        throw new AgentError("INTERNAL", `no feature of this agent provides ${key.id}`);
+      }
+      return services.get(key.id) as T;
+    },
+    tryUse<T>(key: ServiceKey<T>): T | undefined {
+      return services.get(key.id) as T | undefined;
+    },
+    setService<T>(key: ServiceKey<T>, value: T) {
+      services.set(key.id, value);
+    },
     async close() {
+      await rt.scheduler.stop();
       if (privateNginx) await stopPrivateNginx(privateNginx, exec);
       store.close();
     },

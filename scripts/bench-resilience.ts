@@ -4,13 +4,13 @@
 // rollback. Usage: deno run -A scripts/bench-resilience.ts [SITES]
 import { startTestAgent } from "../tests/helpers/agent.ts";
 import { httpBackend } from "../tests/helpers/backends.ts";
-import { FEATURES } from "../agent/features.ts";
+import { FEATURES } from "../agent/features/index.ts";
 import { Store } from "../agent/store/store.ts";
-import { runDriftCheck } from "../agent/resilience/drift-run.ts";
-import { rebuildFromDisk } from "../agent/resilience/rebuild.ts";
-import { takeBackup } from "../agent/resilience/backup-job.ts";
-import { restoreBackup } from "../agent/resilience/restore.ts";
-import { rollback } from "../agent/resilience/history.ts";
+import { runDriftCheck } from "../agent/features/resilience/drift-run.ts";
+import { rebuildFromDisk } from "../agent/features/resilience/rebuild.ts";
+import { takeBackup } from "../agent/features/resilience/backup-job.ts";
+import { restoreBackup } from "../agent/features/resilience/restore.ts";
+import { rollback } from "../agent/features/resilience/history.ts";
 
 const n = Number(Deno.args[0] ?? 1000);
 const be = httpBackend("be");
@@ -63,7 +63,10 @@ try {
     () => rebuildFromDisk(rt, { dryRun: true, force: true, actor: "bench" }),
   );
   await time("rebuild-db into an empty state", async () => {
-    const empty = new Store(await Deno.openKv(":memory:"));
+    const empty = new Store(await Deno.openKv(":memory:"), {
+      kinds: rt.kinds,
+      claimContext: rt.settings,
+    });
     try {
       return await rebuildFromDisk({ ...rt, store: empty }, {
         dryRun: false,

@@ -1,21 +1,35 @@
 // `deno task bench`: the apply pipeline against a real private nginx and a real
 // backend, at 10, 100 and 1,000 sites (each with its own pool):
 //   - the median time from a PUT (a new site) to its first 200 through nginx;
-//   - the reloads that 100 concurrent changes cost;
-//   - where an apply spends its time (render, stage, nginx -t, swap, reload, prune).
+//   - 100 concurrent changes: the reloads they cost, until all are live, against one change;
+//   - writing a generation at 1,000 and 5,000 sites, whole against one site changed
+//     (scripts/bench-stage.ts; --no-stage skips it);
+//   - where an apply spends its time (render, stage, nginx -t, swap, reload, prune);
+//   - health checks (scripts/bench-health.ts): a backend's death to its ejection live in
+//     nginx, and the probe job's CPU per 1,000 members;
+//   - a bucket migration of 1,000 objects against raw rclone (scripts/bench-migrate.ts;
+//     --no-migrate skips it);
+//   - the web console at 10,000 sites: lists, the dashboard, saving one site
+//     (scripts/bench-console.ts; --no-console skips it);
+//   - a member change with reload-free upstreams against the reload path, at 10 and
+//     10,000 sites (scripts/bench-lua.ts; needs nginx's Lua module; --no-lua skips it).
 // Usage: deno run -A scripts/bench.ts [SIZES...]   (default: 10 100 1000)
 // Not a test: it prints figures; the README keeps the measured ones.
 import { startTestAgent, type TestAgent } from "../tests/helpers/agent.ts";
 import { httpBackend } from "../tests/helpers/backends.ts";
-import { rawRequest } from "../tests/helpers/http.ts";
 import { renderTree } from "../agent/render/tree.ts";
 import type { Runtime } from "../agent/runtime.ts";
+import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./bench-ref.ts";
+import { benchHealth } from "./bench-health.ts";
+import { benchStage } from "./bench-stage.ts";
 
-const SIZES = Deno.args.length ? Deno.args.map(Number) : [10, 100, 1000];
+const NUMS = Deno.args.filter((a) => /^\d+$/.test(a)).map(Number);
+const SIZES = NUMS.length ? NUMS : [10, 100, 1000];
 const PUTS = 20;
 const BURST = 100;
+/** The generation probe answers when live (README "Answer when live"); BENCH_PROBE=off measures without. */
+const PROBE = Deno.env.get("BENCH_PROBE") === "off" ? "off" : "on";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -104,18 +118,6 @@ async function preload(t: TestAgent, n: number, backend: string): Promise<void> 
   });
 }
 
-/** Polls through nginx until the host answers 200 (unknown hosts get the catch-all's 404). */
-async function firstOk(port: number, host: string, deadline: number): Promise<number> {
-  while (performance.now() < deadline) {
-    try {
-      const r = await rawRequest({ port, host, path: "/", timeoutMs: 5000 });
-      if (r.status === 200) return performance.now();
-    } catch { /* nginx reloading: retry */ }
-    await sleep(5);
-  }
-  throw new Error(`${host} never answered 200`);
-}
-
 interface Row {
   n: number;
   files: number;
@@ -126,15 +128,19 @@ interface Row {
   write: number[];
   phases: Record<string, number[]>;
   render: number[];
-  bursts: { reloads: number; wall: number; applies: number }[];
+  /** `live`: until the first, middle and last of the burst's sites answer through nginx. */
+  bursts: { reloads: number; wall: number; live: number; applies: number }[];
   preloadS: number;
+  floor: RefFigures;
+  caddy: RefFigures | null;
+  rssMB: number;
 }
 
 async function benchSize(n: number): Promise<Row> {
   const be = httpBackend("be");
   const t = await startTestAgent({
     // The production defaults for coalescing (the test helper shortens them).
-    overrides: { coalesce_ms: 25, coalesce_max_ms: 1000, reload_timeout: 30 },
+    overrides: { coalesce_ms: 25, coalesce_max_ms: 1000, reload_timeout: 30, reload_probe: PROBE },
   });
   const rt = t.agent.rt;
   try {
@@ -160,6 +166,9 @@ async function benchSize(n: number): Promise<Row> {
       render: [],
       bursts: [],
       preloadS,
+      floor: { live: [], test: [], burst: 0 },
+      caddy: null,
+      rssMB: 0,
     };
     for (let k = 0; k < PUTS; k++) {
       const host = `new${k}.bench`;
@@ -181,7 +190,7 @@ async function benchSize(n: number): Promise<Row> {
       // Rendering runs inside the apply; time it apart on the same state.
       const state = await rt.store.all();
       const r0 = performance.now();
-      const files = renderTree(state, rt.renderContext(), rt.extensions);
+      const files = renderTree(state, rt.renderContext(), rt.extensions, rt.kinds.list());
       row.render.push(performance.now() - r0);
       row.files = files.length;
       probe.take();
@@ -190,23 +199,44 @@ async function benchSize(n: number): Promise<Row> {
       const before = rt.reconciler.reloads;
       const gen0 = rt.reconciler.currentGeneration ?? 0;
       const s = performance.now();
-      const rs = await Promise.all(
+      const puts = Promise.all(
         Array.from({ length: BURST }, (_, j) =>
           t.api("PUT", `/api/sites/burst${round}-${j}`, {
             server_names: [`burst${round}-${j}.bench`],
             default_pool: `p${j % n}`,
           })),
       );
+      const lives = [0, BURST >> 1, BURST - 1].map((j) =>
+        firstOk(t.httpPort, `burst${round}-${j}.bench`, s + 120_000)
+      );
+      const rs = await puts;
       const wall = performance.now() - s;
+      const live = Math.max(...await Promise.all(lives)) - s;
       const bad = rs.find((r) => r.status !== 201 || r.body.apply?.status !== "applied");
       if (bad) throw new Error(`burst: ${JSON.stringify(bad.body)}`);
       row.bursts.push({
         reloads: rt.reconciler.reloads - before,
         wall,
+        live,
         applies: (rt.reconciler.currentGeneration ?? 0) - gen0,
       });
       probe.take();
     }
+    row.rssMB = Deno.memoryUsage().rss / 2 ** 20;
+    // The references on the same tree, with the agent idle.
+    const cur = rt.reconciler.currentGeneration!;
+    const confs = new Map(
+      [...await rt.generations.confFiles(cur)].filter(([name]) => !name.includes("/")),
+    );
+    const newSite = confs.get("site-new0.conf")!;
+    row.floor = await rawFloor(
+      confs,
+      t.httpPort,
+      (_k, host) => newSite.replaceAll("new0.bench", host),
+      PUTS,
+      BURST,
+    );
+    if (caddyInstalled()) row.caddy = await caddyRef(n, be.address, PUTS, BURST);
     return row;
   } finally {
     await t.close();
@@ -225,7 +255,8 @@ console.log(
 );
 console.log(
   `Each size: N pools + N sites preloaded (one upstream and one server block each), then ` +
-    `${PUTS} sequential PUTs of a new site, then ${BURST} concurrent PUTs (twice).\n`,
+    `${PUTS} sequential PUTs of a new site, then ${BURST} concurrent PUTs (twice); ` +
+    `apply_proof sandbox, reload_probe ${PROBE}.\n`,
 );
 const rows: Row[] = [];
 for (const n of SIZES) {
@@ -245,17 +276,58 @@ console.log(
       "PUT → 200 via nginx, median (p10–p90)",
       "PUT response, median",
       "reloads per 100 concurrent PUTs",
-      "100 concurrent PUTs, wall time",
+      "100 concurrent PUTs, all live",
+      "100 concurrent PUTs, all answered",
     ]),
 );
-console.log(line(["---:", "---:", "---:", "---:", "---:"]));
+console.log(line(["---:", "---:", "---:", "---:", "---:", "---:"]));
 for (const r of rows) {
   console.log(line([
     r.n.toLocaleString("en"),
     `${ms(median(r.answer))} (${ms(pct(r.answer, 0.1))}–${ms(pct(r.answer, 0.9))})`,
     ms(median(r.put)),
     r.bursts.map((b) => String(b.reloads)).join(", "),
+    r.bursts.map((b) => ms(b.live)).join(", "),
     r.bursts.map((b) => ms(b.wall)).join(", "),
+  ]));
+}
+
+console.log(
+  "\nAgainst the references on the same tree in the same run (medians; floor: write the same " +
+    "files, nginx -t, kill -HUP; Caddy 2.6: POST /load with the same routes):\n",
+);
+console.log(line([
+  "sites",
+  "agent PUT → live",
+  "answered",
+  "answered − live",
+  "floor live",
+  "floor nginx -t",
+  "Caddy live",
+  "agent / floor",
+  "agent / Caddy",
+  "100 concurrent live: agent, floor, Caddy",
+  "agent burst live / one change",
+  "RSS (bench + agent)",
+]));
+console.log(line(Array(12).fill("---:")));
+for (const r of rows) {
+  const live = median(r.answer);
+  const caddy = r.caddy ? median(r.caddy.live) : null;
+  const burst = Math.max(...r.bursts.map((b) => b.live));
+  console.log(line([
+    r.n.toLocaleString("en"),
+    ms(live),
+    ms(median(r.put)),
+    ms(median(r.put.map((p, i) => p - r.answer[i]))),
+    ms(median(r.floor.live)),
+    ms(median(r.floor.test)),
+    caddy === null ? "–" : ms(caddy),
+    (live / median(r.floor.live)).toFixed(2),
+    caddy === null ? "–" : (live / caddy).toFixed(2),
+    `${ms(burst)}, ${ms(r.floor.burst)}, ${r.caddy ? ms(r.caddy.burst) : "–"}`,
+    (burst / live).toFixed(2),
+    `${Math.round(r.rssMB)} MB`,
   ]));
 }
 
@@ -294,8 +366,8 @@ for (const r of rows) {
 console.log(
   "\n*   render is timed apart on the same state (it runs inside the apply)." +
     "\n**  the apply minus stage, nginx -t, swap and reload: reading the state, render, audit." +
-    "\n*** prune runs after the apply's outcome is known: outside the apply total, but before " +
-    "the PUT answers.",
+    "\n*** prune runs once the round's callers are answered: outside the apply and the PUT " +
+    "(it may be counted with the next PUT).",
 );
 
 if (rows.length > 1) {
@@ -313,4 +385,20 @@ if (rows.length > 1) {
       }x, reload ${ratio(r.phases.reload, base.phases.reload)}x`,
     );
   }
+}
+
+if (!Deno.args.includes("--no-stage")) await benchStage([1000, 5000]);
+await benchHealth();
+if (!Deno.args.includes("--no-migrate")) {
+  const { benchMigrate } = await import("./bench-migrate.ts");
+  await benchMigrate(1000);
+}
+if (!Deno.args.includes("--no-console")) {
+  const { benchConsole } = await import("./bench-console.ts");
+  await benchConsole(10_000);
+}
+if (!Deno.args.includes("--no-lua")) {
+  const { benchLua, luaInstalled } = await import("./bench-lua.ts");
+  if (luaInstalled()) await benchLua([10, 10_000]);
+  else console.log("\nreload-free upstreams: nginx's Lua module is not installed, skipped");
 }

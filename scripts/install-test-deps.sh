@@ -5,15 +5,20 @@
 set -eu
 
 # command -> Debian package
-NEEDED="nginx:nginx certbot:certbot pebble:pebble chromium:chromium openssl:openssl python3:python3 curl:curl unshare:util-linux nsenter:util-linux"
+NEEDED="nginx:nginx certbot:certbot pebble:pebble chromium:chromium openssl:openssl python3:python3 curl:curl unshare:util-linux nsenter:util-linux rclone:rclone testssl:testssl.sh etcd:etcd-server etcdctl:etcd-client"
 [ -x /lib/systemd/systemd ] || NEEDED="$NEEDED /lib/systemd/systemd:systemd"
+# Packages without a command: a file they install (reload-free upstreams' Lua module).
+[ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] ||
+  NEEDED="$NEEDED /usr/lib/nginx/modules/ngx_http_lua_module.so:libnginx-mod-http-lua"
+[ -f /usr/share/lua/5.1/resty/core.lua ] ||
+  NEEDED="$NEEDED /usr/share/lua/5.1/resty/core.lua:lua-resty-core"
 
 missing=""
 for pair in $NEEDED; do
   cmd=${pair%%:*}
   pkg=${pair##*:}
   if [ "${cmd#/}" != "$cmd" ]; then
-    [ -x "$cmd" ] && continue
+    [ -e "$cmd" ] && continue
   elif command -v "$cmd" >/dev/null 2>&1; then
     continue
   fi

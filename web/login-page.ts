@@ -36,7 +36,7 @@ export function loginPageHtml(message?: LoginMessage): string {
 <body class="login-page">
 <main class="login-box">
   <h1>Switchyard</h1>
-  <p class="muted">Log in to the gateway agent with its API key.</p>
+  <p class="muted">Log in to the gateway agent with its API key or a token.</p>
   ${block}
   <form method="post" action="/login">
     <label for="key">API key</label>
@@ -44,7 +44,8 @@ export function loginPageHtml(message?: LoginMessage): string {
     <button type="submit" class="primary">Log in</button>
   </form>
   <p class="hint">The key is the <code>api_key</code> setting, or the one the agent generated into
-  <code>&lt;data_dir&gt;/api-key</code> at its first start.</p>
+  <code>&lt;data_dir&gt;/api-key</code> at its first start; a token is one that
+  <code>agent token create</code> printed (it sees only what its role and tenant allow).</p>
 </main>
 </body>
 </html>

@@ -5,15 +5,10 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Runtime } from "../agent/runtime.ts";
 import { timingSafeEqual } from "../agent/api/auth.ts";
-import {
-  newSession,
-  revokeSession,
-  SESSION_COOKIE,
-  SESSION_TTL_S,
-  verifySession,
-} from "../agent/api/session.ts";
-import { LoginThrottle } from "./login-throttle.ts";
+import { newSession, revokeSession, SESSION_COOKIE, verifySession } from "../agent/api/session.ts";
+import { LoginThrottle } from "../agent/api/throttle.ts";
 import { persistRevocation } from "./revocations.ts";
+import { TOKEN_AUTH, TOKEN_COOKIE } from "../agent/api/principal.ts";
 import { type LoginMessage, loginPageHtml } from "./login-page.ts";
 
 export function loginPage(c: Context, message?: LoginMessage, status = 200) {
@@ -33,7 +28,16 @@ function clientOf(c: Context): string {
 
 export async function hasSession(c: Context, rt: Runtime): Promise<boolean> {
   const cookie = getCookie(c, SESSION_COOKIE);
-  return !!cookie && await verifySession(cookie, rt.apiKey);
+  if (cookie && await verifySession(cookie, rt.apiKey)) return true;
+  return !!(await tokenOf(c, rt));
+}
+
+/** The principal of the UI's token cookie, or null (expired, revoked, none). */
+async function tokenOf(c: Context, rt: Runtime) {
+  const t = getCookie(c, TOKEN_COOKIE);
+  const resolve = rt.tryUse(TOKEN_AUTH);
+  if (!t || !resolve) return null;
+  return await resolve(t).catch(() => null);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,19 +49,38 @@ export function loginHandlers(rt: Runtime, throttle = new LoginThrottle()) {
       if (throttle.lockedFor(client) > 0) return loginPage(c, "locked", 429);
       const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
       const key = typeof form.key === "string" ? form.key.trim() : "";
-      if (!key || !timingSafeEqual(key, rt.apiKey)) {
+      const resolve = rt.tryUse(TOKEN_AUTH);
+      const isKey = !!key && timingSafeEqual(key, rt.apiKey);
+      const viaToken = !isKey && key && resolve ? await resolve(key).catch(() => null) : null;
+      if (!isKey && !viaToken) {
         rt.log(`web UI: failed login from ${client}`);
         await sleep(throttle.fail(client));
         return loginPage(c, "wrong", 401);
       }
       throttle.succeed(client);
-      setCookie(c, SESSION_COOKIE, await newSession(rt.apiKey), {
-        httpOnly: true,
-        sameSite: "Strict",
-        path: "/",
-        maxAge: SESSION_TTL_S,
-        secure: isHttps(c),
-      });
+      if (viaToken) {
+        // The token itself is the session: its expiry and revocation end it.
+        setCookie(c, TOKEN_COOKIE, key, {
+          httpOnly: true,
+          sameSite: "Strict",
+          path: "/",
+          maxAge: rt.settings.session_ttl,
+          secure: isHttps(c),
+        });
+        return c.redirect("/", 303);
+      }
+      setCookie(
+        c,
+        SESSION_COOKIE,
+        await newSession(rt.apiKey, Date.now(), rt.settings.session_ttl),
+        {
+          httpOnly: true,
+          sameSite: "Strict",
+          path: "/",
+          maxAge: rt.settings.session_ttl,
+          secure: isHttps(c),
+        },
+      );
       return c.redirect("/", 303);
     },
     async logout(c: Context) {
@@ -70,6 +93,12 @@ export function loginHandlers(rt: Runtime, throttle = new LoginThrottle()) {
           );
         }
       }
+      deleteCookie(c, TOKEN_COOKIE, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: isHttps(c),
+      });
       deleteCookie(c, SESSION_COOKIE, {
         path: "/",
         httpOnly: true,

@@ -20,7 +20,8 @@ export function auditRouter(rt: Runtime): Hono {
     };
     return c.json(
       await queryAudit(rt.store.kv, {
-        entity: q.entity,
+        // entity_type (nanio's name): every entry of one kind.
+        entity: q.entity ?? q.entity_type,
         action: q.action,
         from: q.from,
         to: q.to,

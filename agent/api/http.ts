@@ -4,8 +4,26 @@ import type { Context } from "hono";
 import { AgentError } from "../errors.ts";
 import type { ChangeResult } from "../changes/apply.ts";
 import type { ChangeOptions } from "../changes/context.ts";
+import { principalOf } from "./principal.ts";
+
+/**
+ * What a tenant's request means in the store's names (the tenant guard sets
+ * it): the record's stored name for the URL's, and the body with its names
+ * qualified. Every router reads the name and body through param and jsonBody.
+ */
+export interface ScopedRequest {
+  /** The URL parameter (`param`, default "name") the store knows as `to`. */
+  name: { from: string; to: string; param?: string };
+  body?: unknown;
+}
+
+export const SCOPED = "scopedRequest";
+
+const scoped = (c: Context) => c.get(SCOPED as never) as ScopedRequest | undefined;
 
 export async function jsonBody(c: Context): Promise<unknown> {
+  const s = scoped(c);
+  if (s?.body !== undefined) return structuredClone(s.body);
   const text = await c.req.text();
   if (text.trim() === "") return {};
   try {
@@ -33,6 +51,9 @@ export function ifMatch(c: Context): number | undefined {
 
 export function actor(c: Context): string {
   const who = (c.req.header("x-agent-actor") ?? "").replace(/[^\w.@:+-]/g, "").slice(0, 64);
+  const p = principalOf(c);
+  // a token is named in every audit entry it makes: token:<name>@<tenant>
+  if (p.token) return `token:${p.token.name}@${p.tenant ?? "*"}`;
   const via = c.get("authVia" as never) as string | undefined ?? "api";
   return who ? `${via}:${who}` : via;
 }
@@ -49,5 +70,7 @@ export function changeResponse(c: Context, r: ChangeResult) {
 }
 
 export function param(c: Context, name: string): string {
-  return decodeURIComponent(c.req.param(name) ?? "");
+  const v = decodeURIComponent(c.req.param(name) ?? "");
+  const s = scoped(c);
+  return s && (s.name.param ?? "name") === name && s.name.from === v ? s.name.to : v;
 }

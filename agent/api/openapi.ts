@@ -1,26 +1,33 @@
 // /api/openapi.json: the API described from the same zod schemas that validate
 // requests, so the document cannot drift from the code.
 import { z } from "zod";
-import { MemberSchema, PoolSpecSchema } from "../model/pool.ts";
-import { RouteSchema, SiteSpecSchema } from "../model/site.ts";
+import { MemberSchema, PoolSpecSchema } from "../kinds/pool/schema.ts";
+import { RouteSchema, SiteSpecSchema } from "../kinds/site/schema.ts";
 import { VERSION } from "../version.ts";
 
 type Op = { summary: string; body?: string; tag: string; public?: boolean };
-const ops: Record<string, Record<string, Op>> = {};
-const schemas: Record<string, unknown> = {};
 
-export function describe(path: string, method: string, op: Op): void {
-  (ops[path] ??= {})[method] = op;
+/** One router's endpoints and body schemas; a feature hands its own to `host.route`. */
+export class ApiDoc {
+  readonly ops: Record<string, Record<string, Op>> = {};
+  readonly schemas: Record<string, z.ZodType> = {};
+
+  describe(path: string, method: string, op: Op): this {
+    (this.ops[path] ??= {})[method] = op;
+    return this;
+  }
+
+  schema(name: string, schema: z.ZodType): this {
+    this.schemas[name] = schema;
+    return this;
+  }
 }
 
-export function describeSchema(name: string, schema: z.ZodType): void {
-  schemas[name] = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-}
-
-describeSchema("Pool", PoolSpecSchema);
-describeSchema("Member", MemberSchema);
-describeSchema("Site", SiteSpecSchema);
-describeSchema("Route", RouteSchema);
+export const coreDocs = new ApiDoc()
+  .schema("Pool", PoolSpecSchema)
+  .schema("Member", MemberSchema)
+  .schema("Site", SiteSpecSchema)
+  .schema("Route", RouteSchema);
 
 const core: [string, string, Op][] = [
   ["/api/pools", "get", { tag: "pools", summary: "List pools" }],
@@ -34,6 +41,7 @@ const core: [string, string, Op][] = [
     tag: "pools",
     summary: "Delete a pool (409 while sites use it)",
   }],
+  ["/api/pools/{name}/members", "get", { tag: "pools", summary: "List a pool's members" }],
   ["/api/pools/{name}/members/{address}", "put", {
     tag: "pools",
     summary: "Add or update a member",
@@ -44,6 +52,7 @@ const core: [string, string, Op][] = [
   ["/api/sites/{name}", "get", { tag: "sites", summary: "Get a site" }],
   ["/api/sites/{name}", "put", { tag: "sites", summary: "Create or update a site", body: "Site" }],
   ["/api/sites/{name}", "delete", { tag: "sites", summary: "Delete a site" }],
+  ["/api/sites/{name}/routes", "get", { tag: "sites", summary: "List a site's routes" }],
   ["/api/sites/{name}/routes/{route}", "get", { tag: "sites", summary: "Get a route" }],
   ["/api/sites/{name}/routes/{route}", "put", {
     tag: "sites",
@@ -75,14 +84,32 @@ const core: [string, string, Op][] = [
   ["/api/config/generations", "get", { tag: "config", summary: "Generations kept on disk" }],
   ["/api/audit", "get", {
     tag: "audit",
-    summary: "Change history (entity, action, from, to, page, page_size)",
+    summary:
+      "Change history (entity: kind or kind/name, entity_type: kind, action, from, to, page, page_size)",
   }],
+  ["/api/scheduler", "get", {
+    tag: "scheduler",
+    summary: "Every background job: last run, duration, outcome, next run",
+  }],
+  ["/api/scheduler/{job}/run", "post", { tag: "scheduler", summary: "Run a job now" }],
   ["/api/health", "get", { tag: "health", summary: "Health summary (public)", public: true }],
+  ["/api/whoami", "get", {
+    tag: "health",
+    summary: "The caller: via (root or token), role, tenant, token name",
+  }],
   ["/api/openapi.json", "get", { tag: "health", summary: "This document (public)", public: true }],
 ];
-for (const [p, m, o] of core) describe(p, m, o);
+for (const [p, m, o] of core) coreDocs.describe(p, m, o);
 
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(docs: readonly ApiDoc[]): Record<string, unknown> {
+  const ops: Record<string, Record<string, Op>> = {};
+  const schemas: Record<string, unknown> = {};
+  for (const d of docs) {
+    for (const [path, methods] of Object.entries(d.ops)) Object.assign(ops[path] ??= {}, methods);
+    for (const [name, sch] of Object.entries(d.schemas)) {
+      schemas[name] = z.toJSONSchema(sch, { io: "input", unrepresentable: "any" });
+    }
+  }
   const paths: Record<string, unknown> = {};
   for (const [path, methods] of Object.entries(ops)) {
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({

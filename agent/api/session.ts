@@ -18,8 +18,13 @@ async function hmac(key: string, data: string): Promise<string> {
   );
 }
 
-export async function newSession(apiKey: string, now = Date.now()): Promise<string> {
-  const exp = Math.floor(now / 1000) + SESSION_TTL_S;
+/** `ttlS`: the session_ttl setting (default 8 hours). */
+export async function newSession(
+  apiKey: string,
+  now = Date.now(),
+  ttlS = SESSION_TTL_S,
+): Promise<string> {
+  const exp = Math.floor(now / 1000) + ttlS;
   const nonce = crypto.randomUUID().slice(0, 8);
   const body = `${exp}.${nonce}`;
   return `${body}.${await hmac(apiKey, body)}`;

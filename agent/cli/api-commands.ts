@@ -3,6 +3,7 @@
 import { requestOnce } from "./client.ts";
 import type { CliIO, Command, Parsed } from "./command.ts";
 import { UsageError } from "./command.ts";
+import { readJsonArg } from "./json-arg.ts";
 
 function printBody(io: CliIO, body: unknown) {
   io.out(typeof body === "string" ? body : JSON.stringify(body, null, 2));
@@ -28,6 +29,15 @@ export function printError(io: CliIO, status: number, body: unknown): number {
   return 1;
 }
 
+/**
+ * A 2xx answer that reports a failure (`ok: false`, `status: "failed"`, as
+ * validate and apply do) still makes the command fail: scripts read exit codes.
+ */
+export function reportsFailure(body: unknown): boolean {
+  const b = body as { ok?: unknown; status?: unknown } | null;
+  return !!b && typeof b === "object" && (b.ok === false || b.status === "failed");
+}
+
 export async function callApi(
   args: Parsed,
   io: CliIO,
@@ -35,10 +45,10 @@ export async function callApi(
   path: string,
   body?: unknown,
 ): Promise<number> {
-  const r = await requestOnce(args.flags, method, path, body);
+  const r = await requestOnce(io, args.flags, method, path, body);
   if (r.status >= 400) return printError(io, r.status, r.body);
   printBody(io, r.body);
-  return 0;
+  return reportsFailure(r.body) ? 1 : 0;
 }
 
 /** Calls the API (running agent or in-process) and hands a successful body to `show`. */
@@ -51,25 +61,11 @@ export async function apiCall(
   // deno-lint-ignore no-explicit-any
   show: (body: any) => void,
 ): Promise<number> {
-  const r = await requestOnce(args.flags, method, path, body);
+  const r = await requestOnce(io, args.flags, method, path, body);
   if (r.status >= 400) return printError(io, r.status, r.body);
   if (args.flags.json) io.out(JSON.stringify(r.body, null, 2));
   else show(r.body);
-  return 0;
-}
-
-async function readJsonArg(arg: string | undefined): Promise<unknown> {
-  if (arg === undefined) {
-    throw new UsageError("a JSON body is needed: a file path, - for stdin, or inline JSON");
-  }
-  let text = arg;
-  if (arg === "-") text = await new Response(Deno.stdin.readable).text();
-  else if (!arg.trim().startsWith("{")) text = await Deno.readTextFile(arg);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`the body is not valid JSON: ${(e as Error).message}`);
-  }
+  return reportsFailure(r.body) ? 1 : 0;
 }
 
 const simple = (name: string, summary: string, method: string, path: string): Command => ({
@@ -79,38 +75,13 @@ const simple = (name: string, summary: string, method: string, path: string): Co
   run: (args, io) => callApi(args, io, method, path),
 });
 
-function resource(kind: "pool" | "site"): Command {
-  const plural = `${kind}s`;
-  return {
-    name: plural,
-    summary: `list, show, create/update or delete ${plural}`,
-    usage: `${plural} [list | get NAME | put NAME FILE|-|JSON | delete NAME]`,
-    help: `Examples:
-  agent ${plural}
-  agent ${plural} get web
-  agent ${plural} put web ./${kind}.json      (FILE, - for stdin, or inline JSON)
-  agent ${plural} delete web`,
-    async run(args, io) {
-      const [verb = "list", name, body] = args.positionals;
-      const path = `/api/${plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
-      switch (verb) {
-        case "list":
-          return await callApi(args, io, "GET", `/api/${plural}`);
-        case "get":
-          if (!name) throw new UsageError(`usage: agent ${plural} get NAME`);
-          return await callApi(args, io, "GET", path);
-        case "put":
-          if (!name) throw new UsageError(`usage: agent ${plural} put NAME FILE`);
-          return await callApi(args, io, "PUT", path, await readJsonArg(body));
-        case "delete":
-          if (!name) throw new UsageError(`usage: agent ${plural} delete NAME`);
-          return await callApi(args, io, "DELETE", path);
-        default:
-          throw new UsageError(`unknown ${plural} action "${verb}"`);
-      }
-    },
-  };
-}
+/** `agent apply` without a file (the declarative feature's `apply FILE` falls back to it). */
+export const applyPendingCommand: Command = simple(
+  "apply",
+  "apply pending changes now (needed in apply_mode manual)",
+  "POST",
+  "/api/config/apply",
+);
 
 export const apiCommands: Command[] = [
   simple(
@@ -120,12 +91,6 @@ export const apiCommands: Command[] = [
     "/api/config/status",
   ),
   simple(
-    "apply",
-    "apply pending changes now (needed in apply_mode manual)",
-    "POST",
-    "/api/config/apply",
-  ),
-  simple(
     "validate",
     "nginx -t of the desired state, without applying",
     "POST",
@@ -133,8 +98,6 @@ export const apiCommands: Command[] = [
   ),
   simple("reload", "reload nginx onto the current generation", "POST", "/api/config/reload"),
   simple("generations", "list the generations kept on disk", "GET", "/api/config/generations"),
-  resource("pool"),
-  resource("site"),
   {
     name: "api",
     summary: "call any API endpoint: agent api METHOD PATH [BODY]",

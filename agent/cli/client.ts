@@ -2,10 +2,10 @@
 // (one reconciler per host), otherwise in-process under the same lock the
 // server holds, so two writers never race.
 import { AgentError } from "../errors.ts";
-import { loadSettings, type Settings } from "../settings.ts";
+import type { Settings } from "../settings.ts";
 import { resolveApiKey } from "../runtime.ts";
-import { type Agent, buildAgent } from "../bootstrap.ts";
 import { acquireLock, type Lock } from "./lock.ts";
+import { type CliAgent, type CliIO, cliOf } from "./command.ts";
 
 export interface ApiResponse {
   status: number;
@@ -44,10 +44,14 @@ function actorHeader(): string {
   return `cli-${user}`;
 }
 
+/** `io` carries the program's context: its settings rows and how to build its agent. */
 export async function connect(
+  io: CliIO,
   opts: { dev?: boolean; config?: string; settings?: Settings },
 ): Promise<Client> {
-  const settings = opts.settings ?? await loadSettings({ dev: opts.dev, configFile: opts.config });
+  const cli = cliOf(io);
+  const settings = opts.settings ??
+    await cli.loadSettings({ dev: opts.dev, configFile: opts.config });
   const url = baseUrl(settings.listen);
   if (await reachable(url)) {
     const key = await resolveApiKey(settings, false).catch(() => {
@@ -75,9 +79,9 @@ export async function connect(
     };
   }
   const lock: Lock = await acquireLock(settings.data_dir, 5000);
-  let agent: Agent;
+  let agent: CliAgent;
   try {
-    agent = await buildAgent(settings, { log: () => {} });
+    agent = await cli.build(settings, { log: () => {} });
   } catch (e) {
     await lock.release();
     throw e;
@@ -115,12 +119,13 @@ async function toResponse(r: Response): Promise<ApiResponse> {
 
 /** One API call for a CLI command: to the running agent, or in-process under the lock. */
 export async function requestOnce(
+  io: CliIO,
   flags: Record<string, unknown>,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<ApiResponse> {
-  const client = await connect({
+  const client = await connect(io, {
     dev: flags.dev === true,
     config: flags.config as string | undefined,
   });

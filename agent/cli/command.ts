@@ -1,11 +1,17 @@
 // The shape of a CLI command and a small argument parser: positionals, and
 // flags as --name value, --name=value or boolean --name.
+import type { Hono } from "hono";
+import type { LoadOptions, SettingDef, Settings } from "../settings.ts";
+import type { BuildOptions, Runtime } from "../runtime.ts";
+import type { KindRegistry } from "../kind.ts";
 
 export interface FlagSpec {
   name: string;
   /** true: takes a value; false: boolean. */
   value: boolean;
   help: string;
+  /** May be given several times: the values are joined with newlines. */
+  repeat?: boolean;
 }
 
 export interface Parsed {
@@ -27,6 +33,34 @@ export interface CliIO {
   out(line: string): void;
   err(line: string): void;
   env: Record<string, string | undefined>;
+  /** Set by runCli: how commands load settings and build an agent in-process. */
+  cli?: CliContext;
+}
+
+/** An agent as the CLI uses it (the bootstrap's Agent is one). */
+export interface CliAgent {
+  rt: Runtime;
+  app: Hono;
+  startJobs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the composition root hands the CLI (no CLI module imports the feature list). */
+export interface CliContext {
+  /** The settings rows of this program's agent (core and features). */
+  rows: readonly SettingDef[];
+  /** The kinds of this program's agent. */
+  kinds: KindRegistry;
+  loadSettings(opts: LoadOptions): Promise<Settings>;
+  /** Builds an agent of this program's features (the in-process mode, `serve`). */
+  build(settings: Settings, opts?: BuildOptions): Promise<CliAgent>;
+  commands: readonly Command[];
+}
+
+/** The context runCli set; commands call this instead of importing the bootstrap. */
+export function cliOf(io: CliIO): CliContext {
+  if (!io.cli) throw new Error("this command runs only through runCli");
+  return io.cli;
 }
 
 export const GLOBAL_FLAGS: FlagSpec[] = [
@@ -66,10 +100,11 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): Parsed {
     if (!spec.value) {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       out.flags[name] = true;
-    } else if (eq >= 0) out.flags[name] = a.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
-      out.flags[name] = argv[++i];
+    } else {
+      if (eq < 0 && i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
+      const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      const was = out.flags[name];
+      out.flags[name] = spec.repeat && typeof was === "string" ? `${was}\n${v}` : v;
     }
   }
   return out;

@@ -6,10 +6,32 @@ export interface Lock {
   release(): Promise<void>;
 }
 
-export async function acquireLock(dataDir: string, timeoutMs: number): Promise<Lock> {
+/** The process a lock file names, as `pid N (command line)`, or "" when unknown. */
+export async function lockHolder(path: string): Promise<string> {
+  let pid = "";
+  try {
+    pid = /pid (\d+)/.exec(await Deno.readTextFile(path))?.[1] ?? "";
+  } catch { /* unreadable */ }
+  if (!pid) return "";
+  let cmd = "";
+  try {
+    cmd = (await Deno.readTextFile(`/proc/${pid}/cmdline`)).split("\0").join(" ").trim();
+  } catch { /* gone or not Linux */ }
+  return `pid ${pid}${cmd ? ` (${cmd.slice(0, 200)})` : ""}`;
+}
+
+/**
+ * `serving`: the caller is `agent serve`, which needs the directory for its life
+ * (so the message names the holder and what to do, not the holder's API).
+ */
+export async function acquireLock(
+  dataDir: string,
+  timeoutMs: number,
+  serving = false,
+): Promise<Lock> {
   await Deno.mkdir(dataDir, { recursive: true });
   const path = `${dataDir}/agent.lock`;
-  const file = await Deno.open(path, { create: true, read: true, write: true });
+  const file = await Deno.open(path, { create: true, read: true, write: true, mode: 0o600 });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((
     res,
@@ -17,11 +39,16 @@ export async function acquireLock(dataDir: string, timeoutMs: number): Promise<L
   const got = await Promise.race([file.lock(true).then(() => "locked" as const), timeout]);
   clearTimeout(timer);
   if (got === "timeout") {
-    let holder = "";
-    try {
-      holder = (await Deno.readTextFile(path)).trim();
-    } catch { /* unreadable */ }
+    const holder = await lockHolder(path);
     file.close();
+    if (serving) {
+      throw new AgentError(
+        "CONFLICT",
+        `data directory ${dataDir} is in use by ${holder || "another process"}` +
+          " (it holds agent.lock): stop that agent first, or give this one another data_dir",
+        { holder },
+      );
+    }
     throw new AgentError(
       "CONFLICT",
       `another agent holds ${path}${

@@ -1,10 +1,19 @@
-// CLI entry: find the command, parse its flags, run it, map errors to exit codes.
+// CLI entry: find the command, parse its flags, run it, map errors to exit
+// codes. The commands come from the host built of the features main.ts lists.
 import { asAgentError } from "../errors.ts";
-import { FEATURES } from "../features.ts";
 import { VERSION } from "../version.ts";
-import { apiCommands } from "./api-commands.ts";
-import { type CliIO, type Command, commandHelp, parseArgs, UsageError } from "./command.ts";
-import { serveCommand } from "./serve.ts";
+import type { Feature, Host } from "../host.ts";
+import { buildAgent, hostFor } from "../bootstrap.ts";
+import { loadSettings } from "../settings.ts";
+import { resourceCommand } from "./resource-command.ts";
+import {
+  type CliContext,
+  type CliIO,
+  type Command,
+  commandHelp,
+  parseArgs,
+  UsageError,
+} from "./command.ts";
 
 const versionCommand: Command = {
   name: "version",
@@ -16,14 +25,14 @@ const versionCommand: Command = {
   },
 };
 
-export function allCommands(): Command[] {
-  return [
-    serveCommand,
-    versionCommand,
-    helpCommand,
-    ...apiCommands,
-    ...FEATURES.flatMap((f) => f.commands ?? []),
-  ];
+/** Every command of an agent built from `host`: the registered ones, then one per kind. */
+export function allCommands(host: Host): Command[] {
+  const cmds: Command[] = [versionCommand, helpCommand, ...host.commands];
+  for (const k of host.kinds.list()) {
+    if (!k.internal && !cmds.some((c) => c.name === k.plural)) cmds.push(resourceCommand(k));
+  }
+  // serve first, as operators look for it
+  return cmds.sort((a, b) => (a.name === "serve" ? -1 : b.name === "serve" ? 1 : 0));
 }
 
 const helpCommand: Command = {
@@ -31,20 +40,20 @@ const helpCommand: Command = {
   summary: "list commands, or show help for one: agent help COMMAND",
   usage: "help [COMMAND]",
   run(args, io) {
+    const cmds = io.cli?.commands ?? [];
     const name = args.positionals[0];
     if (name) {
-      const c = allCommands().find((x) => x.name === name);
+      const c = cmds.find((x) => x.name === name);
       if (!c) throw new UsageError(`unknown command "${name}"`);
       io.out(commandHelp(c));
       return Promise.resolve(0);
     }
-    io.out(topHelp());
+    io.out(topHelp(cmds));
     return Promise.resolve(0);
   },
 };
 
-export function topHelp(): string {
-  const cmds = allCommands();
+export function topHelp(cmds: readonly Command[]): string {
   const w = Math.max(...cmds.map((c) => c.name.length));
   return [
     "usage: agent COMMAND [ARGS] [--dev] [--config FILE] [--json]",
@@ -58,16 +67,33 @@ export function topHelp(): string {
   ].join("\n");
 }
 
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+/** The context commands use to load settings and build this program's agent. */
+export function cliContext(host: Host): CliContext {
+  return {
+    commands: allCommands(host),
+    rows: host.settingRows,
+    kinds: host.kinds,
+    loadSettings: (opts) => loadSettings(opts, host.settingRows),
+    build: (settings, opts) => buildAgent(settings, host, opts),
+  };
+}
+
+export async function runCli(
+  argv: string[],
+  io: CliIO,
+  app: { features: readonly Feature[] },
+): Promise<number> {
+  const cli = cliContext(hostFor(app.features));
+  io = { ...io, cli };
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h") {
-    io.out(topHelp());
+    io.out(topHelp(cli.commands));
     return 0;
   }
   if (name === "--version") return await versionCommand.run({ positionals: [], flags: {} }, io);
-  const cmd = allCommands().find((c) => c.name === name);
+  const cmd = cli.commands.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`agent: unknown command "${name}"\n\n${topHelp()}`);
+    io.err(`agent: unknown command "${name}"\n\n${topHelp(cli.commands)}`);
     return 2;
   }
   try {

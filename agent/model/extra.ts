@@ -1,7 +1,9 @@
 // Raw nginx directives from operators (`extra_blocks`, route `extra`). They are
 // rendered verbatim, so they are tokenized here to refuse what could escape the
 // surrounding block or run code: `nginx -t` runs as root and loads modules,
-// includes files and starts interpreters named in the config.
+// includes files and starts interpreters named in the config, and the root
+// master creates, appends to and chowns the files that directives name. So only
+// directive names on an allowlist pass (extra-allow.ts), none of them with a path.
 //
 // The tokenizer mirrors nginx's own (ngx_conf_read_token in ngx_conf_file.c):
 // quotes open and `#` starts a comment only at the start of a token, `\`
@@ -9,15 +11,22 @@
 // and a quoted word can be a directive name. Any difference would let text the
 // check reads as an argument or a comment reach nginx as a directive.
 
-const BANNED_EXACT = new Set(["load_module", "include", "ssl_engine", "env", "daemon", "user"]);
+import {
+  BANNED_DIRECTIVE,
+  contextOf,
+  directiveAllowed,
+  type RawContext,
+  RESERVED,
+  takesPath,
+} from "./extra-allow.ts";
 
-export function bannedDirective(name: string): boolean {
-  const n = name.toLowerCase();
-  return BANNED_EXACT.has(n) ||
-    n.includes("_by_lua") ||
-    n.startsWith("lua_") ||
-    n.startsWith("js_") ||
-    n.startsWith("perl");
+export type { RawContext } from "./extra-allow.ts";
+
+/** How raw text is checked: its context and the host's extra directive names. */
+export interface RawPolicy {
+  context: RawContext;
+  /** Names an operator added on this host (setting raw_directives_allow), never from the API. */
+  extra?: ReadonlySet<string>;
 }
 
 /** A word as nginx stores it: the escapes nginx resolves, resolved. */
@@ -44,17 +53,22 @@ function unescape(raw: string): string {
 }
 
 /** Why a statement is refused, or null. */
-function checkStatement(args: string[]): string | null {
+function checkStatement(args: string[], ctx: RawContext, p: RawPolicy): string | null {
   const name = args[0];
-  if (bannedDirective(name)) return `directive "${name}" is not allowed`;
-  // `*_certificate_key engine:...` loads an OpenSSL engine (a shared object), like ssl_engine;
-  // a variable there could be set to one at run time.
-  if (name.toLowerCase().endsWith("certificate_key")) {
-    for (const a of args.slice(1)) {
-      if (a.toLowerCase().startsWith("engine:") || a.includes("$")) {
-        return `"${name}" may only name a key file (no engine: and no variables)`;
-      }
-    }
+  const reserved = RESERVED[name.toLowerCase()];
+  if (reserved) return `directive "${name}" is not allowed in raw blocks: ${reserved}`;
+  if (BANNED_DIRECTIVE(name)) return `directive "${name}" is not allowed`;
+  if (!directiveAllowed(name, ctx, p.extra)) {
+    return `directive "${name}" is not allowed in ${ctx} context ` +
+      "(not on the raw-directive allowlist; an operator may extend it with raw_directives_allow)";
+  }
+  for (const a of args.slice(1)) {
+    // unix:/path names a socket file; engine:x loads a shared object.
+    const file = /^engine:/i.test(a) ? "engine:" : /unix:/i.test(a) ? "unix:" : null;
+    if (file) return `"${name}" must not name a file (${file})`;
+  }
+  if (takesPath(name) && args.slice(1).some((a) => a !== "off")) {
+    return `"${name}" takes a file path, and paths are not allowed in raw blocks`;
   }
   return null;
 }
@@ -69,13 +83,17 @@ function asRendered(text: string): string {
  * Checks raw directives. Returns null when acceptable, or the reason naming the
  * line. Braces must balance and never close the enclosing block.
  */
-export function checkRawDirectives(text: string): string | null {
+export function checkRawDirectives(
+  text: string,
+  policy: RawPolicy = { context: "server" },
+): string | null {
   if (text.length > 65536) return "is too long (over 64 KiB)";
   // deno-lint-ignore no-control-regex
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return "must not contain control characters";
   const src = asRendered(text);
   let line = 1;
   let depth = 0;
+  const contexts: RawContext[] = [policy.context];
   let args: string[] = [];
   let word = "";
   let lastSpace = true;
@@ -87,10 +105,15 @@ export function checkRawDirectives(text: string): string | null {
   let comment = false;
   const at = (why: string) => `line ${line}: ${why}`;
   const endStatement = (block: boolean): string | null => {
-    const why = checkStatement(args);
+    const ctx = contexts[contexts.length - 1];
+    const why = checkStatement(args, ctx, policy);
+    const opened = contextOf(args[0], ctx);
     args = [];
     if (why) return at(why);
-    if (block) depth++;
+    if (block) {
+      depth++;
+      contexts.push(opened);
+    }
     return null;
   };
   for (let i = 0; i < src.length; i++) {
@@ -140,6 +163,7 @@ export function checkRawDirectives(text: string): string | null {
         case "}":
           if (args.length !== 0) return at(`unexpected "}" (the directive before it lacks ';')`);
           depth--;
+          contexts.pop();
           if (depth < 0) return at("'}' closes a block it did not open");
           continue;
         case "#":

@@ -8,6 +8,18 @@ export type Check = (v: string) => string | null;
 
 export const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/**
+ * An entity's name: a slug, or `<tenant>__<slug>` for a record of a tenant
+ * (names are unique per tenant: a tenant says `shop`, the store keeps
+ * `acme__shop`; `_` is in no slug, so the split is unambiguous).
+ */
+export const ENTITY_RE = /^(?:[a-z0-9][a-z0-9-]{0,62}__)?[a-z0-9][a-z0-9-]{0,62}$/;
+
+export const entityName: Check = (v) =>
+  ENTITY_RE.test(v)
+    ? null
+    : "must be a slug: a-z, 0-9 and '-', starting with a letter or digit, at most 63 characters";
+
 export const slug: Check = (v) =>
   SLUG_RE.test(v)
     ? null
@@ -39,6 +51,9 @@ export const memberAddress: Check = (v) => {
   if (v.startsWith("unix:")) {
     return absPath(v.slice(5)) === null ? null : "unix socket must be unix:/absolute/path";
   }
+  // ASCII only: a KELVIN SIGN lower-cases to "k" and would pass the check yet reach nginx as sent.
+  // deno-lint-ignore no-control-regex
+  if (/[^\x00-\x7f]/.test(v)) return "must be ASCII (write a non-ASCII host name as its xn-- form)";
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\[\]]+):(\d{1,5})$/.exec(v);
   if (!m) return "must be host:port, [ipv6]:port or unix:/path";
   const host = m[1];

@@ -1,6 +1,6 @@
 // Where a site listens once defaults are applied: shared by rendering and by the
 // server-name uniqueness rule, so both see the same ports.
-import type { SiteSpec } from "./site.ts";
+import type { SiteSpec } from "../kinds/site/schema.ts";
 
 export interface ListenDefaults {
   http_port: number;

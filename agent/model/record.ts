@@ -7,6 +7,7 @@ export const recordMeta = {
   created_at: z.string().optional(),
   updated_at: z.string().optional(),
   managed_by: z.unknown().optional(),
+  tenant: z.unknown().optional(),
 };
 
 export interface ManagedBy {
@@ -21,4 +22,6 @@ export interface RecordFields {
   updated_at: string;
   /** Set when another entity (a proxy, the projects feature) owns this record. */
   managed_by?: ManagedBy;
+  /** The tenant that created it (tenant tokens see and change only their own). */
+  tenant?: string;
 }

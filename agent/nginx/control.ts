@@ -1,11 +1,12 @@
 // The only code that runs nginx: version, `nginx -t` of a candidate, reload,
-// and the process facts that prove a reload took effect. A reload that loads
-// its configuration starts new worker processes; one that fails logs [emerg]
-// and keeps the old workers. (A listener of our own, such as a unix socket
+// and the proof that a reload took effect, from the process facts. A reload
+// that loads its configuration starts new worker processes; one that fails logs
+// [emerg] and keeps the old workers. (A listener of our own, such as a unix socket
 // probe, was rejected: a stale socket file after nginx is SIGKILLed stops nginx
 // from starting again.)
 import type { Exec } from "../exec.ts";
 import { buildTestConfig } from "./test-config.ts";
+import { probeAnswer, type ProbeTarget } from "./probe.ts";
 
 export interface NginxPaths {
   nginx_bin: string;
@@ -40,8 +41,20 @@ export interface NginxControl {
   workers(): Promise<ProcessInfo[]>;
   errorLogSize(): Promise<number>;
   errorLogSince(offset: number): Promise<string>;
+  /**
+   * Reloads nginx and waits up to `timeoutSeconds` for proof that it loaded the
+   * configuration: new workers started and every old one stopped accepting
+   * (ok), or [emerg] in the error log (not ok, with those lines as output).
+   */
+  reloadAndVerify(timeoutSeconds: number, probe?: ReloadProbe): Promise<ReloadResult>;
   /** The last `nginx -t` this agent ran (candidate or validation), for the health endpoint. */
   lastTest?: { ok: boolean; at: string; output: string } | null;
+}
+
+/** A generation probe that answers `expect` once a new-generation worker serves (probe.ts). */
+export interface ReloadProbe {
+  target: ProbeTarget;
+  expect: string;
 }
 
 export interface ProcessInfo {
@@ -144,6 +157,10 @@ export class RealNginx implements NginxControl {
     }
   }
 
+  reloadAndVerify(timeoutSeconds: number, probe?: ReloadProbe): Promise<ReloadResult> {
+    return proveReload(this, timeoutSeconds, probe);
+  }
+
   async workers(): Promise<ProcessInfo[]> {
     const pid = await this.masterPid();
     if (pid === null) return [];
@@ -229,6 +246,49 @@ export async function childProcesses(pid: number): Promise<ProcessInfo[]> {
     out.push({ pid: p, startedAt: t, title });
   }
   return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The reload proof on top of the process facts, shared by every NginxControl: a
+ * reload that loads its configuration starts new workers and the old ones start
+ * shutting down; one that fails logs [emerg] and keeps the old workers.
+ */
+export async function proveReload(
+  nginx: Pick<NginxControl, "reload" | "workers" | "errorLogSize" | "errorLogSince">,
+  timeoutSeconds: number,
+  probe?: ReloadProbe,
+): Promise<ReloadResult> {
+  const offset = await nginx.errorLogSize();
+  const before = new Set((await nginx.workers()).map((w) => w.pid));
+  const r = await nginx.reload();
+  if (!r.ok) return r;
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  let delay = 2;
+  while (performance.now() < deadline) {
+    const log = emergLines(await nginx.errorLogSince(offset));
+    if (log) return { ok: false, output: log };
+    // Live: a new-generation worker answered (only a loaded configuration holds the new hash).
+    if (probe && (await probeAnswer(probe.target)) === probe.expect) {
+      return { ok: true, output: r.output };
+    }
+    // Loaded: new workers run, and every old one is gone or has stopped accepting.
+    const now = await nginx.workers();
+    if (
+      now.some((w) => !before.has(w.pid)) &&
+      now.every((w) => !before.has(w.pid) || w.title.includes("shutting down"))
+    ) {
+      return { ok: true, output: r.output };
+    }
+    await sleep(delay);
+    // The probe is one loopback request: look often, so the answer comes within ~10 ms of live.
+    delay = Math.min(delay * 2, probe ? 10 : 50);
+  }
+  return {
+    ok: false,
+    output: `nginx started no new workers within ${timeoutSeconds}s after the reload`,
+  };
 }
 
 /** The [emerg] lines nginx wrote: a reload that logs one did not load its configuration. */

@@ -8,7 +8,6 @@ import type { Generations, Manifest } from "./generations.ts";
 import type { NginxControl } from "./control.ts";
 import { findLiveInclude, includeLine } from "./test-config.ts";
 import { unifiedDiff } from "./diff.ts";
-import { parsableKind } from "./parse.ts";
 import { confFileName } from "../render/tree.ts";
 
 export type DriftStatus = "modified" | "deleted" | "added";
@@ -53,6 +52,8 @@ export interface DriftDeps {
   settings: { nginx_conf: string; nginx_dir: string; data_dir: string };
   /** The text a file of the current generation should have (its sha256 is known), or null. */
   expectedText(file: string, sha: string): Promise<string | null>;
+  /** The kinds whose files can be absorbed (parsed back). */
+  kinds: { get(kind: string): { parseBack?: unknown } | undefined };
 }
 
 const MAX_DIFF = 64 * 1024;
@@ -90,8 +91,8 @@ export async function checkDrift(d: DriftDeps, now = new Date()): Promise<DriftR
   const files: DriftFile[] = [];
   const n = await g.current();
   if (n !== null) {
-    const dir = g.pathOf(n);
-    const live = `${g.currentLink}`;
+    const live = `${g.currentLink}`; // what nginx reads (the live tree, not the backup)
+    const dir = live;
     let m: Manifest | null = null;
     try {
       m = await g.manifest(n);
@@ -116,9 +117,13 @@ export async function checkDrift(d: DriftDeps, now = new Date()): Promise<DriftR
         expected.set(file, { sha, sidecar: true, entity: sidecarEntity.get(file) ?? null });
       }
       for (const [file, e] of expected) {
+        if (g.asWritten(n, file)) continue; // untouched since written or last verified
         const text = await readOrNull(`${dir}/${file}`);
         const actual = text === null ? null : sha256(text);
-        if (actual === e.sha) continue;
+        if (actual === e.sha) {
+          g.markVerified(n, file);
+          continue;
+        }
         const want = await d.expectedText(file, e.sha);
         const status: DriftStatus = text === null ? "deleted" : "modified";
         const label = `${file} (generation ${n}, as written)`;
@@ -134,7 +139,8 @@ export async function checkDrift(d: DriftDeps, now = new Date()): Promise<DriftR
             ? null
             : clip(unifiedDiff(want, text ?? "", { from: label, to: `${file} (on disk)` })),
           absorbable: status === "modified" && !e.sidecar && e.entity !== null &&
-            parsableKind(e.entity.kind) && file === confFileName(e.entity.kind, e.entity.name),
+            d.kinds.get(e.entity.kind)?.parseBack !== undefined &&
+            file === confFileName(e.entity.kind, e.entity.name),
         });
       }
       for (const file of await confFilesUnder(dir)) {

@@ -1,70 +1,48 @@
-// Generations: every apply writes the whole managed tree into a new directory,
-// and the `current` symlink (what nginx includes) is swapped to it with one
-// rename. Old generations are the backups.
+// Generations: every apply makes a new generation directory holding the whole
+// managed tree; old generations are the backups. They share unchanged files by
+// hard links with the generation before (so writing one costs the files that
+// changed, and a link per other file), and nginx never reads them: `current`
+// points at a live tree of its own inodes (live-tree.ts), written only where it
+// changed, so a hand edit of a live file cannot alter any backup.
 //
-//   <nginx_dir>/current -> generations/000042
-//   <nginx_dir>/generations/000042/{00-switchyard.conf, pool-*.conf, site-*.conf,
-//                                   *.meta.json, manifest.json}
-import { createHash } from "node:crypto";
+//   <nginx_dir>/current -> live/000042
+//   <nginx_dir>/live/000042/{00-switchyard.conf, pool-*.conf, site-*.conf, *.meta.json, manifest.json}
+//   <nginx_dir>/generations/000042/   the same files: the backup
 import type { RenderedFile } from "../render/tree.ts";
 import { metaFileName } from "../render/tree.ts";
 import type { Rec } from "../store/store.ts";
+import { pad, sha256, statKey } from "./file-keys.ts";
+import { backupFiles, LiveTrees, type TreeFile } from "./live-tree.ts";
 
-export interface FileEntry {
-  sha256: string;
-  entity?: { kind: string; name: string };
-}
+export { pad, sha256, statKey };
 
-export interface Manifest {
-  generation: number;
-  created_at: string;
-  config_hash: string;
-  files: Record<string, FileEntry>;
-  /** entity id -> sidecar file */
-  entities: Record<string, string>;
-  /** sidecar file -> sha256 of its text (absent in generations written before drift checks) */
-  sidecars?: Record<string, string>;
-  cause: Record<string, unknown>;
-}
-
-/** The sidecar next to each entity's file: what the config text alone cannot carry. */
-export interface Sidecar {
-  kind: string;
-  name: string;
-  /** The full record as stored, so state can be rebuilt from disk. */
-  record: Rec;
-  /** The config file rendered from it, if any, and its hash when written. */
-  conf: string | null;
-  conf_sha256: string | null;
-}
+export type { FileEntry, GenerationInfo, Manifest, Sidecar } from "./manifest.ts";
+import type { FileEntry, GenerationInfo, Manifest, Sidecar } from "./manifest.ts";
 
 export interface Staged {
   path: string;
   manifest: Manifest;
+  /** Every file's text and sha256 (config files and sidecars), for the live tree. */
+  texts: Map<string, { text: string; sha: string }>;
+  /** Links still being made (`stage` with `overlap`; never rejects: its error or null). */
+  filling?: Promise<unknown>;
 }
-
-export interface GenerationInfo {
-  generation: number;
-  created_at: string;
-  config_hash: string;
-  files: number;
-  entities: number;
-  cause: Record<string, unknown>;
-  current: boolean;
-}
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-export const pad = (n: number) => String(n).padStart(6, "0");
 
 export class Generations {
   readonly dir: string;
   /** Creation time and config hash per generation number, from its manifest (for pruning). */
   #info_ = new Map<number, { at: number; hash: string }>();
+  #files: { n: number; files: Record<string, FileEntry> } | null = null;
+  /** Files of one generation known to hold their manifest's text, by their statKey. */
+  #verified: { n: number; keys: Map<string, string> } | null = null;
+  /** The last committed generation's files by sha256: what a new one links. */
+  #base: { n: number; shas: Map<string, string> } | null = null;
+  /** Staged directories whose links are still being made. */
+  readonly #filling = new Map<string, Promise<void>>();
+  readonly live: LiveTrees;
   constructor(nginxDir: string) {
     this.dir = nginxDir;
+    this.live = new LiveTrees(nginxDir);
   }
   get root(): string {
     return `${this.dir}/generations`;
@@ -75,10 +53,15 @@ export class Generations {
   pathOf(n: number): string {
     return `${this.root}/${pad(n)}`;
   }
+  /** Points at the last generation proven whole (nginx -t, or a reload nginx loaded); see sandbox.ts. */
+  get provenLink(): string {
+    return `${this.dir}/proven`;
+  }
 
   /** Creates the layout and removes half-written generations left by a crash. */
   async init(): Promise<string[]> {
     await Deno.mkdir(this.root, { recursive: true });
+    await this.live.init();
     const removed: string[] = [];
     for await (const e of Deno.readDir(this.root)) {
       if (e.name.startsWith(".tmp-")) {
@@ -87,7 +70,7 @@ export class Generations {
       }
     }
     for await (const e of Deno.readDir(this.dir)) {
-      if (e.name.startsWith(".current-")) {
+      if (e.name.startsWith(".current-") || e.name.startsWith(".proven-")) {
         await Deno.remove(`${this.dir}/${e.name}`).catch(() => {});
       }
     }
@@ -103,6 +86,32 @@ export class Generations {
       if (e instanceof Deno.errors.NotFound) return null;
       throw e;
     }
+  }
+
+  /** The generation `proven` points at (null: none, or a tree written before the link existed). */
+  async proven(): Promise<number | null> {
+    try {
+      const m = /(\d+)\/?$/.exec(await Deno.readLink(this.provenLink));
+      return m ? Number(m[1]) : null;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+  }
+
+  /** Records that generation n passed a whole-tree proof (one atomic rename). */
+  async markProven(n: number): Promise<void> {
+    const tmp = `${this.dir}/.proven-${crypto.randomUUID().slice(0, 8)}`;
+    await Deno.symlink(`generations/${pad(n)}`, tmp);
+    await Deno.rename(tmp, this.provenLink);
+  }
+
+  /** Config file hashes of generation n (the last committed one is kept in memory). */
+  async fileHashes(n: number): Promise<Record<string, FileEntry>> {
+    if (this.#files?.n === n) return this.#files.files;
+    const files = (await this.manifest(n)).files;
+    this.#files = { n, files };
+    return files;
   }
 
   async numbers(): Promise<number[]> {
@@ -122,6 +131,7 @@ export class Generations {
     records: Map<string, Rec>,
     configHash: string,
     cause: Record<string, unknown>,
+    opts: { overlap?: boolean } = {},
   ): Promise<Staged> {
     const tmp = `${this.root}/.tmp-${crypto.randomUUID().slice(0, 8)}`;
     await Deno.mkdir(tmp, { recursive: true });
@@ -135,12 +145,12 @@ export class Generations {
       cause,
     };
     const byName = new Map(files.map((f) => [f.name, f]));
-    const writes: [string, string][] = [];
+    const texts: Staged["texts"] = new Map();
     for (const f of files) {
       const entry: FileEntry = { sha256: sha256(f.text) };
       if (f.entity) entry.entity = f.entity;
       manifest.files[f.name] = entry;
-      writes.push([f.name, f.text]);
+      texts.set(f.name, { text: f.text, sha: entry.sha256 });
     }
     for (const [id, rec] of records) {
       const [kind, name] = [id.slice(0, id.indexOf("/")), id.slice(id.indexOf("/") + 1)];
@@ -150,53 +160,138 @@ export class Generations {
         name,
         record: rec,
         conf: conf?.name ?? null,
-        conf_sha256: conf ? sha256(conf.text) : null,
+        conf_sha256: conf ? manifest.files[conf.name].sha256 : null,
       };
       const file = metaFileName(kind, name);
       const text = JSON.stringify(sidecar, null, 2) + "\n";
       manifest.entities[id] = file;
       manifest.sidecars![file] = sha256(text);
-      writes.push([file, text]);
+      texts.set(file, { text, sha: manifest.sidecars![file] });
     }
-    const dirs = new Set(
-      writes.map(([n]) => n.includes("/") ? n.slice(0, n.lastIndexOf("/")) : ""),
-    );
+    const dirs = new Set([...texts.keys()].map((n) => n.slice(0, Math.max(0, n.lastIndexOf("/")))));
     for (const d of dirs) if (d) await Deno.mkdir(`${tmp}/${d}`, { recursive: true });
-    for (let i = 0; i < writes.length; i += 64) {
-      await Promise.all(
-        writes.slice(i, i + 64).map(([n, t]) => Deno.writeTextFile(`${tmp}/${n}`, t)),
-      );
-    }
-    await Deno.writeTextFile(`${tmp}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");
-    return { path: tmp, manifest };
+    const links = await this.#fill(tmp, texts);
+    const staged: Staged = { path: tmp, manifest, texts };
+    // The links of a candidate run on while the sandbox tests it and its live tree is written.
+    if (opts.overlap) {
+      let failed: unknown = null;
+      const done = links().catch((e) => void (failed = e)).finally(() => this.#filling.delete(tmp));
+      this.#filling.set(tmp, done);
+      staged.filling = done.then(() => failed);
+    } else await links();
+    return staged;
   }
 
-  /** Gives a staged tree its generation number (atomic rename). */
+  /**
+   * Writes the files that changed into a new directory; returns what makes the
+   * rest: a hard link to the last committed generation's copy of the same text.
+   * Backups are never live and nothing writes into one, so a shared inode stays as written.
+   */
+  async #fill(dir: string, texts: Staged["texts"]): Promise<() => Promise<void>> {
+    const base = this.#base;
+    const writes: [string, string][] = [];
+    const links: [string, string][] = [];
+    for (const [name, { text, sha }] of texts) {
+      if (base && base.shas.get(name) === sha) links.push([name, text]);
+      else writes.push([name, text]);
+    }
+    const write = (batch: [string, string][]) =>
+      Promise.all(batch.map(([name, text]) => Deno.writeTextFile(`${dir}/${name}`, text)));
+    for (let i = 0; i < writes.length; i += 64) await write(writes.slice(i, i + 64));
+    return async () => {
+      // A link is a few microseconds synchronously, several times that as an async op:
+      // linked in slices, yielding between them so the API and the round go on.
+      const missed: [string, string][] = [];
+      for (let i = 0; i < links.length; i++) {
+        const [name, text] = links[i];
+        try {
+          Deno.linkSync(`${this.pathOf(base!.n)}/${name}`, `${dir}/${name}`);
+        } catch {
+          missed.push([name, text]); // pruned meanwhile: write it
+        }
+        if (i % 500 === 499) await new Promise((r) => setTimeout(r, 0));
+      }
+      for (let i = 0; i < missed.length; i += 64) await write(missed.slice(i, i + 64));
+    };
+  }
+
+  /** Waits for a staged tree's links (`settled` before reading it whole); throws their failure. */
+  async settled(staged: Staged): Promise<void> {
+    const failed = await staged.filling;
+    staged.filling = undefined;
+    if (failed) throw failed;
+  }
+
+  /**
+   * Gives a staged tree its generation number (atomic rename) and writes its
+   * live tree (only the files that differ from the spare one): `swap` makes it current.
+   */
   async commit(staged: Staged): Promise<number> {
     const n = ((await this.numbers()).at(-1) ?? 0) + 1;
     staged.manifest.generation = n;
-    await Deno.writeTextFile(
-      `${staged.path}/manifest.json`,
-      JSON.stringify(staged.manifest, null, 2) + "\n",
-    );
+    const manifest = JSON.stringify(staged.manifest, null, 2) + "\n";
+    const files: TreeFile[] = [...staged.texts].map(([name, t]) => ({
+      name,
+      sha: t.sha,
+      text: () => t.text,
+    }));
+    const cur = await this.current();
+    // The live tree first, while the backup's links are still being made.
+    await this.live.build(n, files, manifest, cur === null ? [] : [cur]);
+    await this.settled(staged);
+    await Deno.writeTextFile(`${staged.path}/manifest.json`, manifest);
     await Deno.rename(staged.path, this.pathOf(n));
     staged.path = this.pathOf(n);
+    this.#files = { n, files: staged.manifest.files };
+    this.#base = { n, shas: new Map([...staged.texts].map(([f, t]) => [f, t.sha])) };
     this.#info_.set(n, {
       at: Date.parse(staged.manifest.created_at),
       hash: staged.manifest.config_hash,
     });
+    const keys = this.live.keys(n);
+    if (keys) this.#verified = { n, keys };
     return n;
   }
 
+  /**
+   * True when a file of generation n is on disk exactly as it was when it was
+   * written here or last found to match its manifest (same inode, size, mtime,
+   * ctime); false means: read it. A hand edit changes the ctime at least.
+   */
+  asWritten(n: number, file: string): boolean {
+    const k = this.#verified?.n === n ? this.#verified.keys.get(file) : undefined;
+    return k !== undefined && k === statKey(`${this.currentLink}/${file}`);
+  }
+
+  /** Remembers that a file of generation n matched its manifest as it is now. */
+  markVerified(n: number, file: string): void {
+    if (this.#verified?.n !== n) this.#verified = { n, keys: new Map() };
+    const k = statKey(`${this.currentLink}/${file}`);
+    if (k) this.#verified.keys.set(file, k);
+  }
+
   async discard(path: string): Promise<void> {
+    await this.#filling.get(path); // links still going into it
     await Deno.remove(path, { recursive: true }).catch(() => {});
   }
 
-  /** Points `current` at generation n with one atomic rename. */
+  /**
+   * Points `current` at generation n's live tree with one atomic rename (the tree
+   * is written from the backup first when there is none, as for an older generation).
+   */
   async swap(n: number): Promise<void> {
+    const prev = await this.current();
+    if (!(await this.live.exists(n))) {
+      const m = await this.manifest(n);
+      const read = (name: string) => Deno.readTextFile(`${this.pathOf(n)}/${name}`);
+      await this.live.build(n, backupFiles(m, read), JSON.stringify(m, null, 2) + "\n", [
+        prev ?? n,
+      ]);
+    }
     const tmp = `${this.dir}/.current-${crypto.randomUUID().slice(0, 8)}`;
-    await Deno.symlink(`generations/${pad(n)}`, tmp);
+    await Deno.symlink(`live/${pad(n)}`, tmp);
     await Deno.rename(tmp, this.currentLink);
+    await this.live.trim(prev === null ? [n] : [n, prev]).catch(() => {});
   }
 
   async manifest(n: number): Promise<Manifest> {

@@ -13,6 +13,8 @@ export interface PrivateNginxOptions {
   /** The welcome server answers on this port until a site claims it. */
   http_port: number;
   bind_address: string;
+  /** Modules loaded in the main context (absolute paths): reload-free upstreams' Lua module. */
+  modules?: string[];
 }
 
 const MARKER = "# switchyard private nginx";
@@ -21,7 +23,9 @@ export function privateNginxConf(o: PrivateNginxOptions): string {
   const addr = o.bind_address || "127.0.0.1";
   const asRoot = Deno.uid?.() === 0;
   return `${MARKER}: written by the agent; edit freely, it is only created when missing.
-${asRoot ? "user root;\n" : ""}worker_processes 1;
+${(o.modules ?? []).map((m) => `load_module ${m};\n`).join("")}${
+    asRoot ? "user root;\n" : ""
+  }worker_processes 1;
 worker_shutdown_timeout 10s;
 pid ${o.nginx_pid_file};
 error_log logs/error.log notice;
@@ -35,6 +39,9 @@ http {
     uwsgi_temp_path tmp/uwsgi;
     scgi_temp_path tmp/scgi;
     server_names_hash_bucket_size 128;
+    # nginx takes the smallest table that fits the names, up to this: sized for 10,000+ sites
+    # (at 512, from 5,000 sites every parse warns "could not build optimal" and runs slower).
+    server_names_hash_max_size 65536;
 
     ${includeLine(o.nginx_dir)}
 

@@ -1,20 +1,17 @@
 // Templates are embedded in the program (text imports) and can be replaced per
 // host: a file of the same name in the template override directory wins.
+// Features hand theirs in through `host.template`.
 import { Eta } from "eta";
 import common from "../../templates/nginx/common.conf.eta" with { type: "text" };
 import upstream from "../../templates/nginx/upstream.conf.eta" with { type: "text" };
 import server from "../../templates/nginx/server.conf.eta" with { type: "text" };
 
-export const EMBEDDED: Record<string, string> = {
+/** The core's own templates. */
+export const EMBEDDED: Readonly<Record<string, string>> = {
   "common.conf.eta": common,
   "upstream.conf.eta": upstream,
   "server.conf.eta": server,
 };
-
-/** Later features register their embedded templates here (systemd units, ...). */
-export function registerTemplate(name: string, text: string): void {
-  EMBEDDED[name] = text;
-}
 
 export interface Templates {
   render(name: string, data: Record<string, unknown>): string;
@@ -22,12 +19,16 @@ export interface Templates {
   overridden: string[];
 }
 
-export function makeTemplates(overrides: Record<string, string> = {}): Templates {
+export function makeTemplates(
+  overrides: Record<string, string> = {},
+  extra: Record<string, string> = {},
+): Templates {
   const eta = new Eta({ autoEscape: false, autoTrim: false, useWith: false, cache: false });
   const compiled = new Map<string, ReturnType<Eta["compile"]>>();
-  const source = (name: string) => overrides[name] ?? EMBEDDED[name];
+  const embedded = { ...EMBEDDED, ...extra };
+  const source = (name: string) => overrides[name] ?? embedded[name];
   return {
-    overridden: Object.keys(overrides).filter((n) => n in EMBEDDED),
+    overridden: Object.keys(overrides).filter((n) => n in embedded),
     render(name, data) {
       let fn = compiled.get(name);
       if (!fn) {
@@ -42,9 +43,12 @@ export function makeTemplates(overrides: Record<string, string> = {}): Templates
 }
 
 /** Reads override files for known template names from a directory (absent dir: none). */
-export async function readOverrides(dir: string): Promise<Record<string, string>> {
+export async function readOverrides(
+  dir: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of Object.keys(EMBEDDED)) {
+  for (const name of Object.keys({ ...EMBEDDED, ...extra })) {
     try {
       out[name] = await Deno.readTextFile(`${dir}/${name}`);
     } catch (e) {

@@ -1,101 +1,50 @@
 // The whole managed tree from the desired state, as pure text. The reconciler
-// writes it as a generation; nothing here touches the disk.
-import { createHash } from "node:crypto";
+// writes it as a generation; nothing here touches the disk. Each kind renders
+// its own records (in registration order); extensions add derived records and files.
 import type { Rec } from "../store/store.ts";
-import type { PoolSpec } from "../model/pool.ts";
-import type { SiteSpec } from "../model/site.ts";
 import type { RenderContext } from "./context.ts";
-import { poolView } from "./pool.ts";
-import { siteView } from "./site.ts";
+import type { AnyKind } from "../kind.ts";
+import { CORE_KINDS } from "../kinds/core.ts";
+import { defaultServers } from "./default-server.ts";
+import {
+  COMMON_FILE,
+  configHash,
+  type RenderedFile,
+  type RenderExtension,
+  StateView,
+} from "./files.ts";
+import { luaHttpFile } from "./lua-upstreams.ts";
 
-export const COMMON_FILE = "00-switchyard.conf";
-
-export interface RenderedFile {
-  /** Path inside the generation directory, e.g. "site-web.conf". */
-  name: string;
-  text: string;
-  /** The entity an nginx error in this file is blamed on. */
-  entity?: { kind: string; name: string };
-}
-
-/** Read access to the desired state for renderers and expanders. */
-export class StateView {
-  readonly records: Map<string, Rec>;
-  constructor(records: Map<string, Rec>) {
-    this.records = records;
-  }
-  ofKind<T = Rec>(kind: string): (T & Rec)[] {
-    const out: (T & Rec)[] = [];
-    for (const [id, r] of this.records) if (id.startsWith(`${kind}/`)) out.push(r as T & Rec);
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  }
-  get<T = Rec>(kind: string, name: string): (T & Rec) | undefined {
-    return this.records.get(`${kind}/${name}`) as (T & Rec) | undefined;
-  }
-}
-
-/**
- * Features that render more than pools and sites register here: an expander
- * adds derived sites/routes (projects), a renderer adds files (snippets).
- */
-export interface RenderExtension {
-  name: string;
-  expand?(view: StateView, ctx: RenderContext): StateView;
-  files?(view: StateView, ctx: RenderContext): RenderedFile[];
-}
-
-export function confFileName(kind: string, name: string): string {
-  return `${kind}-${name}.conf`;
-}
-
-export function metaFileName(kind: string, name: string): string {
-  return `${kind}-${name}.meta.json`;
-}
-
-/** Hash of the configuration nginx will run (the common file that prints it is left out). */
-export function configHash(files: RenderedFile[]): string {
-  const h = createHash("sha256");
-  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (f.name === COMMON_FILE) continue;
-    h.update(f.name).update("\0").update(f.text).update("\0");
-  }
-  return h.digest("hex").slice(0, 16);
-}
+export {
+  COMMON_FILE,
+  confFileName,
+  configHash,
+  metaFileName,
+  type RenderedFile,
+  type RenderExtension,
+  StateView,
+} from "./files.ts";
 
 export function renderTree(
   records: Map<string, Rec>,
   ctx: RenderContext,
   extensions: RenderExtension[] = [],
+  kinds: readonly AnyKind[] = CORE_KINDS,
 ): RenderedFile[] {
   let view = new StateView(records);
   for (const ext of extensions) if (ext.expand) view = ext.expand(view, ctx);
   const files: RenderedFile[] = [];
-  for (const p of view.ofKind<PoolSpec>("pool")) {
-    files.push({
-      name: confFileName("pool", p.name),
-      text: ctx.templates.render("upstream.conf.eta", { ...poolView(p) }),
-      entity: blame(p, "pool"),
-    });
-  }
-  for (const s of view.ofKind<SiteSpec>("site")) {
-    files.push({
-      name: confFileName("site", s.name),
-      text: ctx.templates.render("server.conf.eta", { ...siteView(s, ctx) }),
-      entity: blame(s, "site"),
-    });
+  for (const k of kinds) {
+    if (!k.render) continue;
+    for (const rec of view.ofKind(k.name)) files.push(k.render(rec, view, ctx));
   }
   for (const ext of extensions) if (ext.files) files.push(...ext.files(view, ctx));
+  if (ctx.lua_upstreams) files.push(luaHttpFile(ctx.lua_upstreams));
   const hash = configHash(files);
   files.unshift({
     name: COMMON_FILE,
-    text: ctx.templates.render("common.conf.eta", { config_hash: hash }),
+    text: ctx.templates.render("common.conf.eta", { config_hash: hash }) +
+      defaultServers(view, ctx),
   });
   return files;
-}
-
-/** Errors in a record owned by another entity (a proxy's site) are blamed on the owner. */
-function blame(r: Rec, kind: string): { kind: string; name: string } {
-  return r.managed_by
-    ? { kind: r.managed_by.kind, name: r.managed_by.name }
-    : { kind, name: r.name };
 }

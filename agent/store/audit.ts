@@ -12,6 +12,8 @@ export interface AuditDraft {
   entity: { kind: string; name: string };
   before: unknown;
   after: unknown;
+  /** The tenant of the entity, when it has one (tenant tokens see only theirs). */
+  tenant?: string;
 }
 
 export interface AuditEntry extends AuditDraft {
@@ -75,6 +77,55 @@ export async function resolvePending(
     }
     await op.commit();
   }
+}
+
+type Outcome = Pick<AuditEntry, "outcome" | "message" | "nginx_output" | "generation">;
+
+/**
+ * `resolvePending` for many entities at once, in as few atomic writes as fit:
+ * the end of a burst's round resolves hundreds of entries, one commit each
+ * would keep every caller waiting for the slowest.
+ */
+export async function resolvePendingAll(
+  kv: Deno.Kv,
+  items: { kind: string; name: string; outcome: Outcome }[],
+): Promise<void> {
+  const found = await Promise.all(items.map(async (it) => {
+    const out: { key: Deno.KvKey; head: Deno.KvEntryMaybe<Head>; outcome: Outcome }[] = [];
+    for await (const p of kv.list({ prefix: [AUDIT_PENDING, it.kind, it.name] })) {
+      out.push({
+        key: p.key,
+        head: await kv.get<Head>(auditKey(String(p.key[3]))),
+        outcome: it.outcome,
+      });
+    }
+    return out;
+  }));
+  const entries = await Promise.all(
+    found.flat().map(async (f) => ({
+      ...f,
+      entry: f.head.value ? await readJson<AuditEntry>(kv, f.head as Deno.KvEntry<Head>) : null,
+    })),
+  );
+  // Deno KV caps an atomic write at 1,000 mutations and 800 KiB: stay well under both.
+  let op = kv.atomic();
+  let mutations = 0;
+  let bytes = 0;
+  for (const f of entries) {
+    op.delete(f.key);
+    mutations++;
+    if (f.entry) {
+      const value = { ...f.entry, ...stripUndefined(f.outcome) };
+      mutations += setJson(op, f.head.key, value, f.head.value);
+      bytes += JSON.stringify(value).length;
+    }
+    if (mutations > 800 || bytes > 400_000) {
+      await op.commit();
+      op = kv.atomic();
+      mutations = bytes = 0;
+    }
+  }
+  if (mutations) await op.commit();
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -2,6 +2,7 @@
 // claims, and the audit log) as one JSON file, taken in one pass under the
 // store's write lock, written atomically and rotated (path, path.1, path.2 ...).
 // Secret fields are sealed in KV, so the file holds ciphertext only.
+import { jsonErrorWhere } from "../model/parse-error.ts";
 import { AgentError } from "../errors.ts";
 import { clean, REC, type Rec, type Store } from "./store.ts";
 import { AUDIT, type AuditEntry } from "./audit.ts";
@@ -52,7 +53,8 @@ export async function snapshot(store: Store, key?: CryptoKey): Promise<Snapshot>
     }
     // Belt and braces: a feature that forgot to seal a secret field must not leak it here.
     for (const r of records) {
-      const plain = plaintextSecrets(r.kind, r.record);
+      const paths = store.kinds?.secretsOf(r.kind) ?? [];
+      const plain = plaintextSecrets(paths, r.record);
       if (!plain.length) continue;
       if (!key) {
         throw new AgentError(
@@ -63,7 +65,7 @@ export async function snapshot(store: Store, key?: CryptoKey): Promise<Snapshot>
           { field: "secret" },
         );
       }
-      r.record = await sealRecord(r.kind, r.record, key);
+      r.record = await sealRecord(paths, r.record, key);
     }
     return { records, audit };
   });
@@ -179,7 +181,11 @@ export async function writeBackup(
 }
 
 /** Reads and checks a backup file; VALIDATION_FAILED names what is wrong. */
-export async function readBackup(path: string): Promise<BackupFile> {
+/** `secretsOf`: a kind's secret field paths (the agent's kinds), checked sealed. */
+export async function readBackup(
+  path: string,
+  secretsOf: (kind: string) => readonly string[] = () => [],
+): Promise<BackupFile> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -198,7 +204,7 @@ export async function readBackup(path: string): Promise<BackupFile> {
   } catch (e) {
     throw new AgentError(
       "VALIDATION_FAILED",
-      `path: ${path} is not JSON: ${(e as Error).message}`,
+      `path: ${path} is not JSON (${jsonErrorWhere(e)})`,
       {
         field: "path",
       },
@@ -223,7 +229,7 @@ export async function readBackup(path: string): Promise<BackupFile> {
     throw bad("its content does not match content_sha256 (the file was changed or cut short)");
   }
   for (const r of b.records) {
-    if (plaintextSecrets(r.kind, r.record).length) {
+    if (plaintextSecrets(secretsOf(r.kind), r.record).length) {
       throw bad(`${r.kind} "${r.record.name}" holds unsealed secrets`);
     }
   }

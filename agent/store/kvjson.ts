@@ -11,13 +11,25 @@ export interface Head {
   n?: number;
 }
 
+/** What setJson/deleteJson write into: an atomic operation, or a recorder of its mutations. */
+export interface KvWriter {
+  set(key: Deno.KvKey, value: unknown): unknown;
+  delete(key: Deno.KvKey): unknown;
+}
+
 export function chunkKey(key: Deno.KvKey, i: number): Deno.KvKey {
   return [...key, "\u0000c", i];
 }
 
+/** The head `setJson` leaves at a key for `value` (inline, or its chunk count). */
+export function headFor(value: unknown): Head {
+  const text = JSON.stringify(value);
+  return text.length <= INLINE_MAX ? { v: value } : { n: Math.ceil(text.length / CHUNK) };
+}
+
 /** Adds the mutations that store `value` at `key` to an atomic op; returns the mutation count. */
 export function setJson(
-  op: Deno.AtomicOperation,
+  op: KvWriter,
   key: Deno.KvKey,
   value: unknown,
   prevHead: Head | null,
@@ -41,7 +53,7 @@ export function setJson(
 }
 
 export function deleteJson(
-  op: Deno.AtomicOperation,
+  op: KvWriter,
   key: Deno.KvKey,
   prevHead: Head | null,
 ): number {

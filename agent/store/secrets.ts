@@ -1,7 +1,7 @@
-// Secret record fields, sealed at rest. A feature that stores a secret (an S3
-// secret key, a DNS API token) registers the field here and seals it with
-// sealRecord before the record is written: KV, the sidecars next to the nginx
-// files, and state backups then only ever hold ciphertext.
+// Secret record fields, sealed at rest. A kind that stores a secret (an S3
+// secret key, a DNS API token) names the field in its `secrets` and seals it
+// with sealRecord before the record is written: KV, the sidecars next to the
+// nginx files, and state backups then only ever hold ciphertext.
 //
 // Sealed values are AES-256-GCM via WebCrypto, with the key from the `secret`
 // setting (32 random bytes, base64; `agent config generate-secret`), and read
@@ -9,22 +9,6 @@
 import { AgentError } from "../errors.ts";
 
 export const SEALED_PREFIX = "sealed:v1:";
-
-const registry = new Map<string, string[]>();
-
-/** Declares dotted field paths of a kind as secrets, e.g. ("bucket", ["credentials.secret_key"]). */
-export function registerSecretFields(kind: string, paths: string[]): void {
-  registry.set(kind, [...new Set([...(registry.get(kind) ?? []), ...paths])]);
-}
-
-export function secretFieldsOf(kind: string): string[] {
-  return registry.get(kind) ?? [];
-}
-
-/** Every registered secret field, for documentation and `agent doctor`. */
-export function secretFields(): Record<string, string[]> {
-  return Object.fromEntries(registry);
-}
 
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -112,14 +96,14 @@ function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-/** Seals the registered secret fields of a record that are still plain text. */
+/** Seals the secret fields (`paths`, a kind's `secrets`) of a record that are still plain text. */
 export async function sealRecord<T extends Record<string, unknown>>(
-  kind: string,
+  paths: readonly string[],
   rec: T,
   key: CryptoKey,
 ): Promise<T> {
   const out = clone(rec);
-  for (const path of secretFieldsOf(kind)) {
+  for (const path of paths) {
     const v = getPath(out, path);
     if (typeof v === "string" && v !== "" && !isSealed(v)) setPath(out, path, await seal(key, v));
   }
@@ -128,21 +112,21 @@ export async function sealRecord<T extends Record<string, unknown>>(
 
 /** Opens the sealed secret fields of a record (for the code that uses them, never for output). */
 export async function unsealRecord<T extends Record<string, unknown>>(
-  kind: string,
+  paths: readonly string[],
   rec: T,
   key: CryptoKey,
 ): Promise<T> {
   const out = clone(rec);
-  for (const path of secretFieldsOf(kind)) {
+  for (const path of paths) {
     const v = getPath(out, path);
     if (isSealed(v)) setPath(out, path, await unseal(key, v));
   }
   return out;
 }
 
-/** Registered secret fields of a record that hold plain text (should be none). */
-export function plaintextSecrets(kind: string, rec: Record<string, unknown>): string[] {
-  return secretFieldsOf(kind).filter((p) => {
+/** Secret fields of a record that hold plain text (should be none). */
+export function plaintextSecrets(paths: readonly string[], rec: Record<string, unknown>): string[] {
+  return paths.filter((p) => {
     const v = getPath(rec, p);
     return typeof v === "string" && v !== "" && !isSealed(v);
   });

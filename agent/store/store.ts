@@ -1,12 +1,28 @@
 // The desired state in Deno KV. Every change is one atomic operation: the
 // records, their uniqueness index keys and the audit entry land together or not
 // at all. Records carry an integer version for optimistic concurrency (If-Match).
+// With a shared store attached (store = "etcd", shared.ts) each group goes there
+// first, and this file is the node's mirror of it.
 import { AgentError } from "../errors.ts";
 import type { RecordFields } from "../model/record.ts";
-import { deleteJson, type Head, listHeads, readJson, setJson } from "./kvjson.ts";
-import { type AuditDraft, auditKey, newAuditId, pendingAuditKey } from "./audit.ts";
+import { type Head, listHeads, readJson } from "./kvjson.ts";
+import type { ListenDefaults } from "../model/listen.ts";
+import { AsyncLocalStorage, Mutex } from "./sync.ts";
+import { addCost, type Cost, costOf, fits, mergeList, NO_COST, Overlay } from "./group.ts";
+import { clean, type StagedWrite, type StageHost, stageWrite } from "./stage.ts";
+import { commitShared, type MirrorUpdate, type SharedStore } from "./shared.ts";
+import { applyMirror } from "./mirror.ts";
 
-export type Rec = RecordFields & Record<string, unknown>;
+export type { Rec } from "./ops.ts";
+
+/** A kind as the store's typed reads need it (agent/kind.ts's Kind<T> is one). */
+export interface KindRef<T extends { name: string }> {
+  readonly name: string;
+  parse(name: string, body: unknown, ...rest: never[]): T;
+}
+
+/** A stored record of a kind: its spec and the store's fields. */
+export type StoredOf<T> = T & RecordFields;
 
 export interface Loaded {
   rec: Rec;
@@ -15,114 +31,117 @@ export interface Loaded {
 
 export const REC = "rec";
 export const IDX = "idx";
+/** Summed by every committed write, whichever process made it (agent/nginx/pending.ts). */
+export const WRITES = ["meta", "writes"];
 
 export function entityId(kind: string, name: string): string {
   return `${kind}/${name}`;
 }
 
-export interface IndexClaim {
-  /** index name plus value parts, e.g. ["server_name", "80", "a.example.com"] */
-  key: string[];
+export type { DeleteOp, PutOp, WriteOp, WritePlan, WriteResult } from "./ops.ts";
+import { type Rec, recordSpec, type WritePlan, type WriteResult } from "./ops.ts";
+
+interface Queued {
+  plan: () => Promise<WritePlan> | WritePlan;
+  resolve: (r: WriteResult[]) => void;
+  reject: (e: unknown) => void;
+  /** Runs in the writer's async context (its tenant scope). */
+  run: <R>(fn: () => R) => R;
+  /** Commits alone (its group's commit failed on another process's write). */
+  solo?: boolean;
+  /** Planned again this many times after another fleet node wrote first. */
+  stale?: number;
 }
 
-export interface PutOp {
-  type: "put";
-  kind: string;
-  name: string;
-  /** The full spec without record fields; `name` is set by the store. */
-  spec: Record<string, unknown>;
-  ifMatch?: number;
-  /** Must not exist yet (create-only), used by features that own records. */
-  ifAbsent?: boolean;
-  managedBy?: RecordFields["managed_by"];
-  indexes?: IndexClaim[];
-  /** Keep these record fields instead of bumping them (restores from disk or a backup). */
-  meta?: Pick<RecordFields, "version" | "created_at" | "updated_at">;
-}
+export { canonical, jsonEqual } from "./canonical.ts";
 
-export interface DeleteOp {
-  type: "delete";
-  kind: string;
-  name: string;
-  ifMatch?: number;
-}
-
-export type WriteOp = PutOp | DeleteOp;
-
-export interface WritePlan {
-  ops: WriteOp[];
-  actor: string;
-  action: string;
-  /** Final audit outcome (no apply follows, e.g. a revert); default: pending. */
-  outcome?: string;
-  message?: string;
-}
-
-export interface WriteResult {
-  kind: string;
-  name: string;
-  before: Rec | null;
-  after: Rec | null;
-  created: boolean;
-  changed: boolean;
-}
-
-/** Deep equality of JSON values, used to keep identical PUTs from bumping versions. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-export function canonical(v: unknown): string {
-  return JSON.stringify(
-    v,
-    (_k, x) =>
-      x && typeof x === "object" && !Array.isArray(x)
-        ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        : x,
-  );
-}
-
+/** A record without the store's fields: what a client sent (typed for a typed record). */
+export function specOf<T extends { name: string }>(rec: StoredOf<T>): T;
+export function specOf(rec: Rec): Record<string, unknown>;
 export function specOf(rec: Rec): Record<string, unknown> {
-  const { version: _v, created_at: _c, updated_at: _u, managed_by: _m, ...spec } = rec;
-  return spec;
+  return recordSpec(rec);
 }
 
-class Mutex {
-  #tail: Promise<void> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#tail.then(fn, fn);
-    this.#tail = next.then(() => {}, () => {});
-    return next;
-  }
+/** What the store asks of the kinds (the agent's KindRegistry is one). */
+export interface ClaimSource {
+  /** Secret field paths of a kind (sealed at rest; backups check them). */
+  secretsOf(kind: string): readonly string[];
+  /** Kinds only the agent writes (their names derive from others'). */
+  isInternal?(kind: string): boolean;
+  claimsOf(kind: string, spec: { name: string }, ctx: ListenDefaults): string[][];
+  describeClaim(
+    key: string[],
+    holder: string,
+  ): { message: string; detail?: Record<string, unknown> } | undefined;
+}
+
+export interface StoreOptions {
+  /** The kinds whose claims the store computes on every write (none: no claims). */
+  kinds?: ClaimSource;
+  claimContext?: ListenDefaults;
+  now?: () => Date;
 }
 
 export class Store {
   readonly kv: Deno.Kv;
   readonly now: () => Date;
+  readonly kinds: ClaimSource | null;
+  readonly #claimCtx: ListenDefaults;
   readonly #lock = new Mutex();
+  readonly #queue: Queued[] = [];
+  #draining = false;
+  #inFlight: Queued[] = [];
+  /** The group a plan runs in: its reads see the group's earlier writes. */
+  readonly #overlay = new AsyncLocalStorage<Overlay>();
+  readonly tenantScope = new AsyncLocalStorage<string>(); // the request's tenant: new records' own
   /** Bumped on every committed write; the reconciler watches it. */
   seq = 0;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<(ids: readonly string[], seq: number) => void>();
+  /** The shared desired state writes go to first (store = "etcd"); null: this file is it. */
+  shared: SharedStore | null = null;
 
-  constructor(kv: Deno.Kv, now: () => Date = () => new Date()) {
+  constructor(kv: Deno.Kv, opts: StoreOptions = {}) {
     this.kv = kv;
-    this.now = now;
+    this.now = opts.now ?? (() => new Date());
+    this.kinds = opts.kinds ?? null;
+    this.#claimCtx = opts.claimContext ?? { http_port: 80, https_port: 443, bind_address: "" };
   }
 
-  static async open(path: string): Promise<Store> {
-    return new Store(await Deno.openKv(path));
+  static async open(path: string, opts: StoreOptions = {}): Promise<Store> {
+    return new Store(await Deno.openKv(path), opts);
+  }
+
+  /** The uniqueness keys a record of `kind` holds, as every write path computes them. */
+  claimsOf(kind: string, spec: { name: string }): string[][] {
+    return this.kinds?.claimsOf(kind, spec, this.#claimCtx) ?? [];
   }
 
   close() {
     this.kv.close();
   }
 
-  onChange(fn: () => void): () => void {
+  /** `fn` gets the ids ("kind/name") a committed write changed and the write's seq. */
+  onChange(fn: (ids: readonly string[], seq: number) => void): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
   }
 
+  /** Committed writes to this state file by every process (`WRITES`). */
+  async writeCount(): Promise<bigint> {
+    return (await this.kv.get<Deno.KvU64>(WRITES)).value?.value ?? 0n;
+  }
+
   async load(kind: string, name: string): Promise<Loaded | null> {
+    const p = this.#overlay.getStore()?.rec(kind, name);
+    if (p) {
+      if (!p.rec) return null;
+      const head = {
+        key: [REC, kind, name],
+        value: p.head!,
+        versionstamp: p.base?.versionstamp ?? "",
+      };
+      return { rec: p.rec, head };
+    }
     const head = await this.kv.get<Head>([REC, kind, name]);
     if (head.value === null) return null;
     return {
@@ -131,17 +150,27 @@ export class Store {
     };
   }
 
-  async get(kind: string, name: string): Promise<Rec | null> {
-    const l = await this.load(kind, name);
+  /** One record; typed when asked by kind (`store.get(siteKind, "shop")`). */
+  get<T extends { name: string }>(kind: KindRef<T>, name: string): Promise<StoredOf<T> | null>;
+  get(kind: string, name: string): Promise<Rec | null>;
+  async get(kind: string | KindRef<{ name: string }>, name: string): Promise<Rec | null> {
+    const l = await this.load(typeof kind === "string" ? kind : kind.name, name);
     return l ? clean(l.rec) : null;
   }
 
-  async list(kind: string): Promise<Rec[]> {
+  /** Every record of a kind, by name; typed when asked by kind. */
+  list<T extends { name: string }>(kind: KindRef<T>): Promise<StoredOf<T>[]>;
+  list(kind: string): Promise<Rec[]>;
+  async list(kind: string | KindRef<{ name: string }>): Promise<Rec[]> {
     const out: Rec[] = [];
-    for await (const h of listHeads(this.kv, [REC, kind])) {
+    const k = typeof kind === "string" ? kind : kind.name;
+    for await (const h of listHeads(this.kv, [REC, k])) {
       out.push(clean(await readJson<Rec>(this.kv, h)));
     }
-    return out;
+    const o = this.#overlay.getStore();
+    return o?.size
+      ? mergeList(out, new Map([...o.ofKind(k)].map(([n, r]) => [n, r && clean(r)])))
+      : out;
   }
 
   /** Every record of every kind, keyed "kind/name". */
@@ -152,6 +181,10 @@ export class Store {
       const rec = clean(await readJson<Rec>(this.kv, e));
       out.set(entityId(String(e.key[1]), String(e.key[2])), rec);
     }
+    for (const [id, r] of this.#overlay.getStore()?.all() ?? []) {
+      if (r) out.set(id, clean(r));
+      else out.delete(id);
+    }
     return out;
   }
 
@@ -161,15 +194,22 @@ export class Store {
   }
 
   async indexOwner(key: string[]): Promise<string | null> {
+    const o = this.#overlay.getStore()?.idx(key);
+    if (o !== undefined) return o;
     return (await this.kv.get<string>([IDX, ...key])).value;
   }
 
   /**
    * Runs `plan` under the write lock (so cross-record rules see a stable state),
    * then commits its ops atomically with the audit entries. Returns per-op results.
+   * Writes queued while a commit is in flight are committed together (group.ts):
+   * each plan sees the group's earlier writes, and each gets its own answer.
    */
-  async write(plan: () => Promise<WritePlan> | WritePlan): Promise<WriteResult[]> {
-    return await this.#lock.run(async () => await this.#commit(await plan()));
+  write(plan: () => Promise<WritePlan> | WritePlan): Promise<WriteResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ plan, resolve, reject, run: AsyncLocalStorage.snapshot() });
+      if (!this.#draining) this.#drain();
+    });
   }
 
   /** Runs a read-then-decide step under the write lock without writing. */
@@ -177,161 +217,169 @@ export class Store {
     return this.#lock.run(fn);
   }
 
-  async #commit({ ops, actor, action, outcome, message }: WritePlan): Promise<WriteResult[]> {
+  #drain() {
+    this.#draining = true;
+    this.#lock.run(() => this.#group()).catch((e) => {
+      for (const q of this.#inFlight) q.reject(e); // settled ones ignore it
+    }).finally(() => {
+      this.#draining = false;
+      if (this.#queue.length) this.#drain();
+    });
+  }
+
+  /** One group: the queued writes that fit one atomic operation, committed together. */
+  async #group(): Promise<void> {
+    const solo = this.#queue.findIndex((q) => q.solo);
+    const queued = this.#queue.splice(0, solo === 0 ? 1 : solo < 0 ? this.#queue.length : solo);
+    this.#inFlight = queued;
+    const overlay = new Overlay();
+    const taken: { q: Queued; staged: StagedWrite }[] = [];
     const op = this.kv.atomic();
-    const results: WriteResult[] = [];
-    const at = this.now().toISOString();
-    let mutations = 0;
-    let checks = 0;
-    const audits: AuditDraft[] = [];
-    for (const w of ops) {
-      const cur = await this.load(w.kind, w.name);
-      // Guards against another process writing the same file; KV caps checks at 100.
-      if (checks++ < 100) {
-        op.check({ key: [REC, w.kind, w.name], versionstamp: cur?.head.versionstamp ?? null });
-      }
-      if (w.ifMatch !== undefined && (cur?.rec.version ?? 0) !== w.ifMatch) {
-        throw new AgentError(
-          "PRECONDITION_FAILED",
-          `${w.kind} "${w.name}" is at version ${cur?.rec.version ?? "(absent)"}, not ${w.ifMatch}`,
-          { kind: w.kind, name: w.name, version: cur?.rec.version ?? null },
+    let used: Cost = { ...NO_COST, mutations: 1 }; // the WRITES counter
+    for (let i = 0; i < queued.length; i++) {
+      const q = queued[i];
+      let staged: StagedWrite;
+      try {
+        staged = await q.run(() =>
+          this.#overlay.run(overlay, async () => {
+            const plan = await q.plan();
+            return await stageWrite(this.#stageHost(overlay), plan);
+          })
         );
-      }
-      const oldIdx = cur ? ((cur.rec as { _idx?: string[][] })._idx ?? []) : [];
-      if (w.type === "delete") {
-        if (!cur) continue;
-        mutations += deleteJson(op, [REC, w.kind, w.name], cur.head.value);
-        for (const k of oldIdx) op.delete([IDX, ...k]);
-        mutations += oldIdx.length;
-        results.push({
-          kind: w.kind,
-          name: w.name,
-          before: clean(cur.rec),
-          after: null,
-          created: false,
-          changed: true,
-        });
-        audits.push({
-          actor,
-          action,
-          entity: { kind: w.kind, name: w.name },
-          before: clean(cur.rec),
-          after: null,
-        });
+      } catch (e) {
+        q.reject(e);
         continue;
       }
-      if (w.ifAbsent && cur) {
-        throw new AgentError("CONFLICT", `${w.kind} "${w.name}" already exists`, {
-          kind: w.kind,
-          name: w.name,
-        });
-      }
-      const spec = { ...w.spec, name: w.name };
-      const newIdx = (w.indexes ?? []).map((c) => c.key);
-      const sameIdx = jsonEqual(oldIdx, newIdx);
-      const managedSame = jsonEqual(cur?.rec.managed_by ?? null, w.managedBy ?? null);
-      if (cur && managedSame && sameIdx && jsonEqual(specOf(clean(cur.rec)), spec)) {
-        results.push({
-          kind: w.kind,
-          name: w.name,
-          before: clean(cur.rec),
-          after: clean(cur.rec),
-          created: false,
-          changed: false,
-        });
+      const cost = costOf(staged.muts, staged.checks.length, staged.recs.length);
+      if (cost.mutations > 990) {
+        q.reject(
+          new AgentError(
+            "VALIDATION_FAILED",
+            `change is too large for one atomic write (${cost.mutations} mutations)`,
+          ),
+        );
         continue;
       }
-      const rec: Rec = {
-        ...spec,
-        name: w.name,
-        version: w.meta?.version ?? (cur?.rec.version ?? 0) + 1,
-        created_at: w.meta?.created_at ?? cur?.rec.created_at ?? at,
-        updated_at: w.meta?.updated_at ?? at,
-        ...(w.managedBy ? { managed_by: w.managedBy } : {}),
-      } as Rec;
-      // Index claims: each key must be free or already ours.
-      const owner = entityId(w.kind, w.name);
-      for (const k of newIdx) {
-        const e = await this.kv.get<string>([IDX, ...k]);
-        if (e.value !== null && e.value !== owner) {
-          throw new AgentError(
-            "CONFLICT",
-            `${k.slice(1).join(" ")} is already claimed by ${e.value}`,
-            {
-              index: k[0],
-              value: k.slice(1),
-              holder: e.value,
-            },
-          );
-        }
-        // No KV check here: the claim was read under the write lock, and Deno KV allows
-        // only 100 checks per atomic write (a site may claim hundreds of server names).
-        if (e.value === owner) continue;
-        op.set([IDX, ...k], owner);
-        mutations++;
+      if (taken.length && !fits(used, cost, this.shared?.maxRecords)) {
+        this.#queue.unshift(...queued.slice(i)); // the next group plans them again
+        break;
       }
-      for (const k of oldIdx) {
-        if (newIdx.some((n) => jsonEqual(n, k))) continue;
-        op.delete([IDX, ...k]);
-        mutations++;
-      }
-      const stored = newIdx.length ? { ...rec, _idx: newIdx } : rec;
-      mutations += setJson(op, [REC, w.kind, w.name], stored, cur?.head.value ?? null);
-      results.push({
-        kind: w.kind,
-        name: w.name,
-        before: cur ? clean(cur.rec) : null,
-        after: rec,
-        created: !cur,
-        changed: true,
-      });
-      audits.push({
-        actor,
-        action,
-        entity: { kind: w.kind, name: w.name },
-        before: cur ? clean(cur.rec) : null,
-        after: rec,
-      });
+      used = addCost(used, cost);
+      taken.push({ q, staged });
+      for (const r of staged.recs) overlay.setRec(r.kind, r.name, r.p);
+      for (const x of staged.idx) overlay.setIdx(x.key, x.owner);
     }
-    if (!results.some((r) => r.changed)) return results;
-    for (const a of audits) {
-      const id = newAuditId(this.now());
-      mutations += setJson(op, auditKey(id), {
-        ...a,
-        id,
-        at,
-        outcome: outcome ?? "pending",
-        ...(message ? { message } : {}),
-      }, null);
-      if (!outcome) {
-        // resolved by the reconciler when the apply carrying this change ends
-        op.set(pendingAuditKey(a.entity.kind, a.entity.name, id), true);
-        mutations++;
+    const changed = taken.filter((t) => t.staged.changed);
+    // No-ops answer with the commit: one may have compared against a write of the group.
+    const settle = () => taken.forEach((t) => t.q.resolve(t.staged.results));
+    if (!changed.length) return settle();
+    let checks = 0;
+    const seen = new Set<string>();
+    for (const { staged } of changed) {
+      for (const c of staged.checks) {
+        const k = JSON.stringify(c.key);
+        // Guards against another process writing the same file; KV caps checks at 100.
+        if (seen.has(k) || checks >= 100) continue;
+        seen.add(k);
+        checks++;
+        op.check(c);
+      }
+      for (const m of staged.muts) {
+        if (m.type === "set") op.set(m.key, m.value);
+        else op.delete(m.key);
       }
     }
-    if (mutations > 990) {
-      throw new AgentError(
-        "VALIDATION_FAILED",
-        `change is too large for one atomic write (${mutations} mutations)`,
-      );
+    let inFleet = false;
+    if (this.shared) {
+      const stale = Math.max(...taken.map((t) => t.q.stale ?? 0));
+      const results = changed.flatMap((t) => t.staged.results);
+      const r = await commitShared(this.shared, results, op, (u) => this.#mirror(u), stale);
+      if (r === "again") { // another node wrote first: the mirror has it, the plans run again
+        this.#queue.unshift(...taken.map((t) => ({ ...t.q, stale: stale + 1 })));
+        return;
+      }
+      if (typeof r === "object") return void taken.forEach((t) => t.q.reject(r.error));
+      inFleet = r === "fleet";
     }
-    const res = await op.commit();
+    op.sum(WRITES, 1n);
+    let res: Deno.KvCommitResult | Deno.KvCommitError;
+    try {
+      res = await op.commit();
+    } catch (e) {
+      for (const t of taken) t.q.reject(e);
+      return;
+    }
     if (!res.ok) {
-      throw new AgentError(
-        "CONFLICT",
-        "the record changed while this request was being processed; retry",
-        {},
+      if (inFleet && this.shared) {
+        // Another process wrote this file, but the fleet has the group: the mirror takes it
+        // from etcd (or the follower does, later), and each write answers as committed.
+        await this.shared.catchUp((u) => this.#mirror(u)).catch(() => {});
+        return settle();
+      }
+      if (taken.length > 1) {
+        // Another process wrote one of them: each tries again alone, for its own answer.
+        for (const t of [...taken].reverse()) this.#queue.unshift({ ...t.q, solo: true });
+        return;
+      }
+      changed[0].q.reject(
+        new AgentError(
+          "CONFLICT",
+          "the record changed while this request was being processed; retry",
+          {},
+        ),
       );
+      return;
     }
+    const ids = changed.flatMap((t) =>
+      t.staged.results.filter((r) => r.changed).map((r) => entityId(r.kind, r.name))
+    );
+    this.#committed(ids);
+    settle();
+  }
+
+  #committed(ids: string[]) {
     this.seq++;
-    for (const fn of this.#listeners) fn();
-    return results;
+    for (const fn of this.#listeners) fn(ids, this.seq);
+  }
+
+  /**
+   * Applies records another node wrote (the fleet's mirror) under the write
+   * lock; `plan` decides what under it. Returns the ids it changed.
+   */
+  mirror(plan: () => Promise<MirrorUpdate | null>): Promise<string[]> {
+    return this.#lock.run(async () => {
+      const u = await plan();
+      return u ? await this.#mirror(u) : [];
+    });
+  }
+
+  #mirror(u: MirrorUpdate): Promise<string[]> {
+    return applyMirror(this.kv, (k, s) => this.claimsOf(k, s), u, (ids) => this.#committed(ids));
+  }
+
+  #stageHost(overlay: Overlay): StageHost {
+    return {
+      pending: async (kind, name) => {
+        const p = overlay.rec(kind, name);
+        if (p) return p;
+        const head = await this.kv.get<Head>([REC, kind, name]);
+        if (head.value === null) return { base: null, head: null, rec: null };
+        const e = head as Deno.KvEntry<Head>;
+        return { base: e, head: e.value, rec: await readJson<Rec>(this.kv, e) };
+      },
+      owner: async (key) => {
+        const o = overlay.idx(key);
+        return o !== undefined ? o : (await this.kv.get<string>([IDX, ...key])).value;
+      },
+      claimsOf: (kind, spec) => this.claimsOf(kind, spec),
+      describeClaim: (k, holder) => this.kinds?.describeClaim(k, holder),
+      now: this.now,
+      tenant: this.tenantScope.getStore(),
+      isInternal: (kind) => this.kinds?.isInternal?.(kind) ?? false,
+    };
   }
 }
 
-/** Strips internal fields (index claims) from a stored record. */
-export function clean(rec: Rec): Rec {
-  if (!("_idx" in rec)) return rec;
-  const { _idx: _i, ...r } = rec as Rec & { _idx?: unknown };
-  return r as Rec;
-}
+export { putBackOp } from "./ops.ts";
+
+export { clean } from "./stage.ts";

@@ -3,7 +3,7 @@
 // attempt is refused without running certbot; health says so.
 import assert from "node:assert/strict";
 import { certEnv, siteWithCert } from "./helpers.ts";
-import { acmeOf } from "../../agent/acme/state.ts";
+import { acmeOf } from "../../agent/features/certs/state.ts";
 
 Deno.test("pebble down: SSL_ISSUANCE_FAILED with certbot's message, the site still serves HTTP; the 4th attempt within the hour is refused without certbot", async () => {
   const env = await certEnv();

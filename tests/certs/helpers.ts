@@ -3,7 +3,7 @@
 import { freePort, startTestAgent, type TestAgent } from "../helpers/agent.ts";
 import { type Pebble, startPebble } from "../helpers/pebble.ts";
 import { type Backend, httpBackend } from "../helpers/backends.ts";
-import type { Feature } from "../../agent/features.ts";
+import type { Feature } from "../../agent/host.ts";
 
 export interface CertEnv {
   t: TestAgent;

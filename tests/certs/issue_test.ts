@@ -1,8 +1,9 @@
 // Issuance from a real pebble through certbot (webroot) and real nginx.
+import { CERT_FILES } from "../../agent/runtime.ts";
 import assert from "node:assert/strict";
 import { rawRequest } from "../helpers/http.ts";
 import { certEnv, servedSerial, siteWithCert } from "./helpers.ts";
-import { ensureCertificate } from "../../agent/acme/issue.ts";
+import { ensureCertificate } from "../../agent/features/certs/issue.ts";
 
 Deno.test("a site with tls.cert gets HTTPS from pebble; plain HTTP redirects except the challenge path", async () => {
   const env = await certEnv();
@@ -94,7 +95,7 @@ Deno.test("ensureCertificate for a name no site serves yet is answered by the ch
     assert.deepEqual(v.status, "active");
     assert.deepEqual(v.email, "ops@example.com");
     assert.deepEqual(v.sites, []);
-    assert.ok(env.t.agent.rt.certFiles?.("spare"));
+    assert.ok(env.t.agent.rt.tryUse(CERT_FILES)?.("spare"));
   } finally {
     await env.close();
   }

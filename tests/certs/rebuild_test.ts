@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { startTestAgent } from "../helpers/agent.ts";
 import { certEnv, servedSerial, siteWithCert } from "./helpers.ts";
-import { certRebuildSource } from "../../agent/acme/rebuild-source.ts";
+import { certRebuildSource } from "../../agent/features/certs/rebuild-source.ts";
 
 Deno.test("KV deleted: rebuild-db recovers the cert record; the certbot source alone rebuilds it from the certificate's names", async () => {
   const env = await certEnv();

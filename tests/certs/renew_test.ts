@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { rawRequest } from "../helpers/http.ts";
 import { certEnv, servedSerial, siteWithCert } from "./helpers.ts";
-import { acmeOf } from "../../agent/acme/state.ts";
-import { runRenewals } from "../../agent/acme/renew-job.ts";
+import { acmeOf } from "../../agent/features/certs/state.ts";
+import { runRenewals } from "../../agent/features/certs/renew-job.ts";
 
 Deno.test("forced renewal: nginx serves the new certificate; unforced renewal of a valid one runs no certbot and does not reload", async () => {
   const env = await certEnv();

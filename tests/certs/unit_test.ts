@@ -2,12 +2,17 @@
 // line, reading openssl's output, status, rate limit and backoff, and the
 // challenge server's names.
 import assert from "node:assert/strict";
-import { parseCert } from "../../agent/model/cert.ts";
-import { certbotArgs, certbotMessage } from "../../agent/acme/certbot.ts";
-import { parseX509Text } from "../../agent/acme/x509.ts";
-import { backoffUntil, blockedUntil, needsIssuance, statusOf } from "../../agent/acme/status.ts";
-import { coveredBy } from "../../agent/acme/challenge.ts";
-import { loadSettings } from "../../agent/settings.ts";
+import { parseCert } from "../../agent/features/certs/model.ts";
+import { certbotArgs, certbotMessage } from "../../agent/features/certs/certbot.ts";
+import { parseX509Text } from "../../agent/features/certs/x509.ts";
+import {
+  backoffUntil,
+  blockedUntil,
+  needsIssuance,
+  statusOf,
+} from "../../agent/features/certs/status.ts";
+import { coveredBy } from "../../agent/features/certs/challenge.ts";
+import { loadSettings } from "../../agent/features/index.ts";
 import { AgentError } from "../../agent/errors.ts";
 
 function field(fn: () => unknown): string {
@@ -67,7 +72,9 @@ Deno.test("certbot command line: webroot, server, dirs, email or none, EAB, forc
     /--config-dir \/var\/lib\/agent\/certbot --work-dir \/var\/lib\/agent\/certbot\/work --logs-dir \/var\/lib\/agent\/certbot\/logs/,
   );
   assert.match(joined, /--register-unsafely-without-email/);
-  assert.match(joined, /--eab-kid kid1 --eab-hmac-key c2VjcmV0/);
+  // The EAB key is not on the command line (issue 17 item 7): certbot reads a 0600 file.
+  assert.doesNotMatch(joined, /c2VjcmV0/);
+  assert.match(joined, /--config \/var\/lib\/agent\/certbot\/eab\.ini/);
   assert.ok(!a.includes("--force-renewal"));
   const b = certbotArgs(s, {
     name: "web",

@@ -1,15 +1,49 @@
 // A real agent for integration tests: its own temp prefix, a private nginx on a
 // free loopback port, KV on disk, the full HTTP app (called in-process).
-import { loadSettings, type Settings } from "../../agent/settings.ts";
-import { type Agent, buildAgent } from "../../agent/bootstrap.ts";
-import type { Feature } from "../../agent/features.ts";
+import { loadSettings, type ProgramSettings as Settings } from "../../agent/features/index.ts";
+import { type Agent, buildAgent, hostFor } from "../../agent/bootstrap.ts";
+import type { Feature } from "../../agent/host.ts";
+import { FEATURES } from "../../agent/features/index.ts";
 import { type RawRequest, rawRequest, type RawResponse } from "./http.ts";
 
+// Ports handed out by this process: never twice, even after their listener closed.
+const handedOut = new Set<number>();
+
+/** The first port of the kernel's ephemeral range (outgoing connections take ports from it). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range").split(/\s+/)[0],
+    );
+    return low > 12_000 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A loopback port nothing listens on, for a server a test starts later. It is
+ * chosen at random below the ephemeral range: a port the kernel gave for port 0
+ * is given again to the next caller once closed, and the suite's own outgoing
+ * connections take ports from that range, so either could hold it by the time
+ * nginx binds (CI saw `bind() ... Address already in use`).
+ */
 export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+  const low = 10_000, high = ephemeralLow() - 1;
+  for (let i = 0; i < 200; i++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      Deno.listen({ hostname: "::1", port }).close();
+    } catch (e) {
+      // IPv6 may be missing on a host; a port taken on either family is skipped.
+      if (!(e instanceof Deno.errors.AddrNotAvailable)) continue;
+    }
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free loopback port found between ${low} and ${high}`);
 }
 
 export async function tempDir(prefix = "sy"): Promise<string> {
@@ -18,7 +52,8 @@ export async function tempDir(prefix = "sy"): Promise<string> {
 }
 
 export interface TestAgent {
-  agent: Agent;
+  /** Built from the program's features (or a subset): typed with the program's settings. */
+  agent: Agent<Settings>;
   settings: Settings;
   dir: string;
   httpPort: number;
@@ -42,11 +77,14 @@ export interface TestAgent {
 
 export interface TestAgentOptions {
   overrides?: Record<string, unknown>;
-  features?: Feature[];
+  /** The features to build (default: every feature of the program). */
+  features?: readonly Feature[];
   /** Reuse a directory (restart tests); default: a new temp dir. */
   dir?: string;
   httpPort?: number;
   startNginx?: boolean;
+  /** Receives the agent's log lines (default: dropped). */
+  log?: (msg: string) => void;
 }
 
 export function requireNginx(): void {
@@ -77,11 +115,10 @@ export async function startTestAgent(opts: TestAgentOptions = {}): Promise<TestA
       ...opts.overrides,
     },
   });
-  const agent = await buildAgent(settings, {
+  const agent = await buildAgent(settings, hostFor(opts.features ?? FEATURES), {
     privateNginx: opts.startNginx ?? true,
-    log: () => {},
-    features: opts.features,
-  });
+    log: opts.log ?? (() => {}),
+  }) as Agent<Settings>; // loaded with every row of the program, so typed with them
   return {
     agent,
     settings,

@@ -3,7 +3,7 @@
 // the text as nginx does; the last test proves with the real nginx that each
 // disguised `include` would have been executed had it been accepted.
 import assert from "node:assert/strict";
-import { parseSite } from "../../agent/model/site.ts";
+import { parseSite } from "../../agent/kinds/site/schema.ts";
 import { RealExec } from "../../agent/exec.ts";
 import { featuresFor } from "../../agent/render/context.ts";
 import { makeTemplates } from "../../agent/render/templates.ts";
@@ -100,7 +100,7 @@ Deno.test("raw directives cannot close or open the enclosing block", () => {
       "a {",
     ]
   ) {
-    bad(c, /block|unclosed|'\}'/);
+    bad(c, /block|unclosed|'\}'|is not allowed in/);
   }
   bad("gzip on }", /unexpected "\}"/);
   bad("{ gzip on; }", /unexpected "\{"/);
@@ -129,15 +129,90 @@ Deno.test("quotes must close, directives must end, no control characters, at mos
   refused(() => parseSite("s", inRoute(["gzip on;"])), "routes[0].extra");
 });
 
-Deno.test("key files cannot be OpenSSL engines or variables", () => {
+Deno.test("key files cannot be OpenSSL engines, variables or paths", () => {
   for (
     const d of ["ssl_certificate_key", "proxy_ssl_certificate_key", "grpc_ssl_certificate_key"]
   ) {
-    bad(`${d} engine:/tmp/evil.so:key;`, /no engine: and no variables/);
-    bad(`${d} "ENGINE:pkcs11:id";`, /no engine/);
-    bad(`${d} $key_file;`, /no variables/);
-    ok(`${d} /etc/ssl/private/client.key;`);
+    bad(`${d} engine:/tmp/evil.so:key;`, new RegExp(`"${d}"`));
+    bad(`${d} "ENGINE:pkcs11:id";`, new RegExp(`"${d}"`));
+    bad(`${d} $key_file;`, new RegExp(`"${d}"`));
+    bad(`${d} /etc/ssl/private/client.key;`, new RegExp(`"${d}"`));
   }
+});
+
+// Issue 17 item 1: each of these was accepted by the denylist and gives a root file write or read.
+const ROOT_FILE_WRITES = [
+  "access_log /etc/profile.d/x.sh;",
+  "error_log /etc/profile.d/x.sh;",
+  "access_log /etc/profile.d/x.sh combined;",
+  "client_body_temp_path /etc;",
+  "proxy_temp_path /root;",
+  "fastcgi_temp_path /etc/ssh;",
+  "dav_methods PUT;",
+  "ssl_password_file /etc/shadow;",
+  "auth_basic_user_file /etc/shadow;",
+  "proxy_store on;",
+  "root /;",
+  "alias /etc/;",
+  "proxy_pass http://unix:/run/docker.sock:/;",
+  "proxy_cache_path /tmp/c keys_zone=z:1m;",
+  "ssl_dhparam /etc/shadow;",
+  "ssl_trusted_certificate /etc/shadow;",
+];
+
+Deno.test("directives that write or read root files are refused, naming the directive", () => {
+  for (const d of ROOT_FILE_WRITES) {
+    const name = d.split(/[ ;]/)[0];
+    const e1 = refused(() => parseSite("s", zoned(d)), "extra_blocks[1].content", /directive|"/);
+    assert.match(e1.message, new RegExp(`"${name}"`), e1.message);
+    assert.equal(e1.detail.directive, name, e1.message);
+    const e2 = refused(() => parseSite("s", inRoute(d)), "routes[0].extra");
+    assert.equal(e2.detail.directive, name, e2.message);
+    bad(`location /x/ {\n    ${d}\n}`, new RegExp(`"${name}"`));
+    bad(`if ($x) { ${d} }`, new RegExp(`"${name}"`));
+  }
+  // Unknown names are refused too: the list says what is allowed.
+  bad(
+    "no_such_directive on;",
+    /directive "no_such_directive" is not allowed in (server|location) context/,
+  );
+  bad("Gzip on;", /directive "Gzip" is not allowed/);
+});
+
+Deno.test("server_name and listen are refused in raw blocks (they are claimed fields)", () => {
+  bad("server_name base.test;", /directive "server_name" is not allowed in raw blocks/);
+  bad("listen 8080;", /directive "listen" is not allowed in raw blocks/);
+  bad("location / {\n    server_name base.test;\n}", /"server_name"/);
+});
+
+Deno.test("a host extends the allowlist by setting, never with a path or a banned name", () => {
+  const host = { raw_directives_allow: "access_log, dav_methods load_module" };
+  const site = (content: string) => ({
+    server_names: ["a.example"],
+    extra_blocks: [{ zone: "top", content }],
+  });
+  accepted(() => parseSite("s", site("dav_methods PUT;"), host));
+  accepted(() => parseSite("s", site("access_log off;"), host));
+  refused(
+    () => parseSite("s", site("access_log /etc/profile.d/x.sh;"), host),
+    "extra_blocks[0].content",
+    /paths are not allowed/,
+  );
+  refused(
+    () => parseSite("s", site("load_module x.so;"), host),
+    "extra_blocks[0].content",
+    /"load_module" is not allowed/,
+  );
+  refused(
+    () => parseSite("s", site("dav_methods PUT;")),
+    "extra_blocks[0].content",
+    /raw_directives_allow/,
+  );
+  // The API body cannot carry it: the setting is read from the host's settings only.
+  refused(
+    () => parseSite("s", { ...site("dav_methods PUT;"), raw_directives_allow: "dav_methods" }),
+    "raw_directives_allow",
+  );
 });
 
 Deno.test("extra_blocks: zones and count", () => {

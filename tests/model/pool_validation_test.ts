@@ -1,6 +1,6 @@
 // Every pool and member rule: a refusal naming the field, and an accepted twin.
 import assert from "node:assert/strict";
-import { parseMember, parsePool } from "../../agent/model/pool.ts";
+import { parseMember, parsePool } from "../../agent/kinds/pool/schema.ts";
 import { accepted, refused } from "./refuse.ts";
 
 type Body = Record<string, unknown>;

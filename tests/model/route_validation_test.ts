@@ -2,7 +2,7 @@
 // static files, durations, cross-field rules): a refusal naming the field, and
 // an accepted twin. Routes sit at index 1 so the index in the field is checked.
 import assert from "node:assert/strict";
-import { parseRoute, parseSite } from "../../agent/model/site.ts";
+import { parseRoute, parseSite } from "../../agent/kinds/site/schema.ts";
 import { accepted, refused } from "./refuse.ts";
 
 type Body = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Every site rule (names, server names, listen, tls, ip_rules, sizes, headers,
 // cross-field rules): a refusal naming the field, and an accepted twin.
 import assert from "node:assert/strict";
-import { parseSite } from "../../agent/model/site.ts";
+import { parseSite } from "../../agent/kinds/site/schema.ts";
 import { accepted, refused } from "./refuse.ts";
 
 type Body = Record<string, unknown>;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/agent.ts";
 import { rawRequest } from "../helpers/http.ts";
-import { isListening } from "../../agent/projects/ports.ts";
+import { isListening } from "../../agent/features/projects/ports.ts";
 import { exists, occupyPort, startProjectsAgent, waitFor } from "./helpers.ts";
 
 Deno.test("activate scaffolds web.py and routes /<name>/ through nginx; deactivate answers 404 and keeps the files", async () => {
@@ -192,14 +192,14 @@ Deno.test("an apply that fails as a whole (state on hold) leaves no project reco
   const t = await startProjectsAgent();
   try {
     // The reconciler refuses every round while the state is held (e.g. after a lost state file).
-    t.agent.rt.reconciler.hold = "held by the test";
+    t.agent.rt.reconciler.hold("held by the test");
     const port = freePort();
     const r = await t.api("PUT", "/api/projects/shop", { port });
     assert.equal(r.status, 409, JSON.stringify(r.body));
     assert.match(r.body.error.message, /held by the test/);
     assert.equal((await t.api("GET", "/api/projects/shop")).status, 404);
     assert.equal(await isListening(port), false);
-    t.agent.rt.reconciler.hold = null;
+    t.agent.rt.reconciler.release();
     assert.equal((await t.api("GET", "/api/config/status")).body.pending_count, 0);
   } finally {
     await t.close();

@@ -1,7 +1,10 @@
 // Shared by the projects tests: a real agent (private nginx) with the projects
 // feature and its background jobs (the builtin supervisor) running.
 import { startTestAgent, type TestAgent, type TestAgentOptions } from "../helpers/agent.ts";
-import { makeProjectsFeature, type ProjectsFeatureOptions } from "../../agent/projects/feature.ts";
+import {
+  makeProjectsFeature,
+  type ProjectsFeatureOptions,
+} from "../../agent/features/projects/feature.ts";
 
 export async function startProjectsAgent(
   opts: TestAgentOptions & { projects?: ProjectsFeatureOptions } = {},

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { parse } from "smol-toml";
 import { freePort, tempDir } from "../helpers/agent.ts";
 import { rawRequest } from "../helpers/http.ts";
-import { parseRegistry, renderRegistry } from "../../agent/projects/registry-toml.ts";
-import { isListening } from "../../agent/projects/ports.ts";
+import { parseRegistry, renderRegistry } from "../../agent/features/projects/registry-toml.ts";
+import { isListening } from "../../agent/features/projects/ports.ts";
 import { waitFor } from "./helpers.ts";
 
 const deno = Deno.execPath();

@@ -4,12 +4,13 @@
 import assert from "node:assert/strict";
 import { renderTree } from "../../agent/render/tree.ts";
 import { makeTemplates } from "../../agent/render/templates.ts";
+import { PROJECT_TEMPLATES } from "../../agent/features/projects/templates.ts";
 import type { RenderContext } from "../../agent/render/context.ts";
 import type { Rec } from "../../agent/store/store.ts";
-import { projectsExtension, SNIPPET_FILE } from "../../agent/projects/render.ts";
-import type { ProjectsRenderConfig } from "../../agent/projects/config.ts";
-import { parseProject } from "../../agent/model/project.ts";
-import { describeHolders, portUse } from "../../agent/projects/ports.ts";
+import { projectsExtension, SNIPPET_FILE } from "../../agent/features/projects/render.ts";
+import type { ProjectsRenderConfig } from "../../agent/features/projects/config.ts";
+import { parseProject } from "../../agent/features/projects/model.ts";
+import { describeHolders, portUse } from "../../agent/features/projects/ports.ts";
 import { tempDir } from "../helpers/agent.ts";
 
 const ctx: RenderContext = {
@@ -18,7 +19,7 @@ const ctx: RenderContext = {
   bind_address: "",
   acme_webroot: "/var/lib/agent/acme-webroot",
   features: { http2Directive: false },
-  templates: makeTemplates(),
+  templates: makeTemplates({}, PROJECT_TEMPLATES),
   certFiles: () => null,
 };
 

@@ -5,7 +5,7 @@
 // operator's own locations is refused by nginx -t, not by a failed reload.
 import assert from "node:assert/strict";
 import { freePort, tempDir } from "../helpers/agent.ts";
-import { isListening } from "../../agent/projects/ports.ts";
+import { isListening } from "../../agent/features/projects/ports.ts";
 import { exists, startProjectsAgent } from "./helpers.ts";
 
 Deno.test("snippet mode: routes in the operator's server block, proven with nginx -t through the link", async () => {

@@ -4,11 +4,11 @@
 // killed agent left behind are stopped by the next one.
 import assert from "node:assert/strict";
 import { freePort, tempDir } from "../helpers/agent.ts";
-import { isListening } from "../../agent/projects/ports.ts";
-import { Supervisor } from "../../agent/services/supervisor.ts";
-import { RotatingLog } from "../../agent/services/rotating-log.ts";
-import { processStartTicks } from "../../agent/services/manager.ts";
-import { formatCheck } from "../../agent/cli/projects.ts";
+import { isListening } from "../../agent/features/projects/ports.ts";
+import { Supervisor } from "../../agent/features/projects/services/supervisor.ts";
+import { RotatingLog } from "../../agent/features/projects/services/rotating-log.ts";
+import { processStartTicks } from "../../agent/features/projects/services/manager.ts";
+import { formatCheck } from "../../agent/features/projects/cli.ts";
 import { startProjectsAgent, waitFor } from "./helpers.ts";
 
 Deno.test("a killed backend is restarted within seconds, and check reports the outage while it lasts", async () => {

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { freePort } from "../helpers/agent.ts";
 import { type Exec, type ExecOptions, type ExecResult, RealExec } from "../../agent/exec.ts";
 import { makeTemplates } from "../../agent/render/templates.ts";
-import { renderUnit, SystemdManager } from "../../agent/services/systemd.ts";
-import { isListening } from "../../agent/projects/ports.ts";
+import { PROJECT_TEMPLATES } from "../../agent/features/projects/templates.ts";
+import { renderUnit, SystemdManager } from "../../agent/features/projects/services/systemd.ts";
+import { isListening } from "../../agent/features/projects/ports.ts";
 import { exists, startProjectsAgent, waitFor } from "./helpers.ts";
 import { startSystemdNs, systemdUnavailable } from "./systemd-ns.ts";
 
@@ -52,7 +53,7 @@ Deno.test("the project unit matches the golden file; systemctl calls per case (r
   // of every branch (new, unchanged, changed, stop); the next test runs them
   // against a real systemd.
   const text = renderUnit(
-    makeTemplates(),
+    makeTemplates({}, PROJECT_TEMPLATES),
     { name: "shop", dir: "/srv/projects/shop", command: "python3 web.py", port: 9001 },
     "www-data",
   );
@@ -80,7 +81,7 @@ Deno.test("the project unit matches the golden file; systemctl calls per case (r
       exec,
       systemctl: ["systemctl"],
       unitDir: dir,
-      templates: makeTemplates(),
+      templates: makeTemplates({}, PROJECT_TEMPLATES),
       user: "",
     });
     const spec = { name: "shop", dir: "/srv/projects/shop", command: "python3 web.py", port: 9001 };

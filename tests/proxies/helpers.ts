@@ -1,6 +1,11 @@
 // Shared pieces of the proxies tests: an agent with a real nginx, snapshots
 // that prove "nothing changed", and upstreams that misbehave in real ways.
-import { startTestAgent, type TestAgent, type TestAgentOptions } from "../helpers/agent.ts";
+import {
+  freePort,
+  startTestAgent,
+  type TestAgent,
+  type TestAgentOptions,
+} from "../helpers/agent.ts";
 
 export function startProxiesAgent(opts: TestAgentOptions = {}): Promise<TestAgent> {
   return startTestAgent({
@@ -70,8 +75,5 @@ export function vhostOnlyUpstream(): { port: number; close(): void } {
 
 /** A port nothing listens on. */
 export function deadPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+  return freePort();
 }

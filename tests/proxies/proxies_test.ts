@@ -26,6 +26,15 @@ Deno.test("PUT creates a proxy (201) that reaches the upstream through nginx; up
     assert.equal(r.body.health_path, "/health");
     assert.equal(r.body.apply.status, "applied");
     assert.equal(r.body.apply.reloaded, true);
+    // The verifier's verdict comes back in the outcome.
+    assert.deepEqual(
+      r.body.apply.verified.map((v: { id: string; verifier: string; ok: boolean }) => [
+        v.id,
+        v.verifier,
+        v.ok,
+      ]),
+      [["proxy/app", "proxies-through-nginx", true]],
+    );
     assert.ok(r.body.created_at && r.body.updated_at);
     assert.equal(r.body.url, `http://app.example.test:${t.httpPort}/`);
     assert.equal(r.headers.get("etag"), '"1"');
@@ -189,6 +198,12 @@ Deno.test("verifier: an upstream that answers the agent's health check but not w
       /proxy "picky" does not reach its upstream through nginx \(GET http:\/\/127\.0\.0\.1:\d+\/health with Host: picky\.example\.test\): nginx answered 502 itself.*rolled back/,
     );
     assert.deepEqual(r.body.error.detail.entity, { kind: "proxy", name: "picky" });
+    const last = (await t.api("GET", "/api/config/status")).body.last_apply;
+    assert.equal(last.verified.length, 1, JSON.stringify(last.verified));
+    assert.equal(last.verified[0].id, "proxy/picky");
+    assert.equal(last.verified[0].ok, false);
+    assert.equal(last.verified[0].code, "UPSTREAM_UNHEALTHY");
+    assert.match(last.verified[0].message, /does not reach its upstream through nginx/);
     assert.equal((await t.api("GET", "/api/proxies/picky")).status, 404);
     assert.equal((await t.api("GET", "/api/sites/picky")).status, 404);
     assert.equal((await t.api("GET", "/api/pools/picky")).status, 404);

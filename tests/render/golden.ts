@@ -2,8 +2,8 @@
 // and site bodies as an API client sends them) and tests/golden/<case>.conf the
 // nginx text the agent renders from it. Records go through parsePool/parseSite,
 // exactly as the API stores them, so defaults are filled in.
-import { parsePool } from "../../agent/model/pool.ts";
-import { parseSite } from "../../agent/model/site.ts";
+import { parsePool } from "../../agent/kinds/pool/schema.ts";
+import { parseSite } from "../../agent/kinds/site/schema.ts";
 import { featuresFor, type RenderContext } from "../../agent/render/context.ts";
 import { makeTemplates } from "../../agent/render/templates.ts";
 import { COMMON_FILE, type RenderedFile, renderTree } from "../../agent/render/tree.ts";

@@ -2,15 +2,16 @@
 // copies; a backup restores the state (dry run first) and nginx follows; secret
 // fields stay sealed in KV, in sidecars and in backups; a damaged backup file
 // is refused.
+import { hostFor } from "../../agent/bootstrap.ts";
+import type { Feature } from "../../agent/host.ts";
 import assert from "node:assert/strict";
 import { startTestAgent, type TestAgent } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
-import { FEATURES } from "../../agent/features.ts";
+import { FEATURES } from "../../agent/features/index.ts";
 import {
   generateSecret,
   importSecret,
   isSealed,
-  registerSecretFields,
   sealRecord,
   unseal,
   unsealRecord,
@@ -132,15 +133,33 @@ Deno.test("restore: dry run shows the changes and writes nothing; the real one b
   }
 });
 
+// A kind a later feature would register, with a secret field, for the tests below.
+const VAULT_SECRETS = ["credentials.secret_key"];
+const vaultFeature: Feature = {
+  name: "vault-test",
+  setup(host) {
+    host.kind({
+      name: "vault-test",
+      plural: "vault-tests",
+      internal: true,
+      secrets: VAULT_SECRETS,
+      schema: undefined as never,
+      parse: () => {
+        throw new Error("written by the test only");
+      },
+      examples: () => [{ name: "v" }],
+    });
+  },
+};
+
 Deno.test("secret fields are sealed with AES-GCM and never appear in KV, sidecars or backups in plain text", async () => {
   const key = await importSecret(generateSecret());
-  const sealed = await sealRecord("vault-test", {
+  const sealed = await sealRecord([], {
     name: "v",
     credentials: { secret_key: "hunter2", user: "u" },
   }, key);
-  // a kind a later feature would register; sealed the way such a feature must before store.write
-  registerSecretFields("vault-test", ["credentials.secret_key"]);
-  const s2 = await sealRecord("vault-test", {
+  // a kind with a secret field (the test's vault feature); sealed the way such a feature must before store.write
+  const s2 = await sealRecord(VAULT_SECRETS, {
     name: "v",
     credentials: { secret_key: "hunter2", user: "u" },
   }, key);
@@ -148,7 +167,7 @@ Deno.test("secret fields are sealed with AES-GCM and never appear in KV, sidecar
   assert.ok(isSealed(s2.credentials.secret_key));
   assert.equal(s2.credentials.user, "u");
   assert.equal(await unseal(key, s2.credentials.secret_key), "hunter2");
-  assert.deepEqual(await unsealRecord("vault-test", s2, key), {
+  assert.deepEqual(await unsealRecord(VAULT_SECRETS, s2, key), {
     name: "v",
     credentials: { secret_key: "hunter2", user: "u" },
   });
@@ -160,12 +179,12 @@ Deno.test("secret fields are sealed with AES-GCM and never appear in KV, sidecar
   await assert.rejects(() => importSecret("short"), /32 bytes in base64/);
 
   const t: TestAgent = await startTestAgent({
-    features: FEATURES,
+    features: [...FEATURES, vaultFeature],
     overrides: { secret: generateSecret() },
   });
   try {
     const k = await importSecret(t.settings.secret);
-    const rec = await sealRecord("vault-test", {
+    const rec = await sealRecord(VAULT_SECRETS, {
       credentials: { secret_key: "hunter2", user: "u" },
     }, k);
     const rt = t.agent.rt;
@@ -210,7 +229,7 @@ Deno.test("secret fields are sealed with AES-GCM and never appear in KV, sidecar
   }
 
   // without a secret such a backup is refused rather than written in plain text
-  const store = new Store(await Deno.openKv(":memory:"));
+  const store = new Store(await Deno.openKv(":memory:"), { kinds: hostFor([vaultFeature]).kinds });
   try {
     await store.write(() => ({
       ops: [{

@@ -2,10 +2,11 @@
 // mutations, 100 checks): many records with index claims, and large records.
 import assert from "node:assert/strict";
 import { Store, type WriteOp } from "../../agent/store/store.ts";
-import { writeInBatches } from "../../agent/resilience/batch.ts";
+import { writeInBatches } from "../../agent/features/resilience/batch.ts";
+import { claimingKinds } from "../helpers/kinds.ts";
 
 Deno.test("writeInBatches stores 300 records with claims and large values, then deletes them all", async () => {
-  const store = new Store(await Deno.openKv(":memory:"));
+  const store = new Store(await Deno.openKv(":memory:"), { kinds: claimingKinds() });
   try {
     const puts: WriteOp[] = Array.from({ length: 300 }, (_, i) => ({
       type: "put",
@@ -13,11 +14,9 @@ Deno.test("writeInBatches stores 300 records with claims and large values, then 
       name: `s${i}`,
       spec: {
         server_names: [`s${i}.test`, `www.s${i}.test`],
+        claims: [`s${i}.test`, `www.s${i}.test`],
         blob: i % 50 === 0 ? "x".repeat(150_000) : "",
       },
-      indexes: [{ key: ["server_name", "80", `s${i}.test`] }, {
-        key: ["server_name", "80", `www.s${i}.test`],
-      }],
       meta: {
         version: 7,
         created_at: "2026-01-01T00:00:00.000Z",

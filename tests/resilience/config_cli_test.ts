@@ -1,7 +1,7 @@
 // `agent config` and `agent doctor` as operators run them (real CLI processes).
 import assert from "node:assert/strict";
 import { parse as parseToml } from "smol-toml";
-import { setTomlKey } from "../../agent/cli/config.ts";
+import { setTomlKey } from "../../agent/features/resilience/config-command.ts";
 import { freePort, tempDir } from "../helpers/agent.ts";
 import { MAIN } from "../helpers/proc.ts";
 
@@ -49,14 +49,17 @@ Deno.test("agent config: set validates against the setting, show groups and mask
   const cwd = await tempDir("cfg");
   const file = `${cwd}/dev-data/config.toml`;
   await Deno.mkdir(`${cwd}/dev-data`);
-  await Deno.writeTextFile(file, '# hand-written header\napi_key = "abcdef123456" # keep me\n');
+  await Deno.writeTextFile(
+    file,
+    '# hand-written header\napi_key = "abcdef123456abcdef123456" # keep me\n',
+  );
   try {
     const set = await cli(cwd, ["config", "set", "drift_interval", "30", "--dev"]);
     assert.equal(set.code, 0, set.err);
     assert.match(set.out, /drift_interval = 30 written to .*config\.toml/);
     assert.equal(
       await Deno.readTextFile(file),
-      '# hand-written header\napi_key = "abcdef123456" # keep me\ndrift_interval = 30\n',
+      '# hand-written header\napi_key = "abcdef123456abcdef123456" # keep me\ndrift_interval = 30\n',
     );
     const bad = await cli(cwd, ["config", "set", "drift_interval", "-5", "--dev"]);
     assert.equal(bad.code, 1);
@@ -84,7 +87,7 @@ Deno.test("agent config: set validates against the setting, show groups and mask
       /\nResilience\n {2}drift_interval +30 +Seconds between drift checks.*\[file\]\n/,
     );
     assert.match(show.out, / {2}api_key +abcd\*\*\*\* /);
-    assert.ok(!show.out.includes("abcdef123456"));
+    assert.ok(!show.out.includes("abcdef123456abcdef123456"));
     assert.equal((show.out.match(/^Core$/gm) ?? []).length, 1, "each group once");
     assert.match(show.out, /listen +127\.0\.0\.1:\d+ .*\[env AGENT_LISTEN\]/);
     const json = JSON.parse((await cli(cwd, ["config", "show", "--dev", "--json"])).out);
@@ -93,7 +96,7 @@ Deno.test("agent config: set validates against the setting, show groups and mask
     assert.equal((await cli(cwd, ["config", "get", "api_key", "--dev"])).out.trim(), "abcd****");
     assert.equal(
       (await cli(cwd, ["config", "get", "api_key", "--dev", "--reveal"])).out.trim(),
-      "abcdef123456",
+      "abcdef123456abcdef123456",
     );
 
     const gen = await cli(cwd, ["config", "generate-secret"]);

@@ -1,6 +1,6 @@
 // kill -9 at every step of an apply. The real agent runs as a subprocess with
-// AGENT_CRASH_AT naming the step (a test hook in agent/nginx/reconciler.ts that
-// SIGKILLs the process there); a change through its API kills it; a restart
+// AGENT_CRASH_AT naming the step (a test hook, crashAtEnv in agent/nginx/deps.ts,
+// that SIGKILLs the process there); a change through its API kills it; a restart
 // must leave a complete generation on disk that passes nginx -t, nginx serving
 // it, and KV and disk reconciled: the change applied, its audit entry resolved.
 import assert from "node:assert/strict";

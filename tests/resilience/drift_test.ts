@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { startTestAgent, type TestAgent } from "../helpers/agent.ts";
 import { type Backend, httpBackend } from "../helpers/backends.ts";
-import { FEATURES } from "../../agent/features.ts";
+import { FEATURES } from "../../agent/features/index.ts";
 import { sha256 } from "../../agent/nginx/generations.ts";
 
 async function waitFor<T>(

@@ -2,8 +2,8 @@
 // balancing method, sites with listens, TLS, redirects, IP rules, headers,
 // extra blocks, and routes of every target kind and match type. Every record
 // goes through parsePool/parseSite, so it is exactly what the API would store.
-import { parsePool } from "../../agent/model/pool.ts";
-import { parseSite } from "../../agent/model/site.ts";
+import { parsePool } from "../../agent/kinds/pool/schema.ts";
+import { parseSite } from "../../agent/kinds/site/schema.ts";
 
 export type Rand = () => number;
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { startTestAgent } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
-import { FEATURES } from "../../agent/features.ts";
+import { FEATURES } from "../../agent/features/index.ts";
 import { sameRecord } from "../../agent/nginx/reconciler.ts";
 import { Generations, pad } from "../../agent/nginx/generations.ts";
 

@@ -4,17 +4,18 @@
 // - every pool and site file parses back into the record it was rendered from;
 // - a file rendered from one record, parsed against another record's sidecar
 //   (a hand edit), gives a record that renders the same file.
+import { coreKinds } from "../../agent/runtime.ts";
 import assert from "node:assert/strict";
 import { startTestAgent } from "../helpers/agent.ts";
-import { FEATURES } from "../../agent/features.ts";
+import { FEATURES } from "../../agent/features/index.ts";
 import { Store } from "../../agent/store/store.ts";
 import type { Rec } from "../../agent/store/store.ts";
 import { specOf } from "../../agent/store/store.ts";
-import { rebuildFromDisk } from "../../agent/resilience/rebuild.ts";
+import { rebuildFromDisk } from "../../agent/features/resilience/rebuild.ts";
 import { renderTree } from "../../agent/render/tree.ts";
 import { makeTemplates } from "../../agent/render/templates.ts";
 import type { RenderContext } from "../../agent/render/context.ts";
-import { parseBack } from "../../agent/nginx/parse.ts";
+import { parseBackRecord } from "../../agent/nginx/parse-back.ts";
 import { genSite, genState, rng } from "./gen.ts";
 
 const asRec = (r: Record<string, unknown> & { name: string }): Rec =>
@@ -51,7 +52,14 @@ Deno.test("property: every rendered pool and site file parses back into its reco
       if (!f.entity) continue;
       const id = `${f.entity.kind}/${f.entity.name}`;
       const rec = state.get(id)!;
-      const back = parseBack({ ...f.entity, file: f.name, text: f.text, base: rec, state, ctx });
+      const back = parseBackRecord(coreKinds(), {
+        ...f.entity,
+        file: f.name,
+        text: f.text,
+        base: rec,
+        state,
+        ctx,
+      });
       assert.deepEqual(back, specOf(rec), `seed ${seed}, ${f.name}:\n${f.text}`);
       files++;
     }
@@ -96,7 +104,7 @@ Deno.test("property: a file parsed against another record of the same name rende
     ]);
     const text = renderTree(state, ctx).find((f) => f.name === "site-web.conf")!.text;
     state.set("site/web", asRec(stored));
-    const back = parseBack({
+    const back = parseBackRecord(coreKinds(), {
       kind: "site",
       name: "web",
       file: "site-web.conf",
@@ -158,7 +166,10 @@ Deno.test("property: state -> files through real nginx -> empty KV -> rebuild gi
         const want = await rt.store.all();
         assert.equal((await rt.reconciler.pending()).length, 0);
         records += want.size;
-        const empty = new Store(await Deno.openKv(":memory:"));
+        const empty = new Store(await Deno.openKv(":memory:"), {
+          kinds: rt.kinds,
+          claimContext: rt.settings,
+        });
         try {
           const report = await rebuildFromDisk({ ...rt, store: empty }, {
             dryRun: false,

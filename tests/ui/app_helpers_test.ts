@@ -12,6 +12,9 @@ import { hopText, projectHealth } from "../../web/app/pages/project-health.js";
 import { projectBody } from "../../web/app/pages/project-form.js";
 import { proxyBody } from "../../web/app/pages/proxy-form.js";
 import { daysLeft, renewalLines } from "../../web/app/pages/cert-status.js";
+import { etaText, progressFigures, timeline } from "../../web/app/pages/migration-progress.js";
+import { routedBuckets } from "../../web/app/pages/migration-start.js";
+import { expiresIn } from "../../web/app/ui/ttl.js";
 
 Deno.test("fieldMatches: the named field, and the list or object that holds it", () => {
   assert.ok(fieldMatches("routes[1].path", "routes[1].path"));
@@ -56,11 +59,18 @@ Deno.test("hash routes and the page registry", () => {
     "/",
     "/pools",
     "/sites",
+    "/buckets",
+    "/migrations",
     "/projects",
     "/proxies",
     "/certs",
     "/config",
+    "/settings",
+    "/drift",
     "/audit",
+    "/logs",
+    "/access",
+    "/fleet",
   ]);
   const f = findPage(["sites", "edit", "web"]);
   assert.equal(f?.page.title, "Sites");
@@ -180,4 +190,119 @@ Deno.test("certificates: days left and the renewal report as lines", () => {
   assert.deepEqual(renewalLines({ renewed: [], failed: [], deferred: [], valid: [] }), [
     "no certificates",
   ]);
+});
+
+Deno.test("migrations: the bar's percent and figures, the phase timeline, the routed buckets", () => {
+  const p = (phase: string, progress: Record<string, unknown>) => ({ phase, progress });
+  const copying = progressFigures(p("copying", {
+    pass: 2,
+    bytes: 512,
+    total_bytes: 2048,
+    objects: 3,
+    total_objects: 12,
+    rate: 1536,
+    eta: 75,
+    waiting_for: [],
+  }));
+  assert.equal(copying.percent, 25);
+  assert.equal(copying.bytes, "512 B of 2.0 KiB");
+  assert.equal(copying.objects, "3 of 12 objects");
+  assert.equal(copying.pass, "pass 2");
+  assert.equal(copying.rate, "1.5 KiB/s");
+  assert.equal(copying.eta, "1 min 15 s");
+  assert.equal(progressFigures(p("copying", { objects: 1, total_objects: 4 })).percent, 25);
+  assert.equal(progressFigures(p("done", { bytes: 0, total_bytes: 0 })).percent, 100);
+  const finished = progressFigures({
+    phase: "done",
+    progress: { pass: 1, bytes: 0, objects: 0 },
+    passes: [{ transferred: 60, bytes: 3072 }, { transferred: 1, bytes: 1024 }],
+  });
+  assert.deepEqual([finished.objects, finished.bytes, finished.pass], [
+    "61 objects copied",
+    "4.0 KiB",
+    "2 passes",
+  ]);
+  assert.equal(progressFigures(p("pending", {})).percent, 0);
+  assert.equal(etaText(null), "–");
+  assert.equal(etaText(7300), "2 h 2 min");
+
+  const base = {
+    started_at: "2026-01-01T00:00:00Z",
+    passes: [
+      { phase: "copying", started: "2026-01-01T00:00:01Z" },
+      { phase: "verifying", started: "2026-01-01T00:00:09Z" },
+    ],
+    split_at: "2026-01-01T00:00:05Z",
+    log: ["2026-01-01T00:00:12.000Z switching: bucket photos routed to cold"],
+  };
+  const states = (m: object) => timeline(m).map((s) => `${s.phase}:${s.state}`);
+  assert.deepEqual(states({ ...base, phase: "verifying" }), [
+    "pending:passed",
+    "copying:passed",
+    "write_routing:passed",
+    "verifying:current",
+    "switching:todo",
+    "done:todo",
+  ]);
+  const done = timeline({ ...base, phase: "done", ended_at: "2026-01-01T00:00:14Z" });
+  assert.ok(done.every((s) => s.state === "passed"));
+  assert.equal(done[2].at, "2026-01-01T00:00:05Z");
+  assert.equal(done[4].at, "2026-01-01T00:00:12.000Z");
+  assert.equal(done[5].at, "2026-01-01T00:00:14Z");
+  // Cancelled after the split: the phases it reached, the abort, the end.
+  assert.deepEqual(
+    states({
+      ...base,
+      phase: "cancelled",
+      log: ["2026-01-01T00:00:10Z aborting to hot: writes go to hot"],
+    }),
+    [
+      "pending:passed",
+      "copying:passed",
+      "write_routing:passed",
+      "verifying:passed",
+      "aborting:passed",
+      "cancelled:passed",
+    ],
+  );
+  assert.deepEqual(
+    states({ started_at: base.started_at, passes: [], log: [], phase: "cancelled" }),
+    ["pending:passed", "cancelled:passed"],
+  );
+  // Cancelled during its first copy pass: the phase line of the log says it copied.
+  assert.deepEqual(
+    states({
+      started_at: base.started_at,
+      passes: [],
+      log: ["2026-01-01T00:00:01Z copying photos from hot to cold (copy)"],
+      phase: "cancelled",
+    }),
+    ["pending:passed", "copying:passed", "cancelled:passed"],
+  );
+
+  assert.deepEqual(
+    routedBuckets([
+      { bucket: "a", status: "routed", routed_pool: "hot" },
+      { bucket: "b", status: "routed", routed_pool: "cold" },
+      { bucket: "c", status: "unrouted" },
+      { bucket: "d", status: "routed", routed_pool: "hot", http: true },
+      { bucket: "e", status: "migrating", routed_pool: "hot" },
+    ], "hot"),
+    ["a"],
+  );
+});
+
+Deno.test("expiresIn: the remaining time of an expiring entity, two units at most", () => {
+  const now = Date.parse("2026-12-02T10:00:00Z");
+  const at = (s: number) => new Date(now + s * 1000).toISOString();
+  assert.equal(expiresIn(at(72 * 60), now), "expires in 1 h 12 min");
+  assert.equal(expiresIn(at(3600), now), "expires in 1 h");
+  assert.equal(expiresIn(at(40), now), "expires in 40 s");
+  assert.equal(expiresIn(at(125), now), "expires in 2 min 5 s");
+  assert.equal(expiresIn(at(3 * 86400 + 4 * 3600 + 59), now), "expires in 3 d 4 h");
+  assert.equal(expiresIn(at(86400 + 30), now), "expires in 1 d", "a zero unit ends it");
+  assert.equal(expiresIn(at(0), now), "expired");
+  assert.equal(expiresIn(at(-5), now), "expired");
+  assert.equal(expiresIn(undefined, now), null);
+  assert.equal(expiresIn("not a time", now), null);
 });

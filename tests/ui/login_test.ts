@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { startTestAgent } from "../helpers/agent.ts";
 import { uiRouter } from "../../web/server.ts";
-import { LoginThrottle } from "../../web/login-throttle.ts";
+import { LoginThrottle } from "../../agent/api/throttle.ts";
 import type { Hono } from "hono";
 
 const form = (key: string) => new URLSearchParams({ key });

@@ -4,7 +4,7 @@
 // deactivation asks first and takes the route away.
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/agent.ts";
-import { makeProjectsFeature } from "../../agent/projects/feature.ts";
+import { makeProjectsFeature } from "../../agent/features/projects/feature.ts";
 import { occupyPort } from "../projects/helpers.ts";
 import { launchBrowser, openFromMenu, serveTestAgent, shot, watchErrors } from "./browser.ts";
 

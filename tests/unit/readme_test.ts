@@ -1,5 +1,7 @@
 // The README is the operator's manual: it must list every setting exactly as the
 // code defines it, and every CLI command.
+import { hostFor } from "../../agent/bootstrap.ts";
+import { FEATURES } from "../../agent/features/index.ts";
 import assert from "node:assert/strict";
 import { BEGIN, END, settingsTable } from "../../scripts/settings-table.ts";
 import { allCommands } from "../../agent/cli/main.ts";
@@ -27,7 +29,7 @@ Deno.test("the README's settings table is the one scripts/settings-table.ts gene
 });
 
 Deno.test("every CLI command is documented in the README", () => {
-  const missing = allCommands().map((c) => c.name).filter((n) =>
+  const missing = allCommands(hostFor(FEATURES)).map((c) => c.name).filter((n) =>
     !new RegExp("`agent " + n.replace(/[-]/g, "\\-") + "[` \\[]").test(readme)
   );
   assert.deepEqual(missing, [], `commands missing from README.md: ${missing.join(", ")}`);

@@ -1,6 +1,7 @@
 // Settings: defaults, the TOML file, AGENT_* environment variables, in that order.
 import assert from "node:assert/strict";
-import { envName, loadSettings, maskedSettings, SETTINGS } from "../../agent/settings.ts";
+import { envName } from "../../agent/settings.ts";
+import { loadSettings, maskedSettings, SETTINGS } from "../../agent/features/index.ts";
 
 async function withFile(text: string, fn: (path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -86,7 +87,7 @@ Deno.test("bad settings are refused naming the setting and where it came from", 
 Deno.test("every setting has an AGENT_ env form and secrets are masked", async () => {
   for (const d of SETTINGS) assert.equal(envName(d.name), `AGENT_${d.name.toUpperCase()}`);
   const s = await loadSettings({
-    env: { AGENT_API_KEY: "supersecretkey" },
+    env: { AGENT_API_KEY: "supersecretkey-0123456789" },
     configFile: "/nonexistent.toml",
   });
   assert.equal(maskedSettings(s).api_key, "supe****");

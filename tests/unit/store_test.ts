@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { Store } from "../../agent/store/store.ts";
 import { queryAudit } from "../../agent/store/audit.ts";
+import { claimingKinds } from "../helpers/kinds.ts";
 
 async function withStore(fn: (s: Store) => Promise<void>) {
-  const s = new Store(await Deno.openKv(":memory:"));
+  const s = new Store(await Deno.openKv(":memory:"), { kinds: claimingKinds() });
   try {
     await fn(s);
   } finally {
@@ -41,14 +42,14 @@ Deno.test("versions count real changes only; If-Match guards writes", async () =
 
 Deno.test("index claims are exclusive and move with the record", async () => {
   await withStore(async (s) => {
-    const claim = (k: string) => ({ indexes: [{ key: ["server_name", "80", k] }] });
-    await put(s, "a", { n: "x" }, claim("x.test"));
+    // The kind computes the claims from the spec (tests/helpers/kinds.ts).
+    await put(s, "a", { n: "x", claims: ["x.test"] });
     await assert.rejects(
-      put(s, "b", { n: "x" }, claim("x.test")),
+      put(s, "b", { n: "x", claims: ["x.test"] }),
       (e: Error & { code?: string }) => e.code === "CONFLICT",
     );
-    await put(s, "a", { n: "y" }, claim("y.test")); // a releases x.test
-    await put(s, "b", { n: "x" }, claim("x.test"));
+    await put(s, "a", { n: "y", claims: ["y.test"] }); // a releases x.test
+    await put(s, "b", { n: "x", claims: ["x.test"] });
     assert.equal(await s.indexOwner(["server_name", "80", "x.test"]), "site/b");
     assert.equal((await s.get("site", "b"))!._idx, undefined); // internal field not exposed
   });
@@ -58,12 +59,11 @@ Deno.test("a record may claim hundreds of names, and one write may carry 150 rec
   await withStore(async (s) => {
     // Deno KV allows 100 checks per atomic write; claims and big batches must not hit it.
     const names = Array.from({ length: 300 }, (_, i) => `n${i}.test`);
-    const indexes = names.map((n) => ({ key: ["server_name", "80", n] }));
-    await put(s, "big", { names }, { indexes });
-    await put(s, "big", { names, v: 2 }, { indexes }); // re-claiming its own names
+    await put(s, "big", { names, claims: names });
+    await put(s, "big", { names, claims: names, v: 2 }); // re-claiming its own names
     assert.equal(await s.indexOwner(["server_name", "80", "n299.test"]), "site/big");
     await assert.rejects(
-      put(s, "other", {}, { indexes: [{ key: ["server_name", "80", "n150.test"] }] }),
+      put(s, "other", { claims: ["n150.test"] }),
       (e: Error & { code?: string }) => e.code === "CONFLICT" && /site\/big/.test(e.message),
     );
     const results = await s.write(() => ({

@@ -2,7 +2,9 @@
 import { render } from "preact";
 import { html } from "./html.js";
 import { Shell } from "./shell.js";
+import { loadRole } from "./role.js";
 
 const root = document.getElementById("app");
+await loadRole(); // buttons and pages depend on it
 root.textContent = ""; // the "Loading…" placeholder; render() would keep it
 render(html`<${Shell} />`, root);

@@ -1,34 +1,50 @@
-// The frame around every page: menu from the page registry, logout, and the
+// The frame around every page: a skip link, the menu from the page registry
+// (folded behind a "Menu" button on narrow screens), logout, toasts, and the
 // page the hash route points at.
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { findPage, PAGES } from "./pages.js";
 import { href, useRoute } from "./router.js";
+import { Toasts } from "./ui/toast.js";
+import { can, whoami } from "./role.js";
 
 export function Shell() {
   const route = useRoute();
+  const [open, setOpen] = useState(false);
   const found = findPage(route.segments);
   const title = found ? found.page.title : "Not found";
   useEffect(() => {
     document.title = `${title} · Switchyard`;
-  }, [title]);
+    setOpen(false);
+  }, [title, route.path]);
   const Page = found?.page.component;
   return html`
+    <a class="skip-link" href="#main" onClick=${(e) => {
+      e.preventDefault();
+      document.getElementById("main")?.focus();
+    }}>Skip to content</a>
     <header class="topbar">
       <a class="brand" href="#/">Switchyard</a>
-      <nav aria-label="Main">
-        ${PAGES.filter((p) => p.nav).map((p) =>
+      <button type="button" class="menu-toggle" aria-expanded=${open ? "true" : "false"}
+        aria-controls="main-nav" onClick=${() => setOpen(!open)}>Menu</button>
+      <nav aria-label="Main" id="main-nav" class=${open ? "open" : ""}>
+        ${PAGES.filter((p) => p.nav && (!p.admin || can("admin"))).map((p) =>
           html`
             <a href=${href(p.path)} aria-current=${found?.page === p ? "page" : undefined}>${p
               .title}</a>
           `
         )}
       </nav>
+      ${whoami().token && html`
+        <span class="muted who">${whoami().token.name} · ${whoami().role}${whoami().tenant
+          ? ` · ${whoami().tenant}`
+          : ""}</span>
+      `}
       <form method="post" action="/logout">
         <button type="submit">Log out</button>
       </form>
     </header>
-    <main class="page" id="main">
+    <main class="page" id="main" tabindex="-1">
       ${Page
         ? html`<${Page} key=${found.page.path} route=${{ ...route, rest: found.rest }} />`
         : html`
@@ -36,5 +52,6 @@ export function Shell() {
           <p>No page at <code>${route.path}</code>. <a href="#/">Dashboard</a></p>
         `}
     </main>
+    <${Toasts} />
   `;
 }

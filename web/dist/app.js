@@ -1,73 +1,170 @@
-var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|mnc|ntw|ine[ch]|zoo|^ord|itera/i,_e=Array.isArray;function G(e,t){for(var n in t)e[n]=t[n];return e}function Ve(e){e&&e.parentNode&&e.parentNode.removeChild(e)}function Fe(e,t,n){var a,i,o,s={};for(o in t)o=="key"?a=t[o]:o=="ref"?i=t[o]:s[o]=t[o];if(arguments.length>2&&(s.children=arguments.length>3?he.call(arguments,2):n),typeof e=="function"&&e.defaultProps!=null)for(o in e.defaultProps)s[o]===void 0&&(s[o]=e.defaultProps[o]);return ue(e,s,a,i,null)}function ue(e,t,n,a,i){var o={type:e,props:t,key:n,ref:a,__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:i??++et,__i:-1,__u:0};return i==null&&S.vnode!=null&&S.vnode(o),o}function ve(e){return e.children}function pe(e,t){this.props=e,this.context=t}function X(e,t){if(t==null)return e.__?X(e.__,e.__i+1):null;for(var n;t<e.__k.length;t++)if((n=e.__k[t])!=null&&n.__e!=null)return n.__e;return typeof e.type=="function"?X(e):null}function sn(e){if(e.__P&&e.__d){var t=e.__v,n=t.__e,a=[],i=[],o=G({},t);o.__v=t.__v+1,S.vnode&&S.vnode(o),Ne(e.__P,o,t,e.__n,e.__P.namespaceURI,32&t.__u?[n]:null,a,n??X(t),!!(32&t.__u),i),o.__v=t.__v,o.__.__k[o.__i]=o,dt(a,o,i),t.__e=t.__=null,o.__e!=n&&rt(o)}}function rt(e){if((e=e.__)!=null&&e.__c!=null)return e.__e=e.__c.base=null,e.__k.some(function(t){if(t!=null&&t.__e!=null)return e.__e=e.__c.base=t.__e}),rt(e)}function Re(e){(!e.__d&&(e.__d=!0)&&q.push(e)&&!me.__r++||Xe!=S.debounceRendering)&&((Xe=S.debounceRendering)||tt)(me)}function me(){try{for(var e,t=1;q.length;)q.length>t&&q.sort(nt),e=q.shift(),t=q.length,sn(e)}finally{q.length=me.__r=0}}function st(e,t,n,a,i,o,s,l,p,d,u){var g,c,$,_,y,k,T=a&&a.__k||fe,w=t.length;for(p=ln(n,t,T,p,w),g=0;g<w;g++)($=n.__k[g])!=null&&(c=$.__i!=-1&&T[$.__i]||$e,$.__i=g,k=Ne(e,$,c,i,o,s,l,p,d,u),_=$.__e,$.ref&&c.ref!=$.ref&&(c.ref&&Be(c.ref,null,$),u.push($.ref,$.__c||_,$)),y==null&&_!=null&&(y=_),4&$.__u?(p=it($,p,e),c.__e&&(c.__e=null)):typeof $.type=="function"&&k!==void 0?p=k:_&&(p=_.nextSibling),$.__u&=-7);return n.__e=y,p}function ln(e,t,n,a,i){var o,s,l,p,d,u=n.length,g=u,c=0;for(e.__k=new Array(i),o=0;o<i;o++)(s=t[o])!=null&&typeof s!="boolean"&&typeof s!="function"?(typeof s=="string"||typeof s=="number"||typeof s=="bigint"||s.constructor==String?s=e.__k[o]=ue(null,s,null,null,null):_e(s)?s=e.__k[o]=ue(ve,{children:s},null,null,null):s.constructor===void 0&&s.__b>0?s=e.__k[o]=ue(s.type,s.props,s.key,s.ref?s.ref:null,s.__v):e.__k[o]=s,p=o+c,s.__=e,s.__b=e.__b+1,l=null,(d=s.__i=dn(s,n,p,g))!=-1&&(g--,(l=n[d])&&(l.__u|=2)),l==null||l.__v==null?(d==-1&&(i>u?c--:i<u&&c++),typeof s.type!="function"&&(s.__u|=4)):d!=p&&(d==p-1?c--:d==p+1?c++:(d>p?c--:c++,s.__u|=4))):e.__k[o]=null;if(g)for(o=0;o<u;o++)(l=n[o])!=null&&(2&l.__u)==0&&(l.__e==a&&(a=X(l)),ut(l,l));return a}function it(e,t,n){var a,i;if(typeof e.type=="function"){for(a=e.__k,i=0;a&&i<a.length;i++)a[i]&&(a[i].__=e,t=it(a[i],t,n));return t}e.__e!=t&&(t&&e.type&&!t.parentNode&&(t=X(e)),t=n.insertBefore(e.__e,t||null));do t=t&&t.nextSibling;while(t!=null&&t.nodeType==8);return t}function dn(e,t,n,a){var i,o,s,l=e.key,p=e.type,d=t[n],u=d!=null&&(2&d.__u)==0;if(d===null&&l==null||u&&l==d.key&&p==d.type)return n;if(a>(u?1:0)){for(i=n-1,o=n+1;i>=0||o<t.length;)if((d=t[s=i>=0?i--:o++])!=null&&(2&d.__u)==0&&l==d.key&&p==d.type)return s}return-1}function Ze(e,t,n){t[0]=="-"?e.setProperty(t,n??""):e[t]=n==null?"":typeof n!="number"||rn.test(t)?n:n+"px"}function de(e,t,n,a,i){var o,s;e:if(t=="style")if(typeof n=="string")e.style.cssText=n;else{if(typeof a=="string"&&(e.style.cssText=a=""),a)for(t in a)n&&t in n||Ze(e.style,t,"");if(n)for(t in n)a&&n[t]==a[t]||Ze(e.style,t,n[t])}else if(t[0]=="o"&&t[1]=="n")o=t!=(t=t.replace(at,"$1")),s=t.toLowerCase(),t=s in e||t=="onFocusOut"||t=="onFocusIn"?s.slice(2):t.slice(2),e.l||(e.l={}),e.l[t+o]=n,n?a?n[re]=a[re]:(n[re]=je,e.addEventListener(t,o?Ae:Le,o)):e.removeEventListener(t,o?Ae:Le,o);else{if(i=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{e[t]=n??"";break e}catch{}typeof n=="function"||(n==null||n===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&n==1?"":n))}}function Qe(e){return function(t){if(this.l){var n=this.l[t.type+e];if(t[ce]==null)t[ce]=je++;else if(t[ce]<n[re])return;return n(S.event?S.event(t):t)}}}function Ne(e,t,n,a,i,o,s,l,p,d){var u,g,c,$,_,y,k,T,w,N,Y,U,R,B,F,W,V=t.type;if(t.constructor!==void 0)return null;128&n.__u&&(p=!!(32&n.__u),o=[l=t.__e=n.__e]),(u=S.__b)&&u(t);e:if(typeof V=="function"){g=s.length;try{if(w=t.props,N=V.prototype&&V.prototype.render,Y=(u=V.contextType)&&a[u.__c],U=u?Y?Y.props.value:u.__:a,n.__c?T=(c=t.__c=n.__c).__=c.__E:(N?t.__c=c=new V(w,U):(t.__c=c=new pe(w,U),c.constructor=V,c.render=un),Y&&Y.sub(c),c.state||(c.state={}),c.__n=a,$=c.__d=!0,c.__h=[],c._sb=[]),N&&c.__s==null&&(c.__s=c.state),N&&V.getDerivedStateFromProps!=null&&(c.__s==c.state&&(c.__s=G({},c.__s)),G(c.__s,V.getDerivedStateFromProps(w,c.__s))),_=c.props,y=c.state,c.__v=t,$)N&&V.getDerivedStateFromProps==null&&c.componentWillMount!=null&&c.componentWillMount(),N&&c.componentDidMount!=null&&c.__h.push(c.componentDidMount);else{if(N&&V.getDerivedStateFromProps==null&&w!==_&&c.componentWillReceiveProps!=null&&c.componentWillReceiveProps(w,U),t.__v==n.__v||!c.__e&&c.shouldComponentUpdate!=null&&c.shouldComponentUpdate(w,c.__s,U)===!1){t.__v!=n.__v&&(c.props=w,c.state=c.__s,c.__d=!1),t.__e=n.__e,t.__k=n.__k,t.__k.some(function(ee){ee&&(ee.__=t)}),fe.push.apply(c.__h,c._sb),c._sb=[],c.__h.length&&s.push(c),l=X(n);break e}c.componentWillUpdate!=null&&c.componentWillUpdate(w,c.__s,U),N&&c.componentDidUpdate!=null&&c.__h.push(function(){c.componentDidUpdate(_,y,k)})}if(c.context=U,c.props=w,c.__P=e,c.__e=!1,R=S.__r,B=0,N)c.state=c.__s,c.__d=!1,R&&R(t),u=c.render(c.props,c.state,c.context),fe.push.apply(c.__h,c._sb),c._sb=[];else do c.__d=!1,R&&R(t),u=c.render(c.props,c.state,c.context),c.state=c.__s;while(c.__d&&++B<25);c.state=c.__s,c.getChildContext!=null&&(a=G(G({},a),c.getChildContext())),N&&!$&&c.getSnapshotBeforeUpdate!=null&&(k=c.getSnapshotBeforeUpdate(_,y)),F=u!=null&&u.type===ve&&u.key==null?ct(u.props.children):u,l=st(e,_e(F)?F:[F],t,n,a,i,o,s,l,p,d),c.base=t.__e,t.__u&=-161,c.__h.length&&s.push(c),T&&(c.__E=c.__=null)}catch(ee){if(s.length=g,t.__v=null,p||o!=null){if(ee.then){for(t.__u|=p?160:128;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;o!=null&&(o[o.indexOf(l)]=null),t.__e=l}else if(o!=null)for(W=o.length;W--;)Ve(o[W])}else t.__e=n.__e;t.__k==null&&(t.__k=n.__k||[]),ee.then||lt(t),S.__e(ee,t,n)}}else o==null&&t.__v==n.__v?(t.__k=n.__k,t.__e=n.__e):l=t.__e=cn(n.__e,t,n,a,i,o,s,p,d);return(u=S.diffed)&&u(t),128&t.__u?void 0:l}function lt(e){e&&(e.__c&&(e.__c.__e=!0),e.__k&&e.__k.some(lt))}function dt(e,t,n){for(var a=0;a<n.length;a++)Be(n[a],n[++a],n[++a]);S.__c&&S.__c(t,e),e.some(function(i){try{e=i.__h,i.__h=[],e.some(function(o){o.call(i)})}catch(o){S.__e(o,i.__v)}})}function ct(e){return typeof e!="object"||e==null||e.__b>0?e:_e(e)?e.map(ct):e.constructor!==void 0?null:G({},e)}function cn(e,t,n,a,i,o,s,l,p){var d,u,g,c,$,_,y,k=n.props||$e,T=t.props,w=t.type;if(w=="svg"?i="http://www.w3.org/2000/svg":w=="math"?i="http://www.w3.org/1998/Math/MathML":i||(i="http://www.w3.org/1999/xhtml"),o!=null){for(d=0;d<o.length;d++)if(($=o[d])&&"setAttribute"in $==!!w&&(w?$.localName==w:$.nodeType==3)){e=$,o[d]=null;break}}if(e==null){if(w==null)return document.createTextNode(T);e=document.createElementNS(i,w,T.is&&T),l&&(S.__m&&S.__m(t,o),l=!1),o=null}if(w==null)k===T||l&&e.data==T||(e.data=T);else{if(o=w=="textarea"&&T.defaultValue!=null?null:o&&he.call(e.childNodes),!l&&o!=null)for(k={},d=0;d<e.attributes.length;d++)k[($=e.attributes[d]).name]=$.value;for(d in k)$=k[d],d=="dangerouslySetInnerHTML"?g=$:d=="children"||d in T||d=="value"&&"defaultValue"in T||d=="checked"&&"defaultChecked"in T||de(e,d,null,$,i);for(d in T)$=T[d],d=="children"?c=$:d=="dangerouslySetInnerHTML"?u=$:d=="value"?_=$:d=="checked"?y=$:l&&typeof $!="function"||k[d]===$||de(e,d,$,k[d],i);if(u)l||g&&(u.__html==g.__html||u.__html==e.innerHTML)||(e.innerHTML=u.__html),t.__k=[];else if(g&&(e.innerHTML=""),st(t.type=="template"?e.content:e,_e(c)?c:[c],t,n,a,w=="foreignObject"?"http://www.w3.org/1999/xhtml":i,o,s,o?o[0]:n.__k&&X(n,0),l,p),o!=null)for(d=o.length;d--;)Ve(o[d]);l&&w!="textarea"||(d="value",w=="progress"&&_==null?e.removeAttribute("value"):_!=null&&(_!==e[d]||w=="progress"&&!_||w=="option"&&_!=k[d])&&de(e,d,_,k[d],i),d="checked",y!=null&&y!=e[d]&&de(e,d,y,k[d],i))}return e}function Be(e,t,n){try{if(typeof e=="function"){var a=typeof e.__u=="function";a&&e.__u(),a&&t==null||(e.__u=e(t))}else e.current=t}catch(i){S.__e(i,n)}}function ut(e,t,n){var a,i;if(S.unmount&&S.unmount(e),(a=e.ref)&&(a.current&&a.current!=e.__e||Be(a,null,t)),(a=e.__c)!=null){if(a.componentWillUnmount)try{a.componentWillUnmount()}catch(o){S.__e(o,t)}a.base=a.__P=a.__n=null}if(a=e.__k)for(i=0;i<a.length;i++)a[i]&&ut(a[i],t,n||typeof e.type!="function");n||Ve(e.__e),e.__c=e.__=e.__e=void 0}function un(e,t,n){return this.constructor(e,n)}function pt(e,t,n){var a,i,o,s;t==document&&(t=document.documentElement),S.__&&S.__(e,t),i=(a=typeof n=="function")?null:n&&n.__k||t.__k,o=[],s=[],Ne(t,e=(!a&&n||t).__k=Fe(ve,null,[e]),i||$e,$e,t.namespaceURI,!a&&n?[n]:i?null:t.firstChild?he.call(t.childNodes):null,o,!a&&n?n:i?i.__e:t.firstChild,a,s),dt(o,e,s),e.props.children=null}function $t(e){function t(n){var a,i;return this.getChildContext||(a=new Set,(i={})[t.__c]=this,this.getChildContext=function(){return i},this.componentWillUnmount=function(){a=null},this.shouldComponentUpdate=function(o){this.props.value!=o.value&&a.forEach(function(s){s.__e=!0,Re(s)})},this.sub=function(o){a.add(o);var s=o.componentWillUnmount;o.componentWillUnmount=function(){a&&a.delete(o),s&&s.call(o)}}),n.children}return t.__c="__cC"+ot++,t.__=e,t.Provider=t.__l=(t.Consumer=function(n,a){return n.children(a)}).contextType=t,t}he=fe.slice,S={__e:function(e,t,n,a){for(var i,o,s;t=t.__;)if((i=t.__c)&&!i.__)try{if((o=i.constructor)&&o.getDerivedStateFromError!=null&&(i.setState(o.getDerivedStateFromError(e)),s=i.__d),i.componentDidCatch!=null&&(i.componentDidCatch(e,a||{}),s=i.__d),s)return i.__E=i}catch(l){e=l}throw e}},et=0,on=function(e){return e!=null&&e.constructor===void 0},pe.prototype.setState=function(e,t){var n;n=this.__s!=null&&this.__s!=this.state?this.__s:this.__s=G({},this.state),typeof e=="function"&&(e=e(G({},n),this.props)),e&&G(n,e),e!=null&&this.__v&&(t&&this._sb.push(t),Re(this))},pe.prototype.forceUpdate=function(e){this.__v&&(this.__e=!0,e&&this.__h.push(e),Re(this))},pe.prototype.render=ve,q=[],tt=typeof Promise=="function"?Promise.prototype.then.bind(Promise.resolve()):setTimeout,nt=function(e,t){return e.__v.__b-t.__v.__b},me.__r=0,Ce=Math.random().toString(8),ce="__d"+Ce,re="__a"+Ce,at=/(PointerCapture)$|Capture$/i,je=0,Le=Qe(!1),Ae=Qe(!0),ot=0;var mt=function(e,t,n,a){var i;t[0]=0;for(var o=1;o<t.length;o++){var s=t[o++],l=t[o]?(t[0]|=s?1:2,n[t[o++]]):t[++o];s===3?a[0]=l:s===4?a[1]=Object.assign(a[1]||{},l):s===5?(a[1]=a[1]||{})[t[++o]]=l:s===6?a[1][t[++o]]+=l+"":s?(i=e.apply(l,mt(e,l,n,["",null])),a.push(i),l[0]?t[0]|=2:(t[o-2]=0,t[o]=i)):a.push(l)}return a},ft=new Map;function ht(e){var t=ft.get(this);return t||(t=new Map,ft.set(this,t)),(t=mt(this,t.get(e)||(t.set(e,t=function(n){for(var a,i,o=1,s="",l="",p=[0],d=function(c){o===1&&(c||(s=s.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?p.push(0,c,s):o===3&&(c||s)?(p.push(3,c,s),o=2):o===2&&s==="..."&&c?p.push(4,c,0):o===2&&s&&!c?p.push(5,0,!0,s):o>=5&&((s||!c&&o===5)&&(p.push(o,0,s,i),o=6),c&&(p.push(o,c,0,i),o=6)),s=""},u=0;u<n.length;u++){u&&(o===1&&d(),d(u));for(var g=0;g<n[u].length;g++)a=n[u][g],o===1?a==="<"?(d(),p=[p],o=3):s+=a:o===4?s==="--"&&a===">"?(o=1,s=""):s=a+s[0]:l?a===l?l="":s+=a:a==='"'||a==="'"?l=a:a===">"?(d(),o=1):o&&(a==="="?(o=5,i=s,s=""):a==="/"&&(o<5||n[u][g+1]===">")?(d(),o===3&&(p=p[0]),o=p,(p=p[0]).push(2,0,o),o=0):a===" "||a==="	"||a===`
-`||a==="\r"?(d(),o=2):s+=a),o===3&&s==="!--"&&(o=4,p=p[0])}return d(),p}(e)),t),arguments,[])).length>1?t:t[0]}var r=ht.bind(Fe);var te,P,He,_t,se=0,St=[],D=S,vt=D.__b,gt=D.__r,yt=D.diffed,bt=D.__c,xt=D.unmount,wt=D.__;function ye(e,t){D.__h&&D.__h(P,e,se||t),se=0;var n=P.__H||(P.__H={__:[],__h:[]});return e>=n.__.length&&n.__.push({}),n.__[e]}function h(e){return se=1,pn(Ct,e)}function pn(e,t,n){var a=ye(te++,2);if(a.t=e,!a.__c&&(a.__=[n?n(t):Ct(void 0,t),function(l){var p=a.__N?a.__N[0]:a.__[0],d=a.t(p,l);p!==d&&(a.__N=[d,a.__[1]],a.__c.setState({}))}],a.__c=P,!P.__f)){var i=function(l,p,d){if(!a.__c.__H)return!0;var u=!1,g=a.__c.props!==l;if(a.__c.__H.__.some(function($){if($.__N){u=!0;var _=$.__[0];$.__=$.__N,$.__N=void 0,_!==$.__[0]&&(g=!0)}}),o){var c=o.call(this,l,p,d);return u?c||g:c}return!u||g};P.__f=!0;var o=P.shouldComponentUpdate,s=P.componentWillUpdate;P.componentWillUpdate=function(l,p,d){if(this.__e){var u=o;o=void 0,i(l,p,d),o=u}s&&s.call(this,l,p,d)},P.shouldComponentUpdate=i}return a.__N||a.__}function z(e,t){var n=ye(te++,3);!D.__s&&Dt(n.__H,t)&&(n.__=e,n.u=t,P.__H.__h.push(n))}function be(e){return se=5,Et(function(){return{current:e}},[])}function Et(e,t){var n=ye(te++,7);return Dt(n.__H,t)&&(n.__=e(),n.__H=t,n.__h=e),n.__}function Tt(e,t){return se=8,Et(function(){return e},t)}function Pt(e){var t=P.context[e.__c],n=ye(te++,9);return n.c=e,t?(n.__==null&&(n.__=!0,t.sub(P)),t.props.value):e.__}function $n(){for(var e;e=St.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(ge),t.__h.some(Oe),t.__h=[]}catch(n){t.__h=[],D.__e(n,e.__v)}}}D.__b=function(e){P=null,vt&&vt(e)},D.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),wt&&wt(e,t)},D.__r=function(e){gt&&gt(e),te=0;var t=(P=e.__c).__H;t&&(He===P?(t.__h=[],P.__h=[],t.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})):(t.__h.some(ge),t.__h.some(Oe),t.__h=[],te=0)),He=P},D.diffed=function(e){yt&&yt(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&(St.push(t)!==1&&_t===D.requestAnimationFrame||((_t=D.requestAnimationFrame)||fn)($n)),t.__H.__.some(function(n){n.u&&(n.__H=n.u,n.u=void 0)})),He=P=null},D.__c=function(e,t){t.some(function(n){try{n.__h.some(ge),n.__h=n.__h.filter(function(a){return!a.__||Oe(a)})}catch(a){t.some(function(i){i.__h&&(i.__h=[])}),t=[],D.__e(a,n.__v)}}),bt&&bt(e,t)},D.unmount=function(e){xt&&xt(e);var t,n=e.__c;n&&n.__H&&(n.__H.__.some(function(a){try{ge(a)}catch(i){t=i}}),n.__H=void 0,t&&D.__e(t,n.__v))};var kt=typeof requestAnimationFrame=="function";function fn(e){var t,n=function(){clearTimeout(a),kt&&cancelAnimationFrame(t),setTimeout(e)},a=setTimeout(n,35);kt&&(t=requestAnimationFrame(n))}function ge(e){var t=P,n=e.__c;typeof n=="function"&&(e.__c=void 0,n()),P=t}function Oe(e){var t=P;e.__c=e.__(),P=t}function Dt(e,t){return!e||e.length!==t.length||t.some(function(n,a){return n!==e[a]})}function Ct(e,t){return typeof t=="function"?t(e):t}var Z=class extends Error{constructor(t,n){let a=n&&n.error||{};super(a.message||`HTTP ${t}`),this.status=t,this.code=a.code||`HTTP_${t}`,this.detail=a.detail||{},this.field=typeof this.detail.field=="string"?this.detail.field:null}};function Lt(e,t,n){return new Z(400,{error:{code:e,message:`${t}: ${n}`,detail:{field:t}}})}async function v(e,t,n,a={}){let i={"X-Requested-With":"switchyard-ui",Accept:"application/json"};n!==void 0&&(i["Content-Type"]="application/json"),a.ifMatch!==void 0&&a.ifMatch!==null&&(i["If-Match"]=`"${a.ifMatch}"`);let o;try{o=await fetch(t,{method:e,headers:i,credentials:"same-origin",body:n===void 0?void 0:JSON.stringify(n)})}catch(p){throw new Z(0,{error:{code:"NETWORK",message:`the agent did not answer: ${p.message}`}})}let l=(o.headers.get("content-type")||"").includes("json")?await o.json().catch(()=>null):await o.text();if(o.status===401&&e==="GET"&&location.assign("/login?m=expired"),!o.ok)throw new Z(o.status,l&&typeof l=="object"?l:{error:{code:`HTTP_${o.status}`,message:String(l||o.statusText)}});return l}var b=encodeURIComponent;var ne=[];function j(e){if(!e.path?.startsWith("/")||!e.title||typeof e.component!="function")throw new Error(`definePage: need path ("/..."), title and component: ${JSON.stringify(e)}`);if(ne.some(t=>t.path===e.path))throw new Error(`definePage: ${e.path} is defined twice`);return ne.push({nav:!0,...e}),e}function Me(e){let t=null;for(let n of ne){let a=n.path.split("/").filter(Boolean);a.length>e.length||!a.every((i,o)=>i===e[o])||a.length===0&&e.length>0||(!t||a.length>t.depth)&&(t={page:n,depth:a.length})}return t&&{page:t.page,rest:e.slice(t.depth)}}function E(e,t){let[n,a]=h({data:null,error:null,loading:!0}),i=be(0),o=Tt(async()=>{let s=++i.current;a(l=>({...l,loading:!0}));try{let l=await e();s===i.current&&a({data:l,error:null,loading:!1})}catch(l){s===i.current&&a(p=>({...p,error:l,loading:!1}))}},t);return z(()=>{o()},[o]),{...n,reload:o}}function m(e){let{onClick:t,busy:n,busyText:a,children:i,type:o="button",class:s,disabled:l,...p}=e,[d,u]=h(!1),g=be(!0);z(()=>()=>g.current=!1,[]);let c=n||d;async function $(_){if(t){u(!0);try{await t(_)}finally{g.current&&u(!1)}}}return r`
+var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|mnc|ntw|ine[ch]|zoo|^ord|itera/i,Me=Array.isArray;function ae(e,t){for(var a in t)e[a]=t[a];return e}function it(e){e&&e.parentNode&&e.parentNode.removeChild(e)}function lt(e,t,a){var n,r,s,i={};for(s in t)s=="key"?n=t[s]:s=="ref"?r=t[s]:i[s]=t[s];if(arguments.length>2&&(i.children=arguments.length>3?Ve.call(arguments,2):a),typeof e=="function"&&e.defaultProps!=null)for(s in e.defaultProps)i[s]===void 0&&(i[s]=e.defaultProps[s]);return Ne(e,i,n,r,null)}function Ne(e,t,a,n,r){var s={type:e,props:t,key:a,ref:n,__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:r??++jt,__i:-1,__u:0};return r==null&&D.vnode!=null&&D.vnode(s),s}function Ie(e){return e.children}function je(e,t){this.props=e,this.context=t}function de(e,t){if(t==null)return e.__?de(e.__,e.__i+1):null;for(var a;t<e.__k.length;t++)if((a=e.__k[t])!=null&&a.__e!=null)return a.__e;return typeof e.type=="function"?de(e):null}function pn(e){if(e.__P&&e.__d){var t=e.__v,a=t.__e,n=[],r=[],s=ae({},t);s.__v=t.__v+1,D.vnode&&D.vnode(s),dt(e.__P,s,t,e.__n,e.__P.namespaceURI,32&t.__u?[a]:null,n,a??de(t),!!(32&t.__u),r),s.__v=t.__v,s.__.__k[s.__i]=s,qt(n,s,r),t.__e=t.__=null,s.__e!=a&&Mt(s)}}function Mt(e){if((e=e.__)!=null&&e.__c!=null)return e.__e=e.__c.base=null,e.__k.some(function(t){if(t!=null&&t.__e!=null)return e.__e=e.__c.base=t.__e}),Mt(e)}function rt(e){(!e.__d&&(e.__d=!0)&&se.push(e)&&!Oe.__r++||Rt!=D.debounceRendering)&&((Rt=D.debounceRendering)||Ft)(Oe)}function Oe(){try{for(var e,t=1;se.length;)se.length>t&&se.sort(Bt),e=se.shift(),t=se.length,pn(e)}finally{se.length=Oe.__r=0}}function It(e,t,a,n,r,s,i,l,c,u,p){var $,d,_,g,k,x,T=n&&n.__k||Be,w=t.length;for(c=$n(a,t,T,c,w),$=0;$<w;$++)(_=a.__k[$])!=null&&(d=_.__i!=-1&&T[_.__i]||Fe,_.__i=$,x=dt(e,_,d,r,s,i,l,c,u,p),g=_.__e,_.ref&&d.ref!=_.ref&&(d.ref&&ct(d.ref,null,_),p.push(_.ref,_.__c||g,_)),k==null&&g!=null&&(k=g),4&_.__u?(c=Ht(_,c,e),d.__e&&(d.__e=null)):typeof _.type=="function"&&x!==void 0?c=x:g&&(c=g.nextSibling),_.__u&=-7);return a.__e=k,c}function $n(e,t,a,n,r){var s,i,l,c,u,p=a.length,$=p,d=0;for(e.__k=new Array(r),s=0;s<r;s++)(i=t[s])!=null&&typeof i!="boolean"&&typeof i!="function"?(typeof i=="string"||typeof i=="number"||typeof i=="bigint"||i.constructor==String?i=e.__k[s]=Ne(null,i,null,null,null):Me(i)?i=e.__k[s]=Ne(Ie,{children:i},null,null,null):i.constructor===void 0&&i.__b>0?i=e.__k[s]=Ne(i.type,i.props,i.key,i.ref?i.ref:null,i.__v):e.__k[s]=i,c=s+d,i.__=e,i.__b=e.__b+1,l=null,(u=i.__i=fn(i,a,c,$))!=-1&&($--,(l=a[u])&&(l.__u|=2)),l==null||l.__v==null?(u==-1&&(r>p?d--:r<p&&d++),typeof i.type!="function"&&(i.__u|=4)):u!=c&&(u==c-1?d--:u==c+1?d++:(u>c?d--:d++,i.__u|=4))):e.__k[s]=null;if($)for(s=0;s<p;s++)(l=a[s])!=null&&(2&l.__u)==0&&(l.__e==n&&(n=de(l)),Wt(l,l));return n}function Ht(e,t,a){var n,r;if(typeof e.type=="function"){for(n=e.__k,r=0;n&&r<n.length;r++)n[r]&&(n[r].__=e,t=Ht(n[r],t,a));return t}e.__e!=t&&(t&&e.type&&!t.parentNode&&(t=de(e)),t=a.insertBefore(e.__e,t||null));do t=t&&t.nextSibling;while(t!=null&&t.nodeType==8);return t}function fn(e,t,a,n){var r,s,i,l=e.key,c=e.type,u=t[a],p=u!=null&&(2&u.__u)==0;if(u===null&&l==null||p&&l==u.key&&c==u.type)return a;if(n>(p?1:0)){for(r=a-1,s=a+1;r>=0||s<t.length;)if((u=t[i=r>=0?r--:s++])!=null&&(2&u.__u)==0&&l==u.key&&c==u.type)return i}return-1}function At(e,t,a){t[0]=="-"?e.setProperty(t,a??""):e[t]=a==null?"":typeof a!="number"||un.test(t)?a:a+"px"}function Re(e,t,a,n,r){var s,i;e:if(t=="style")if(typeof a=="string")e.style.cssText=a;else{if(typeof n=="string"&&(e.style.cssText=n=""),n)for(t in n)a&&t in a||At(e.style,t,"");if(a)for(t in a)n&&a[t]==n[t]||At(e.style,t,a[t])}else if(t[0]=="o"&&t[1]=="n")s=t!=(t=t.replace(Ot,"$1")),i=t.toLowerCase(),t=i in e||t=="onFocusOut"||t=="onFocusIn"?i.slice(2):t.slice(2),e.l||(e.l={}),e.l[t+s]=a,a?n?a[ke]=n[ke]:(a[ke]=st,e.addEventListener(t,s?ot:nt,s)):e.removeEventListener(t,s?ot:nt,s);else{if(r=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{e[t]=a??"";break e}catch{}typeof a=="function"||(a==null||a===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&a==1?"":a))}}function Nt(e){return function(t){if(this.l){var a=this.l[t.type+e];if(t[Ae]==null)t[Ae]=st++;else if(t[Ae]<a[ke])return;return a(D.event?D.event(t):t)}}}function dt(e,t,a,n,r,s,i,l,c,u){var p,$,d,_,g,k,x,T,w,C,N,E,j,I,te,oe,G=t.type;if(t.constructor!==void 0)return null;128&a.__u&&(c=!!(32&a.__u),s=[l=t.__e=a.__e]),(p=D.__b)&&p(t);e:if(typeof G=="function"){$=i.length;try{if(w=t.props,C=G.prototype&&G.prototype.render,N=(p=G.contextType)&&n[p.__c],E=p?N?N.props.value:p.__:n,a.__c?T=(d=t.__c=a.__c).__=d.__E:(C?t.__c=d=new G(w,E):(t.__c=d=new je(w,E),d.constructor=G,d.render=hn),N&&N.sub(d),d.state||(d.state={}),d.__n=n,_=d.__d=!0,d.__h=[],d._sb=[]),C&&d.__s==null&&(d.__s=d.state),C&&G.getDerivedStateFromProps!=null&&(d.__s==d.state&&(d.__s=ae({},d.__s)),ae(d.__s,G.getDerivedStateFromProps(w,d.__s))),g=d.props,k=d.state,d.__v=t,_)C&&G.getDerivedStateFromProps==null&&d.componentWillMount!=null&&d.componentWillMount(),C&&d.componentDidMount!=null&&d.__h.push(d.componentDidMount);else{if(C&&G.getDerivedStateFromProps==null&&w!==g&&d.componentWillReceiveProps!=null&&d.componentWillReceiveProps(w,E),t.__v==a.__v||!d.__e&&d.shouldComponentUpdate!=null&&d.shouldComponentUpdate(w,d.__s,E)===!1){t.__v!=a.__v&&(d.props=w,d.state=d.__s,d.__d=!1),t.__e=a.__e,t.__k=a.__k,t.__k.some(function(V){V&&(V.__=t)}),Be.push.apply(d.__h,d._sb),d._sb=[],d.__h.length&&i.push(d),l=de(a);break e}d.componentWillUpdate!=null&&d.componentWillUpdate(w,d.__s,E),C&&d.componentDidUpdate!=null&&d.__h.push(function(){d.componentDidUpdate(g,k,x)})}if(d.context=E,d.props=w,d.__P=e,d.__e=!1,j=D.__r,I=0,C)d.state=d.__s,d.__d=!1,j&&j(t),p=d.render(d.props,d.state,d.context),Be.push.apply(d.__h,d._sb),d._sb=[];else do d.__d=!1,j&&j(t),p=d.render(d.props,d.state,d.context),d.state=d.__s;while(d.__d&&++I<25);d.state=d.__s,d.getChildContext!=null&&(n=ae(ae({},n),d.getChildContext())),C&&!_&&d.getSnapshotBeforeUpdate!=null&&(x=d.getSnapshotBeforeUpdate(g,k)),te=p!=null&&p.type===Ie&&p.key==null?Ut(p.props.children):p,l=It(e,Me(te)?te:[te],t,a,n,r,s,i,l,c,u),d.base=t.__e,t.__u&=-161,d.__h.length&&i.push(d),T&&(d.__E=d.__=null)}catch(V){if(i.length=$,t.__v=null,c||s!=null){if(V.then){for(t.__u|=c?160:128;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;s!=null&&(s[s.indexOf(l)]=null),t.__e=l}else if(s!=null)for(oe=s.length;oe--;)it(s[oe])}else t.__e=a.__e;t.__k==null&&(t.__k=a.__k||[]),V.then||Gt(t),D.__e(V,t,a)}}else s==null&&t.__v==a.__v?(t.__k=a.__k,t.__e=a.__e):l=t.__e=mn(a.__e,t,a,n,r,s,i,c,u);return(p=D.diffed)&&p(t),128&t.__u?void 0:l}function Gt(e){e&&(e.__c&&(e.__c.__e=!0),e.__k&&e.__k.some(Gt))}function qt(e,t,a){for(var n=0;n<a.length;n++)ct(a[n],a[++n],a[++n]);D.__c&&D.__c(t,e),e.some(function(r){try{e=r.__h,r.__h=[],e.some(function(s){s.call(r)})}catch(s){D.__e(s,r.__v)}})}function Ut(e){return typeof e!="object"||e==null||e.__b>0?e:Me(e)?e.map(Ut):e.constructor!==void 0?null:ae({},e)}function mn(e,t,a,n,r,s,i,l,c){var u,p,$,d,_,g,k,x=a.props||Fe,T=t.props,w=t.type;if(w=="svg"?r="http://www.w3.org/2000/svg":w=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),s!=null){for(u=0;u<s.length;u++)if((_=s[u])&&"setAttribute"in _==!!w&&(w?_.localName==w:_.nodeType==3)){e=_,s[u]=null;break}}if(e==null){if(w==null)return document.createTextNode(T);e=document.createElementNS(r,w,T.is&&T),l&&(D.__m&&D.__m(t,s),l=!1),s=null}if(w==null)x===T||l&&e.data==T||(e.data=T);else{if(s=w=="textarea"&&T.defaultValue!=null?null:s&&Ve.call(e.childNodes),!l&&s!=null)for(x={},u=0;u<e.attributes.length;u++)x[(_=e.attributes[u]).name]=_.value;for(u in x)_=x[u],u=="dangerouslySetInnerHTML"?$=_:u=="children"||u in T||u=="value"&&"defaultValue"in T||u=="checked"&&"defaultChecked"in T||Re(e,u,null,_,r);for(u in T)_=T[u],u=="children"?d=_:u=="dangerouslySetInnerHTML"?p=_:u=="value"?g=_:u=="checked"?k=_:l&&typeof _!="function"||x[u]===_||Re(e,u,_,x[u],r);if(p)l||$&&(p.__html==$.__html||p.__html==e.innerHTML)||(e.innerHTML=p.__html),t.__k=[];else if($&&(e.innerHTML=""),It(t.type=="template"?e.content:e,Me(d)?d:[d],t,a,n,w=="foreignObject"?"http://www.w3.org/1999/xhtml":r,s,i,s?s[0]:a.__k&&de(a,0),l,c),s!=null)for(u=s.length;u--;)it(s[u]);l&&w!="textarea"||(u="value",w=="progress"&&g==null?e.removeAttribute("value"):g!=null&&(g!==e[u]||w=="progress"&&!g||w=="option"&&g!=x[u])&&Re(e,u,g,x[u],r),u="checked",k!=null&&k!=e[u]&&Re(e,u,k,x[u],r))}return e}function ct(e,t,a){try{if(typeof e=="function"){var n=typeof e.__u=="function";n&&e.__u(),n&&t==null||(e.__u=e(t))}else e.current=t}catch(r){D.__e(r,a)}}function Wt(e,t,a){var n,r;if(D.unmount&&D.unmount(e),(n=e.ref)&&(n.current&&n.current!=e.__e||ct(n,null,t)),(n=e.__c)!=null){if(n.componentWillUnmount)try{n.componentWillUnmount()}catch(s){D.__e(s,t)}n.base=n.__P=n.__n=null}if(n=e.__k)for(r=0;r<n.length;r++)n[r]&&Wt(n[r],t,a||typeof e.type!="function");a||it(e.__e),e.__c=e.__=e.__e=void 0}function hn(e,t,a){return this.constructor(e,a)}function zt(e,t,a){var n,r,s,i;t==document&&(t=document.documentElement),D.__&&D.__(e,t),r=(n=typeof a=="function")?null:a&&a.__k||t.__k,s=[],i=[],dt(t,e=(!n&&a||t).__k=lt(Ie,null,[e]),r||Fe,Fe,t.namespaceURI,!n&&a?[a]:r?null:t.firstChild?Ve.call(t.childNodes):null,s,!n&&a?a:r?r.__e:t.firstChild,n,i),qt(s,e,i),e.props.children=null}function Kt(e){function t(a){var n,r;return this.getChildContext||(n=new Set,(r={})[t.__c]=this,this.getChildContext=function(){return r},this.componentWillUnmount=function(){n=null},this.shouldComponentUpdate=function(s){this.props.value!=s.value&&n.forEach(function(i){i.__e=!0,rt(i)})},this.sub=function(s){n.add(s);var i=s.componentWillUnmount;s.componentWillUnmount=function(){n&&n.delete(s),i&&i.call(s)}}),a.children}return t.__c="__cC"+Vt++,t.__=e,t.Provider=t.__l=(t.Consumer=function(a,n){return a.children(n)}).contextType=t,t}Ve=Be.slice,D={__e:function(e,t,a,n){for(var r,s,i;t=t.__;)if((r=t.__c)&&!r.__)try{if((s=r.constructor)&&s.getDerivedStateFromError!=null&&(r.setState(s.getDerivedStateFromError(e)),i=r.__d),r.componentDidCatch!=null&&(r.componentDidCatch(e,n||{}),i=r.__d),i)return r.__E=r}catch(l){e=l}throw e}},jt=0,cn=function(e){return e!=null&&e.constructor===void 0},je.prototype.setState=function(e,t){var a;a=this.__s!=null&&this.__s!=this.state?this.__s:this.__s=ae({},this.state),typeof e=="function"&&(e=e(ae({},a),this.props)),e&&ae(a,e),e!=null&&this.__v&&(t&&this._sb.push(t),rt(this))},je.prototype.forceUpdate=function(e){this.__v&&(this.__e=!0,e&&this.__h.push(e),rt(this))},je.prototype.render=Ie,se=[],Ft=typeof Promise=="function"?Promise.prototype.then.bind(Promise.resolve()):setTimeout,Bt=function(e,t){return e.__v.__b-t.__v.__b},Oe.__r=0,at=Math.random().toString(8),Ae="__d"+at,ke="__a"+at,Ot=/(PointerCapture)$|Capture$/i,st=0,nt=Nt(!1),ot=Nt(!0),Vt=0;var Yt=function(e,t,a,n){var r;t[0]=0;for(var s=1;s<t.length;s++){var i=t[s++],l=t[s]?(t[0]|=i?1:2,a[t[s++]]):t[++s];i===3?n[0]=l:i===4?n[1]=Object.assign(n[1]||{},l):i===5?(n[1]=n[1]||{})[t[++s]]=l:i===6?n[1][t[++s]]+=l+"":i?(r=e.apply(l,Yt(e,l,a,["",null])),n.push(r),l[0]?t[0]|=2:(t[s-2]=0,t[s]=r)):n.push(l)}return n},Jt=new Map;function Zt(e){var t=Jt.get(this);return t||(t=new Map,Jt.set(this,t)),(t=Yt(this,t.get(e)||(t.set(e,t=function(a){for(var n,r,s=1,i="",l="",c=[0],u=function(d){s===1&&(d||(i=i.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?c.push(0,d,i):s===3&&(d||i)?(c.push(3,d,i),s=2):s===2&&i==="..."&&d?c.push(4,d,0):s===2&&i&&!d?c.push(5,0,!0,i):s>=5&&((i||!d&&s===5)&&(c.push(s,0,i,r),s=6),d&&(c.push(s,d,0,r),s=6)),i=""},p=0;p<a.length;p++){p&&(s===1&&u(),u(p));for(var $=0;$<a[p].length;$++)n=a[p][$],s===1?n==="<"?(u(),c=[c],s=3):i+=n:s===4?i==="--"&&n===">"?(s=1,i=""):i=n+i[0]:l?n===l?l="":i+=n:n==='"'||n==="'"?l=n:n===">"?(u(),s=1):s&&(n==="="?(s=5,r=i,i=""):n==="/"&&(s<5||a[p][$+1]===">")?(u(),s===3&&(c=c[0]),s=c,(c=c[0]).push(2,0,s),s=0):n===" "||n==="	"||n===`
+`||n==="\r"?(u(),s=2):i+=n),s===3&&i==="!--"&&(s=4,c=c[0])}return u(),c}(e)),t),arguments,[])).length>1?t:t[0]}var o=Zt.bind(lt);var $e,R,ut,Xt,we=0,sa=[],M=D,Qt=M.__b,ea=M.__r,ta=M.diffed,aa=M.__c,na=M.unmount,oa=M.__;function Ge(e,t){M.__h&&M.__h(R,e,we||t),we=0;var a=R.__H||(R.__H={__:[],__h:[]});return e>=a.__.length&&a.__.push({}),a.__[e]}function m(e){return we=1,gn(ua,e)}function gn(e,t,a){var n=Ge($e++,2);if(n.t=e,!n.__c&&(n.__=[a?a(t):ua(void 0,t),function(l){var c=n.__N?n.__N[0]:n.__[0],u=n.t(c,l);c!==u&&(n.__N=[u,n.__[1]],n.__c.setState({}))}],n.__c=R,!R.__f)){var r=function(l,c,u){if(!n.__c.__H)return!0;var p=!1,$=n.__c.props!==l;if(n.__c.__H.__.some(function(_){if(_.__N){p=!0;var g=_.__[0];_.__=_.__N,_.__N=void 0,g!==_.__[0]&&($=!0)}}),s){var d=s.call(this,l,c,u);return p?d||$:d}return!p||$};R.__f=!0;var s=R.shouldComponentUpdate,i=R.componentWillUpdate;R.componentWillUpdate=function(l,c,u){if(this.__e){var p=s;s=void 0,r(l,c,u),s=p}i&&i.call(this,l,c,u)},R.shouldComponentUpdate=r}return n.__N||n.__}function L(e,t){var a=Ge($e++,3);!M.__s&&ca(a.__H,t)&&(a.__=e,a.u=t,R.__H.__h.push(a))}function U(e){return we=5,ia(function(){return{current:e}},[])}function ia(e,t){var a=Ge($e++,7);return ca(a.__H,t)&&(a.__=e(),a.__H=t,a.__h=e),a.__}function la(e,t){return we=8,ia(function(){return e},t)}function da(e){var t=R.context[e.__c],a=Ge($e++,9);return a.c=e,t?(a.__==null&&(a.__=!0,t.sub(R)),t.props.value):e.__}function _n(){for(var e;e=sa.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(He),t.__h.some(pt),t.__h=[]}catch(a){t.__h=[],M.__e(a,e.__v)}}}M.__b=function(e){R=null,Qt&&Qt(e)},M.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),oa&&oa(e,t)},M.__r=function(e){ea&&ea(e),$e=0;var t=(R=e.__c).__H;t&&(ut===R?(t.__h=[],R.__h=[],t.__.some(function(a){a.__N&&(a.__=a.__N),a.u=a.__N=void 0})):(t.__h.some(He),t.__h.some(pt),t.__h=[],$e=0)),ut=R},M.diffed=function(e){ta&&ta(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&(sa.push(t)!==1&&Xt===M.requestAnimationFrame||((Xt=M.requestAnimationFrame)||bn)(_n)),t.__H.__.some(function(a){a.u&&(a.__H=a.u,a.u=void 0)})),ut=R=null},M.__c=function(e,t){t.some(function(a){try{a.__h.some(He),a.__h=a.__h.filter(function(n){return!n.__||pt(n)})}catch(n){t.some(function(r){r.__h&&(r.__h=[])}),t=[],M.__e(n,a.__v)}}),aa&&aa(e,t)},M.unmount=function(e){na&&na(e);var t,a=e.__c;a&&a.__H&&(a.__H.__.some(function(n){try{He(n)}catch(r){t=r}}),a.__H=void 0,t&&M.__e(t,a.__v))};var ra=typeof requestAnimationFrame=="function";function bn(e){var t,a=function(){clearTimeout(n),ra&&cancelAnimationFrame(t),setTimeout(e)},n=setTimeout(a,35);ra&&(t=requestAnimationFrame(a))}function He(e){var t=R,a=e.__c;typeof a=="function"&&(e.__c=void 0,a()),R=t}function pt(e){var t=R;e.__c=e.__(),R=t}function ca(e,t){return!e||e.length!==t.length||t.some(function(a,n){return a!==e[n]})}function ua(e,t){return typeof t=="function"?t(e):t}var ie=class extends Error{constructor(t,a){let n=a&&a.error||{};super(n.message||`HTTP ${t}`),this.status=t,this.code=n.code||`HTTP_${t}`,this.detail=n.detail||{},this.field=typeof this.detail.field=="string"?this.detail.field:null}};function pa(e,t,a){return new ie(400,{error:{code:e,message:`${t}: ${a}`,detail:{field:t}}})}async function h(e,t,a,n={}){let r={"X-Requested-With":"switchyard-ui",Accept:"application/json"};a!==void 0&&(r["Content-Type"]="application/json"),n.ifMatch!==void 0&&n.ifMatch!==null&&(r["If-Match"]=`"${n.ifMatch}"`);let s;try{s=await fetch(t,{method:e,headers:r,credentials:"same-origin",body:a===void 0?void 0:JSON.stringify(a)})}catch(c){throw new ie(0,{error:{code:"NETWORK",message:`the agent did not answer: ${c.message}`}})}let l=(s.headers.get("content-type")||"").includes("json")?await s.json().catch(()=>null):await s.text();if(s.status===401&&e==="GET"&&location.assign("/login?m=expired"),!s.ok)throw new ie(s.status,l&&typeof l=="object"?l:{error:{code:`HTTP_${s.status}`,message:String(l||s.statusText)}});return l}var b=encodeURIComponent;function vn(e){return e.startsWith("+++")||e.startsWith("---")?"file":e.startsWith("@@")?"hunk":e.startsWith("+")?"add":e.startsWith("-")?"del":""}function W({diff:e,label:t="diff"}){return e?o`
+    <pre class="udiff" aria-label=${t}>${e.split(`
+`).map(a=>o`<span class=${vn(a)}>${a}\n</span>`)}</pre>
+  `:o`<p class="muted">No difference.</p>`}function $a({text:e,line:t,label:a}){return o`
+    <pre class="udiff" aria-label=${a}>${e.split(`
+`).map((n,r)=>o`<span class=${r+1===t?"mark":""} data-line=${r+1}>${String(r+1).padStart(4)}  ${n}\n</span>`)}</pre>
+  `}var fe=[],yn=1,$t=new Set;function fa(){for(let e of $t)e(fe)}function F(e,t="ok"){let a=yn++;fe=[...fe.slice(-4),{id:a,text:e,kind:t}],fa(),t!=="bad"&&setTimeout(()=>ma(a),6e3)}function ma(e){fe=fe.filter(t=>t.id!==e),fa()}function ha(){let[e,t]=m(fe);return L(()=>($t.add(t),()=>$t.delete(t)),[]),o`
+    <div class="toasts" role="status" aria-live="polite">
+      ${e.map(a=>o`
+          <div class=${`toast ${a.kind}`} key=${a.id}>
+            <span>${a.text}</span>
+            <button type="button" class="link" aria-label="Dismiss" onClick=${()=>ma(a.id)}>×</button>
+          </div>
+        `)}
+    </div>
+  `}var me=[];function P(e){if(!e.path?.startsWith("/")||!e.title||typeof e.component!="function")throw new Error(`definePage: need path ("/..."), title and component: ${JSON.stringify(e)}`);if(me.some(t=>t.path===e.path))throw new Error(`definePage: ${e.path} is defined twice`);return me.push({nav:!0,...e}),e}function ft(e){let t=null;for(let a of me){let n=a.path.split("/").filter(Boolean);n.length>e.length||!n.every((r,s)=>r===e[s])||n.length===0&&e.length>0||(!t||n.length>t.depth)&&(t={page:a,depth:n.length})}return t&&{page:t.page,rest:e.slice(t.depth)}}function S(e,t){let[a,n]=m({data:null,error:null,loading:!0}),r=U(0),s=la(async()=>{let i=++r.current;n(l=>({...l,loading:!0}));try{let l=await e();i===r.current&&n({data:l,error:null,loading:!1})}catch(l){i===r.current&&n(c=>({...c,error:l,loading:!1}))}},t);return L(()=>{s()},[s]),{...a,reload:s}}var xe={via:"root",role:"admin",tenant:null};async function ga(){try{xe=await h("GET","/api/whoami")}catch{}return document.documentElement.dataset.role=xe.role,xe}function he(){return xe}function H(e){let t={viewer:0,operator:1,admin:2}[xe.role]??0;return e==="read"?!0:e==="write"?t>=1:t>=2}function f(e){return!e.read&&!H("write")?null:o`<${kn} ...${e} />`}function kn(e){let{onClick:t,busy:a,busyText:n,children:r,type:s="button",class:i,disabled:l,read:c,...u}=e,[p,$]=m(!1),d=U(!0);L(()=>()=>d.current=!1,[]);let _=a||p;async function g(k){if(t){$(!0);try{await t(k)}finally{d.current&&$(!1)}}}return o`
     <button
-      type=${o}
-      class=${s}
-      ...${p}
-      disabled=${c||l}
-      aria-busy=${c?"true":void 0}
-      onClick=${t?$:void 0}
+      type=${s}
+      class=${i}
+      ...${u}
+      disabled=${_||l}
+      aria-busy=${_?"true":void 0}
+      onClick=${t?g:void 0}
     >
-      ${c&&r`<span class="spinner" aria-hidden="true"></span>`}
-      ${c&&a?a:i}
+      ${_&&o`<span class="spinner" aria-hidden="true"></span>`}
+      ${_&&n?n:r}
     </button>
-  `}function mn(e){let t=e.detail||{};return typeof t.nginx_output=="string"?t.nginx_output:(t.outcome?.refused||[]).map(a=>a.nginx_output).filter(Boolean).join(`
-`)||null}function x({error:e,title:t}){if(!e)return null;let n=mn(e);return r`
+  `}var B=Kt(null);function qe(e,t){return!e||!t?!1:e===t||e.startsWith(t+".")||e.startsWith(t+"[")}function mt(e){let t=da(B);return t&&qe(t.field,e)?t:null}function Ue(e){return"f-"+e.replace(/[^A-Za-z0-9_-]/g,"_")}function Se(e){e?.field&&setTimeout(()=>{let t=[...document.querySelectorAll("input, select, textarea")].filter(a=>qe(e.field,a.dataset.field)).sort((a,n)=>n.dataset.field.length-a.dataset.field.length)[0];t?.focus(),t?.scrollIntoView?.({block:"center"})},0)}function _a(e,t){return t?{"aria-invalid":"true","aria-describedby":`${Ue(e)}-err`}:{"aria-invalid":void 0}}function wn(e){let t=`${e.field}: `;return e.message.startsWith(t)?e.message.slice(t.length):e.message}function ba({field:e,err:t,hint:a}){return o`
+    ${t&&o`<p class="field-error" id=${`${Ue(e)}-err`}>${wn(t)}</p>`}
+    ${a&&!t&&o`<p class="hint">${a}</p>`}
+  `}function v(e){let{field:t,label:a,hint:n,hideLabel:r,as:s="input",value:i,onValue:l,children:c,grow:u,...p}=e,$=mt(t),d=Ue(t),_={id:d,name:t,"data-field":t,..._a(t,$),...p},g=x=>l(x.currentTarget.value),k;return s==="textarea"?k=o`<textarea ...${_} value=${i??""} onInput=${g}></textarea>`:s==="select"?k=o`<select ...${_} value=${i??""} onChange=${g}>${c}</select>`:k=o`<input ...${_} value=${i??""} onInput=${g} />`,o`
+    <div class=${`field${u?" grow":""}`}>
+      <label for=${d} class=${r?"sr-only":void 0}>${a}</label>
+      ${k}
+      <${ba} field=${t} err=${$} hint=${n} />
+    </div>
+  `}function z(e){let{onValue:t,...a}=e;return o`
+    <${v}
+      ...${a}
+      type="number"
+      inputmode="numeric"
+      onValue=${n=>t(n===""?void 0:Number(n))}
+    />
+  `}function O({field:e,label:t,checked:a,onValue:n,hint:r}){let s=mt(e),i=Ue(e);return o`
+    <div class="field">
+      <label class="check" for=${i}>
+        <input
+          type="checkbox"
+          id=${i}
+          name=${e}
+          data-field=${e}
+          checked=${!!a}
+          onChange=${l=>n(l.currentTarget.checked)}
+          ...${_a(e,s)}
+        />
+        ${t}
+      </label>
+      <${ba} field=${e} err=${s} hint=${r} />
+    </div>
+  `}function ne(e){return!!mt(e)}function xn(e){let t=e.detail||{};return typeof t.nginx_output=="string"?t.nginx_output:(t.outcome?.refused||[]).map(n=>n.nginx_output).filter(Boolean).join(`
+`)||null}function va(e){if(!e||typeof document>"u")return null;let t=[...document.querySelectorAll("[data-field]")].filter(r=>qe(e,r.dataset.field)).sort((r,s)=>s.dataset.field.length-r.dataset.field.length)[0];return t&&((t.id&&document.querySelector(`label[for="${CSS.escape(t.id)}"]`))?.textContent||t.getAttribute("aria-label")||"").trim()||null}function Sn(e){let t=e.field;if(!t||!e.message.startsWith(`${t}: `))return e.message;let a=va(t);return a?`${a}: ${e.message.slice(t.length+2)}`:e.message}function y({error:e,title:t}){if(!e)return null;let a=xn(e),n=e.detail?.current_version!==void 0,r=e.field&&va(e.field);return o`
     <div class="error" role="alert" data-error-code=${e.code}>
-      ${t&&r`<strong>${t}: </strong>`}
+      ${t&&o`<strong>${t}: </strong>`}
       <span class="code">${e.code}</span>
-      <span class="message">${e.message}</span>
-      ${e.field&&r`<div class="hint">Field: <code>${e.field}</code></div>`}
-      ${e.code==="PRECONDITION_FAILED"&&r`
+      <span class="message">${Sn(e)}</span>
+      ${e.field&&o`<div class="hint">Field: ${r?o`<strong>${r}</strong> (<code>${e.field}</code>)`:o`<code>${e.field}</code>`}</div>`}
+      ${n&&o`
+        <div class="hint"
+          data-reverted>Refused and reverted: nginx keeps serving generation ${e.detail.generation??"\u2013"}. Your draft is kept; fix it and Save again.</div>
+      `}
+      ${e.code==="PRECONDITION_FAILED"&&o`
         <div class="hint">Someone changed this record meanwhile: reload it to see their version
           (your input here is kept until you leave the page).</div>
       `}
-      ${e.status===401&&r`
+      ${e.status===401&&o`
         <div class="hint">Your session ended. <a href="/login" target="_blank" rel="noopener">Log in
           again in a new tab</a>, then save again: your input here is kept.</div>
       `}
-      ${n&&r`<pre>${n}</pre>`}
+      ${a&&o`<pre>${a}</pre>`}
     </div>
-  `}var hn={applied:"ok",unchanged:"ok",pending:"warn",dry_run:"warn",failed:"bad",refused:"bad",reverted:"bad"};function Q({status:e}){return r`<span class=${`badge ${hn[e]||""}`}>${e}</span>`}function xe({outcome:e}){if(!e)return r`<p class="muted">No apply since the agent started.</p>`;let t=e.refused||[];return r`
+  `}var Tn={applied:"ok",unchanged:"ok",pending:"warn",dry_run:"warn",failed:"bad",refused:"bad",reverted:"bad"};function ce({status:e}){return o`<span class=${`badge ${Tn[e]||""}`}>${e}</span>`}function En(e){return e?.status==="failed"&&(e.refused||[]).length>0&&!e.error}function We({outcome:e}){if(!e)return o`<p class="muted">No apply since the agent started.</p>`;let t=e.refused||[],a=En(e);return o`
     <dl class="facts">
-      <dt>Status</dt><dd><${Q} status=${e.status} /></dd>
-      ${e.generation!=null&&r`
+      <dt>Status</dt><dd>${a?o`
+          <span class="badge warn" data-status="reverted"
+            data-reverted>refused and reverted: nginx serves generation ${e.generation??"\u2013"}</span>
+        `:o`<${ce} status=${e.status} />`}</dd>
+      ${e.generation!=null&&o`
         <dt>Generation</dt>
         <dd>${e.generation}</dd>
       `}
-      ${e.at&&r`
+      ${e.at&&o`
         <dt>At</dt>
         <dd>${new Date(e.at).toLocaleString()}</dd>
       `}
-      ${e.duration_ms!=null&&r`
+      ${e.duration_ms!=null&&o`
         <dt>Took</dt>
         <dd>${e.duration_ms} ms</dd>
       `}
-      ${e.reloaded!=null&&r`
+      ${e.reloaded!=null&&o`
         <dt>Reloaded</dt>
         <dd>${e.reloaded?"yes":"no"}</dd>
       `}
-      ${e.applied?.length>0&&r`
+      ${e.applied?.length>0&&o`
         <dt>Applied</dt>
         <dd>${e.applied.join(", ")}</dd>
       `}
     </dl>
-    ${e.error&&r`
+    ${e.error&&o`
       <div class="error"><span class="code">${e.error.code}</span>${e.error.message}
-        ${e.error.nginx_output&&r`<pre>${e.error.nginx_output}</pre>`}
+        ${e.error.nginx_output&&o`<pre>${e.error.nginx_output}</pre>`}
       </div>
     `}
-    ${t.map(n=>r`
-        <div class="error" data-refused=${n.id}>
+    ${t.map(n=>o`
+        <div class=${a?"warning":"error"} data-refused=${n.id}>
           <strong>Refused ${n.id}: </strong><span class="code">${n.code}</span>${n.message}
-          ${n.nginx_output&&r`<pre>${n.nginx_output}</pre>`}
+          ${n.nginx_output&&o`<pre>${n.nginx_output}</pre>`}
         </div>
       `)}
-    ${(e.warnings||[]).map(n=>r`<div class="warning">${n}</div>`)}
-  `}var _n=new Set(["generation","config_hash","apply_mode","pending","pending_count","nginx","last_apply","warnings"]);async function vn(){let[e,t,n,a]=await Promise.all([v("GET","/api/health"),v("GET","/api/config/status"),v("GET","/api/pools"),v("GET","/api/sites")]);return{health:e,status:t,pools:n.pools.length,sites:a.sites.length}}function gn({nginx:e}){return r`
+    ${(e.warnings||[]).map(n=>o`<div class="warning">${n}</div>`)}
+  `}function ue(e,t,a){let n=U(e);n.current=e,L(()=>{if(!a)return;let r=!1,s,i=async()=>{try{await n.current()}finally{r||(s=setTimeout(i,t))}};return s=setTimeout(i,t),()=>{r=!0,clearTimeout(s)}},[t,a])}var ya=["pending","copying","write_routing","verifying","switching","done"],gt=["done","error","cancelled"],pe=e=>!gt.includes(e.phase),_t=e=>["write_routing","verifying","aborting"].includes(e.phase),Pn={done:"ok",error:"bad",cancelled:"bad",aborting:"warn"},Cn=e=>Pn[e]??"warn";function ka(e){if(!e)return"0 B";let t=["B","KiB","MiB","GiB","TiB"],a=0,n=e;for(;n>=1024&&a<t.length-1;)n/=1024,a++;return`${n>=100||a===0?Math.round(n):n.toFixed(1)} ${t[a]}`}function Dn(e){return e==null||!Number.isFinite(e)?"\u2013":e<60?`${Math.round(e)} s`:e<3600?`${Math.floor(e/60)} min ${Math.round(e%60)} s`:`${Math.floor(e/3600)} h ${Math.round(e%3600/60)} min`}function Ln(e){let t=e.progress??{},a=e.passes??[],n=gt.includes(e.phase)&&a.length>0,r=d=>a.reduce((_,g)=>_+(g[d]??0),0),s=n?r("bytes"):t.bytes??0,i=n?0:t.total_bytes??0,l=n?r("transferred"):t.objects??0,c=n?0:t.total_objects??0,u=0;e.phase==="done"?u=100:i>0?u=Math.min(100,Math.floor(100*s/i)):c>0&&(u=Math.min(100,Math.floor(100*l/c)));let p=(d,_,g)=>_>0?`${g(d)} of ${g(_)}`:g(d),$=n?a.length:t.pass??0;return{percent:u,bytes:p(s,i,ka),objects:`${p(l,c,d=>d.toLocaleString("en"))} objects${n?" copied":""}`,rate:t.rate?`${ka(t.rate)}/s`:"\u2013",eta:e.phase==="done"?"\u2013":Dn(t.eta),pass:$===0?"":n?`${$} pass${$===1?"":"es"}`:`pass ${$}`,waiting:t.waiting_for??[]}}function ht(e,t){let a=(e.log??[]).find(n=>n.slice(n.indexOf(" ")+1).startsWith(t));return a?a.slice(0,a.indexOf(" ")):null}function Rn(e){let t=i=>(e.passes??[]).find(l=>l.phase===i)?.started??null,a={pending:e.started_at??null,copying:t("copying")??ht(e,"copying"),write_routing:e.split_at??null,verifying:t("verifying"),switching:ht(e,"switching"),aborting:ht(e,"aborting")},n=gt.includes(e.phase);(e.phase==="done"||e.phase==="switching")&&(a.switching??=e.ended_at??null);let r;e.phase==="cancelled"||e.phase==="error"||e.phase==="aborting"?(r=[...ya.filter(l=>l!=="done"&&a[l]),...a.aborting||e.phase==="aborting"?["aborting"]:[]],e.phase!=="aborting"&&r.push(e.phase)):r=ya;let s=r.indexOf(e.phase);return r.map((i,l)=>({phase:i,state:l<s||n&&l===s?"passed":l===s?"current":"todo",at:i===e.phase&&n?e.ended_at??null:a[i]??null}))}var An=e=>e?new Date(e).toLocaleTimeString():"";function wa({m:e}){return o`
+    <ol class="timeline" aria-label=${`Phases of ${e.id}`} data-timeline>
+      ${Rn(e).map(t=>o`
+          <li class=${`${t.state}${["cancelled","error"].includes(t.phase)?" bad":""}`}
+            data-phase=${t.phase} aria-current=${t.state==="current"?"step":void 0}>
+            <span class="step">${t.phase}</span>
+            ${t.at&&o`<span class="muted">${An(t.at)}</span>`}
+          </li>
+        `)}
+    </ol>
+  `}function ze({m:e}){let t=Ln(e),a=e.phase==="error"||e.phase==="cancelled";return o`
+    <div class="migration-progress" data-progress=${e.id} data-phase=${e.phase}>
+      <div class=${`bar${a?" bad":e.phase==="done"?" ok":""}`} role="progressbar"
+        aria-label=${`Progress of ${e.bucket}`} aria-valuemin="0" aria-valuemax="100"
+        aria-valuenow=${t.percent} aria-valuetext=${`${t.percent} %, ${e.phase}`}>
+        <span style=${`width: ${t.percent}%`}></span>
+      </div>
+      <p class="figures">
+        <span class=${`badge ${Cn(e.phase)}`} data-phase-text>${e.phase}</span>
+        <span data-percent>${t.percent} %</span>
+        ${t.pass&&o`<span>${t.pass}</span>`}
+        <span>${t.objects}</span>
+        <span>${t.bytes}</span>
+        ${pe(e)&&o`<span>${t.rate}</span><span>ETA ${t.eta}</span>`}
+      </p>
+      ${t.waiting.length>0&&o`
+        <p class="hint" data-waiting>Waiting for: ${t.waiting.join("; ")}</p>
+      `}
+    </div>
+  `}function xa(){let{data:e,reload:t}=S(()=>h("GET","/api/migrations").then(a=>a.migrations.filter(pe)),[]);return ue(t,2e3,!!e?.length),e?.length?o`
+    <section class="panel" aria-labelledby="dash-migrations" data-active-migrations>
+      <h2 id="dash-migrations">Migrations</h2>
+      ${e.map(a=>o`
+          <div>
+            <a href=${`#/migrations/${b(a.id)}`}>${a.bucket}</a>${" "}<span class="muted">${a.src} → ${a.dst}</span>
+            <${ze} m=${a} />
+          </div>
+        `)}
+    </section>
+  `:null}var Nn=new Set(["generation","config_hash","apply_mode","pending","pending_count","nginx","last_apply","warnings","scheduler","drift","migrations"]);async function jn(){let[e,t,a]=await Promise.all([h("GET","/api/health"),h("GET","/api/console/counts"),h("GET","/api/certs?sort=not_after&per_page=6").catch(()=>null)]);return{health:e,counts:t.counts,certs:a?.items??[]}}function Fn({certs:e}){let t=e.filter(a=>a.not_after);return t.length?o`
+    <div class="strip" aria-label="Certificate expiry" data-cert-strip>
+      ${t.map(a=>{let n=Math.floor((Date.parse(a.not_after)-Date.now())/864e5),r=n<0?"bad":n<21?"warn":"ok";return o`<a class=${`badge ${r}`} href=${`#/certs/edit/${b(a.name)}`}>${a.name}: ${n<0?"expired":`${n} days`}</a>`})}
+    </div>
+  `:null}function Bn({nginx:e}){return o`
     <dl class="facts">
       <dt>Running</dt>
-      <dd>${e.running?r`<span class="badge ok">running</span> pid ${e.pid}`:r`<span class="badge bad">${e.installed?"not running":"not installed (dry run)"}</span>`}</dd>
+      <dd>${e.running?o`<span class="badge ok">running</span> pid ${e.pid}`:o`<span class="badge bad">${e.installed?"not running":"not installed (dry run)"}</span>`}</dd>
       <dt>Version</dt>
       <dd>${e.version||"unknown"}</dd>
       <dt>Last reload</dt>
@@ -75,150 +172,241 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
       <dt>Reloads</dt>
       <dd>${e.reloads}</dd>
     </dl>
-  `}function yn({status:e,onApplied:t}){let[n,a]=h(null),[i,o]=h(null),s=e.apply_mode==="manual"||e.pending_count>0;async function l(){a(null),o(null);try{o(await v("POST","/api/config/apply"))}catch(p){a(p)}t()}return r`
+  `}function On({count:e,onChanged:t}){let{data:a,error:n,reload:r}=S(()=>h("GET","/api/console/pending"),[e]),[s,i]=m(null);async function l(c){if(confirm(`Discard the pending change of ${c}? The record goes back to what nginx serves.`)){i(null);try{await h("POST","/api/console/pending/discard",{id:c}),F(`Discarded the pending change of ${c}`)}catch(u){i(u)}await r(),t()}}return o`
+    <${y} error=${n||s} />
+    ${a&&o`
+      <ul class="pending">
+        ${a.pending.map(c=>o`
+            <li data-pending=${c.id}>
+              <code>${c.id}</code> <span class="badge">${c.action}</span>
+              <${f} class="link" onClick=${()=>l(c.id)} busyText="Discarding…"
+                aria-label=${`Discard ${c.id}`}>Discard</${f}>
+              <details>
+                <summary>Diff of <code>${c.file}</code></summary>
+                <${W} diff=${c.diff} label=${`pending diff ${c.id}`} />
+              </details>
+            </li>
+          `)}
+      </ul>
+    `}
+  `}function Vn({status:e,onApplied:t}){let[a,n]=m(null),[r,s]=m(null),i=e.apply_mode==="manual"||e.pending_count>0;async function l(){n(null),s(null);try{s(await h("POST","/api/config/apply"))}catch(c){n(c)}t()}return o`
     <p>
       Apply mode <strong>${e.apply_mode}</strong>:
       ${e.pending_count===0?" nothing pending.":` ${e.pending_count} change${e.pending_count===1?"":"s"} not yet served.`}
     </p>
-    ${e.pending.length>0&&r`
-      <ul class="pending">
-        ${e.pending.map(p=>r`<li><code>${p.id}</code> <span class="badge">${p.action}</span></li>`)}
+    ${e.pending.length>0&&o`
+      <${On} count=${e.pending_count}
+        onChanged=${t} />
+    `}
+    ${i&&o`
+      <${f} class="primary" onClick=${l} busyText="Applying…">Apply now</${f}>
+    `}
+    <${y} error=${a} title="Apply failed" />
+    ${r&&o`<div class="success" role="status">Apply finished: ${r.status}${r.generation!=null?`, generation ${r.generation}`:""}.</div>`}
+  `}function Mn({reasons:e}){return e.length?o`
+    <section class="panel" aria-labelledby="dash-why">
+      <h2 id="dash-why">Why</h2>
+      <ul class="reasons">
+        ${e.map(t=>o`
+            <li data-reason=${t.degraded?"degraded":"note"}>
+              <span class=${`badge ${t.degraded?"bad":"warn"}`}>${t.degraded?"degraded":"note"}</span>
+              <a href=${t.link}>${t.message}</a>
+            </li>
+          `)}
       </ul>
-    `}
-    ${s&&r`
-      <${m} class="primary" onClick=${l} busyText="Applying…">Apply now</${m}>
-    `}
-    <${x} error=${n} title="Apply failed" />
-    ${i&&r`<div class="success" role="status">Apply finished: ${i.status}${i.generation!=null?`, generation ${i.generation}`:""}.</div>`}
-  `}function bn(){let{data:e,error:t,loading:n,reload:a}=E(vn,[]),i=e?Object.entries(e.status).filter(([o])=>!_n.has(o)):[];return r`
+    </section>
+  `:null}function In(){let e=S(jn,[]),t=S(()=>h("GET","/api/config/status"),[]),a=e.data,n=t.data,r=()=>Promise.all([e.reload(),t.reload()]),s=n?Object.entries(n).filter(([c])=>!Nn.has(c)):[],i=n?.drift,l=o`<p class="muted">Loading…</p>`;return o`
     <div class="page-head">
       <h1>Dashboard</h1>
-      <${m} onClick=${a} busy=${n} busyText="Refreshing…">Refresh</${m}>
+      <${f} onClick=${r} busy=${e.loading||t.loading} busyText="Refreshing…">Refresh</${f}>
     </div>
-    <${x} error=${t} />
-    ${e&&r`
-      ${e.status.warnings.map(o=>r`<div class="warning" role="status">${o}</div>`)}
+    <${y} error=${e.error||t.error} />
+    ${a&&o`
+      ${(n?.warnings??[]).map(c=>o`<div class="warning" role="status">${c}</div>`)}
+      <${Mn} reasons=${a.health.reasons||[]} />
+      ${i&&!i.ok&&o`
+        <div class="warning" role="status" data-drift-badge>
+          <span class="badge warn">drift</span> ${i.files.length} managed file${i.files.length===1?"":"s"} changed by hand: <a href="#/drift">review in Drift</a>.
+        </div>
+      `}
+      <${Fn} certs=${a.certs} />
+      <${xa} />
       <div class="grid">
         <section class="panel" aria-labelledby="dash-agent">
           <h2 id="dash-agent">Agent</h2>
           <dl class="facts">
             <dt>Health</dt>
-            <dd><span class=${`badge ${e.health.status==="ok"?"ok":"bad"}`}>${e.health.status}</span></dd>
+            <dd><span class=${`badge ${a.health.status==="ok"?"ok":"bad"}`}>${a.health.status}</span>${i&&!i.ok&&o`
+                <a class="badge warn" href="#/drift" data-health-drift>drift</a>
+              `}</dd>
             <dt>Version</dt>
-            <dd>${e.health.version}${e.health.dev?" (dev mode)":""}</dd>
+            <dd>${a.health.version}${a.health.dev?" (dev mode)":""}</dd>
             <dt>Up</dt>
-            <dd>${Math.round(e.health.uptime_s/60)} min</dd>
-            <dt>Pools</dt>
-            <dd><a href="#/pools">${e.pools}</a></dd>
-            <dt>Sites</dt>
-            <dd><a href="#/sites">${e.sites}</a></dd>
+            <dd>${Math.round(a.health.uptime_s/60)} min</dd>
+            ${Object.entries(a.counts).map(([c,u])=>o`
+                <dt>${c[0].toUpperCase()+c.slice(1)}</dt>
+                <dd><a href=${`#/${c}`} data-count=${c}>${u.toLocaleString("en")}</a></dd>
+              `)}
+            ${n?.buckets&&o`
+              <dt>Unrouted buckets</dt>
+              <dd data-unrouted-buckets><a href="#/buckets">${n?.buckets.unrouted}</a>${n?.buckets.routed_target_missing>0&&o`
+                <span class="badge bad">${n?.buckets.routed_target_missing} routed, missing on their pool</span>
+              `}</dd>
+            `}
           </dl>
         </section>
         <section class="panel" aria-labelledby="dash-nginx">
           <h2 id="dash-nginx">nginx</h2>
-          <${gn} nginx=${e.status.nginx} />
+          <${Bn} nginx=${a.health.nginx} />
         </section>
         <section class="panel" aria-labelledby="dash-gen">
           <h2 id="dash-gen">Configuration</h2>
-          <dl class="facts">
-            <dt>Generation</dt>
-            <dd>${e.status.generation??"none yet"}</dd>
-            <dt>Hash</dt>
-            <dd class="mono">${(e.status.config_hash||"\u2013").slice(0,16)}</dd>
-          </dl>
-          <${yn} status=${e.status} onApplied=${a} />
+          ${n?o`
+              <dl class="facts">
+                <dt>Generation</dt>
+                <dd>${n.generation??"none yet"}</dd>
+                <dt>Hash</dt>
+                <dd class="mono">${(n.config_hash||"\u2013").slice(0,16)}</dd>
+              </dl>
+              <${Vn} status=${n} onApplied=${r} />
+            `:l}
         </section>
       </div>
-      <section class="panel" aria-labelledby="dash-last">
+      <section class="panel" aria-labelledby="dash-last" data-loaded=${n?"yes":"no"}>
         <h2 id="dash-last">Last apply</h2>
-        <${xe} outcome=${e.status.last_apply} />
+        ${n?o`<${We} outcome=${n.last_apply} />`:l}
       </section>
-      ${i.map(([o,s])=>r`
+      ${s.map(([c,u])=>o`
           <section class="panel">
             <details>
-              <summary><strong>${o}</strong></summary>
-              <pre>${JSON.stringify(s,null,2)}</pre>
+              <summary><strong>${c}</strong></summary>
+              <pre>${JSON.stringify(u,null,2)}</pre>
             </details>
           </section>
         `)}
     `}
-  `}j({path:"/",title:"Dashboard",component:bn});var L=$t(null);function At(e,t){return!e||!t?!1:e===t||e.startsWith(t+".")||e.startsWith(t+"[")}function Ie(e){let t=Pt(L);return t&&At(t.field,e)?t:null}function we(e){return"f-"+e.replace(/[^A-Za-z0-9_-]/g,"_")}function Ue(e){e?.field&&setTimeout(()=>{let t=[...document.querySelectorAll("input, select, textarea")].filter(n=>At(e.field,n.dataset.field)).sort((n,a)=>a.dataset.field.length-n.dataset.field.length)[0];t?.focus(),t?.scrollIntoView?.({block:"center"})},0)}function Rt(e,t){return t?{"aria-invalid":"true","aria-describedby":`${we(e)}-err`}:{"aria-invalid":void 0}}function xn(e){let t=`${e.field}: `;return e.message.startsWith(t)?e.message.slice(t.length):e.message}function jt({field:e,err:t,hint:n}){return r`
-    ${t&&r`<p class="field-error" id=${`${we(e)}-err`}>${xn(t)}</p>`}
-    ${n&&!t&&r`<p class="hint">${n}</p>`}
-  `}function f(e){let{field:t,label:n,hint:a,hideLabel:i,as:o="input",value:s,onValue:l,children:p,grow:d,...u}=e,g=Ie(t),c=we(t),$={id:c,name:t,"data-field":t,...Rt(t,g),...u},_=k=>l(k.currentTarget.value),y;return o==="textarea"?y=r`<textarea ...${$} value=${s??""} onInput=${_}></textarea>`:o==="select"?y=r`<select ...${$} value=${s??""} onChange=${_}>${p}</select>`:y=r`<input ...${$} value=${s??""} onInput=${_} />`,r`
-    <div class=${`field${d?" grow":""}`}>
-      <label for=${c} class=${i?"sr-only":void 0}>${n}</label>
-      ${y}
-      <${jt} field=${t} err=${g} hint=${a} />
-    </div>
-  `}function H(e){let{onValue:t,...n}=e;return r`
-    <${f}
-      ...${n}
-      type="number"
-      inputmode="numeric"
-      onValue=${a=>t(a===""?void 0:Number(a))}
-    />
-  `}function C({field:e,label:t,checked:n,onValue:a,hint:i}){let o=Ie(e),s=we(e);return r`
-    <div class="field">
-      <label class="check" for=${s}>
-        <input
-          type="checkbox"
-          id=${s}
-          name=${e}
-          data-field=${e}
-          checked=${!!n}
-          onChange=${l=>a(l.currentTarget.checked)}
-          ...${Rt(e,o)}
-        />
-        ${t}
-      </label>
-      <${jt} field=${e} err=${o} hint=${i} />
-    </div>
-  `}function J(e){return!!Ie(e)}function ke(e){let{version:t,created_at:n,updated_at:a,managed_by:i,apply:o,...s}=e;return s}var Ge=null;function O(e){Ge=e}function M(e,t){let[n,a]=h(()=>{let s=Ge;return Ge=null,{busy:!1,error:null,saved:s}});async function i(s,l,p){a({busy:!0,error:null,saved:null});try{let d=await v("PUT",`/api/${t}/${b(s)}`,l,{ifMatch:p??0});return a({busy:!1,error:null,saved:d}),d}catch(d){let u=d;return d.code==="PRECONDITION_FAILED"&&!p&&(u=new Z(409,{error:{code:"CONFLICT",message:`name: a ${e} named "${s}" already exists; open it from the list to edit it`,detail:{field:"name"}}})),a({busy:!1,error:u,saved:null}),Ue(u),null}}return{...n,save:i,setError:s=>{a({busy:!1,error:s,saved:null}),Ue(s)}}}var wn={applied:"nginx serves it now",unchanged:"nothing to apply",pending:"waiting for Apply (manual mode)",dry_run:"written, nginx commands ran in dry-run",failed:"the apply failed"};function I({rec:e}){if(!e)return null;let t=e.apply?.status??"unchanged";return r`
+  `}P({path:"/",title:"Dashboard",component:In});var Te=new Set;function Sa(){return Te.size>0}function Ta(){return Sa()?confirm("You have unsaved edits. Leave this page and lose them?")?(Te.clear(),!0):!1:!0}addEventListener("beforeunload",e=>{Sa()&&(e.preventDefault(),e.returnValue="")});function ge(e){L(()=>{let t={};return e&&Te.add(t),()=>Te.delete(t)},[e])}function Ke(){Te.clear()}function Ee(e){let{version:t,created_at:a,updated_at:n,managed_by:r,apply:s,...i}=e;return i}var bt=null;function K(e){bt=e}async function Hn(e,t,a,n){let r=n.detail||{};if(!r.file||!r.line)return null;try{let s=await h("POST",`/api/console/preview/${e}/${b(t)}?line=${r.line}`,a);return s.file===r.file?s:{...s,mark:null}}catch{return null}}function J(e,t,a={}){let[n,r]=m(()=>{let l=bt;return bt=null,{busy:!1,error:null,saved:l,candidate:null}});async function s(l,c,u){r({busy:!0,error:null,saved:null,candidate:null});try{let p=await h("PUT",`/api/${t}/${b(l)}`,c,{ifMatch:u??0});return Ke(),r({busy:!1,error:null,saved:p,candidate:null}),F(`Saved ${e} ${l} (version ${p.version})`),p}catch(p){if(a.onError&&await a.onError(p))return r({busy:!1,error:null,saved:null,candidate:null}),null;let $=p,d=null;return p.code==="PRECONDITION_FAILED"&&!u&&($=new ie(409,{error:{code:"CONFLICT",message:`name: a ${e} named "${l}" already exists; open it from the list to edit it`,detail:{field:"name"}}})),p.detail?.current_version!==void 0&&(a.onAdopt?.(p.detail.current_version),d=await Hn(t,l,c,p),d?.mark?.field&&!$.field&&($.field=d.mark.field)),r({busy:!1,error:$,saved:null,candidate:d}),Se($),null}}return{...n,save:s,setError:l=>{r({busy:!1,error:l,saved:null,candidate:null}),Se(l)}}}function _e(e){for(let[t,a,n]of e)if(n==null||String(n).trim()==="")return new ie(400,{error:{code:"VALIDATION_FAILED",message:`${t}: required`,detail:{field:t}}});return null}var Gn={applied:"nginx serves it now",unchanged:"nothing to apply",pending:"waiting for Apply (manual mode)",dry_run:"written, nginx commands ran in dry-run",failed:"the apply failed"};function Y({rec:e}){if(!e)return null;let t=e.apply?.status??"unchanged";return o`
     <div class="success" role="status">
-      Saved version ${e.version}. Apply: <${Q} status=${t} /> ${wn[t]||""}${e.apply?.generation!=null?` (generation ${e.apply.generation})`:""}.
+      Saved version ${e.version}. Apply: <${ce} status=${t} /> ${Gn[t]||""}${e.apply?.generation!=null?` (generation ${e.apply.generation})`:""}.
     </div>
-  `}function Se({kind:e,name:t}){let[n,a]=h(null),[i,o]=h(null);async function s(){o(null);try{a(await v("GET",`/api/config/preview/${e}s/${b(t)}`))}catch(l){a(null),o(l)}}return r`
+  `}function Je({plural:e,name:t,body:a}){let[n,r]=m(null),[s,i]=m(null);async function l(){i(null);try{r(await h("POST",`/api/console/preview/${e}/${b(t)}`,a()))}catch(c){r(null),i(c)}}return o`
     <section class="panel" aria-label="nginx preview">
       <div class="row">
-        <${m} onClick=${s} busyText="Rendering…">${n===null?"Preview":"Refresh preview"}</${m}>
-        <span class="hint">The nginx file the saved ${e} renders to (pending changes included).</span>
+        <${f} onClick=${l} busyText="Rendering…"
+          disabled=${!t}>${n===null?"Preview":"Refresh preview"}</${f}>
+        <span class="hint">The nginx file this draft renders to, and what changes against what nginx serves. Nothing is saved.</span>
       </div>
-      <${x} error=${i} />
-      ${n!==null&&r`<pre data-preview=${t}>${n}</pre>`}
+      <${y} error=${s} title="Preview refused" />
+      ${n&&o`
+        <h3>${n.changed?"Changes against what nginx serves":"Same as what nginx serves"}</h3>
+        ${n.changed&&o`<${W} diff=${n.diff} label="draft diff" />`}
+        <details open>
+          <summary>Whole file <code>${n.file}</code></summary>
+          <pre data-preview=${t}>${n.text}</pre>
+        </details>
+      `}
     </section>
-  `}function Vt(e){let t=e.replace(/^#/,"")||"/",[n,a=""]=t.split("?"),i=Object.fromEntries(new URLSearchParams(a)),o=n.split("/").filter(Boolean).map(decodeURIComponent);return{path:"/"+o.map(encodeURIComponent).join("/"),segments:o,query:i}}function Ft(){let[e,t]=h(()=>Vt(location.hash));return z(()=>{let n=()=>t(Vt(location.hash));return addEventListener("hashchange",n),()=>removeEventListener("hashchange",n)},[]),e}function ae(e,t){let n=t?new URLSearchParams(Object.entries(t).filter(([,a])=>a!==void 0&&a!=="")).toString():"";return`#${e}${n?`?${n}`:""}`}function A(e,t){location.hash=ae(e,t)}var kn=["round_robin","least_conn","ip_hash","hash"],Sn={name:"",description:"",lb_method:"round_robin",keepalive:32,members:[]},En={address:"",weight:1,backup:!1,down:!1};function Tn({m:e,i:t,set:n,remove:a}){let i=`members[${t}]`,o=J(i),s=l=>p=>n({...e,[l]:p});return r`
-    <tr class=${o?"invalid":""} data-member=${t}>
+  `}function Ye({candidate:e,error:t}){return!e||!t?.detail?.line?null:o`
+    <details class="panel" open data-candidate>
+      <summary>
+        The refused file <code>${e.file}</code>, line ${t.detail.line}${e.mark?.field?o`
+            (from <code>${e.mark.field}</code>)
+          `:""}
+      </summary>
+      <${$a} text=${e.text} line=${t.detail.line} label="refused file" />
+    </details>
+  `}var qn={proxy:"proxies",project:"projects",cert:"certs",site:"sites",pool:"pools"};function vt(e){return`#/${qn[e.kind]??`${e.kind}s`}/edit/${b(e.name)}`}function Ze({managedBy:e,kind:t}){return e?o`
+    <div class="notice" role="note" data-managed>
+      This ${t} is managed by ${e.kind}
+      <a href=${vt(e)}>${e.name}</a>: it is read-only here; change it
+      there.
+    </div>
+  `:null}function Ea(e){let t=e.replace(/^#/,"")||"/",[a,n=""]=t.split("?"),r=Object.fromEntries(new URLSearchParams(n)),s=a.split("/").filter(Boolean).map(decodeURIComponent);return{path:"/"+s.map(encodeURIComponent).join("/"),segments:s,query:r}}var Pa=e=>e.replace(/^#/,"").split("?")[0]||"/";function Ca(){let[e,t]=m(()=>Ea(location.hash)),a=U(location.hash);return L(()=>{let n=()=>{if(location.hash!==a.current){if(Pa(location.hash)!==Pa(a.current)&&!Ta()){history.replaceState(null,"",a.current||"#/");return}a.current=location.hash,t(Ea(location.hash))}};return addEventListener("hashchange",n),n(),()=>removeEventListener("hashchange",n)},[]),e}function Z(e,t){let a=t?new URLSearchParams(Object.entries(t).filter(([,n])=>n!==void 0&&n!=="")).toString():"";return`#${e}${a?`?${a}`:""}`}function A(e,t){location.hash=Z(e,t)}var yt="********";function Da(e,t,a){return e.type!=="nanio"?(delete e.region,delete e.credentials,e.source_nanio_pool||delete e.source_nanio_pool,e.type!=="http"&&delete e.type,e):(delete e.source_nanio_pool,t.access_key||t.secret_key?e.credentials={access_key:t.access_key||yt,...t.secret_key?{secret_key:t.secret_key}:{}}:a?e.credentials={access_key:yt,secret_key:yt}:delete e.credentials,e)}function La({draft:e,set:t,creds:a,setCreds:n}){let r=e.type==="nanio",s=!!e.credentials;return o`
+    <fieldset>
+      <legend>Storage</legend>
+      <div class="row">
+        <${v} field="type" label="Type" as="select" value=${e.type||"http"}
+          onValue=${t("type")}>
+          <option value="http">http</option>
+          <option value="nanio">nanio (S3 nodes)</option>
+        </${v}>
+        ${r?o`
+            <${v} field="region" label="Region" value=${e.region}
+              onValue=${i=>t("region")(i||void 0)} placeholder="us-east-1" />
+          `:o`
+            <${v} field="source_nanio_pool" label="Serves the data of nanio pool"
+              value=${e.source_nanio_pool} onValue=${i=>t("source_nanio_pool")(i||void 0)}
+              placeholder="(none)" />
+          `}
+      </div>
+      ${r&&o`
+        <div class="row">
+          <${v} field="credentials.access_key" label="S3 access key" value=${a.access_key}
+            onValue=${i=>n({...a,access_key:i})} autocomplete="off"
+            placeholder=${s?"stored (leave blank to keep)":"access key"} />
+          <${v} field="credentials.secret_key" label="S3 secret key" type="password"
+            value=${a.secret_key} onValue=${i=>n({...a,secret_key:i})}
+            autocomplete="new-password"
+            placeholder=${s?"stored (leave blank to keep)":"secret key"} />
+        </div>
+        <p
+          class="hint">Sealed at rest and never shown again. Empty: the s3_access_key/s3_secret_key settings.</p>
+      `}
+    </fieldset>
+  `}function Un(e){return navigator.clipboard?.writeText(e).catch(()=>{})}function Ra({pool:e}){let t=e.type==="nanio"?["nanio-only","nginx-nanio"]:e.source_nanio_pool?["nginx-only"]:[],[a,n]=m(null),[r,s]=m(null);if(!t.length||!e.members.length)return null;async function i(l,c){s(null);try{n(await h("GET",`/api/pools/${b(e.name)}/members/${b(l)}/node-config?type=${c}`))}catch(u){s(u)}}return o`
+    <section class="panel" aria-label="Node setup">
+      <h2>Node setup</h2>
+      <p class="hint">Rendered only: nothing is deployed. Credentials are placeholders.</p>
+      ${e.members.map(l=>o`<div class="row" data-node=${l.address}><code>${l.address}</code>
+          ${t.map(c=>o`<${f} onClick=${()=>i(l.address,c)}>${c}</${f}>`)}
+        </div>`)}
+      <${y} error=${r} />
+      ${a&&o`
+        <div data-node-config>
+          ${a.files.map(l=>o`
+              <div>
+                <div
+                  class="row"><strong>${l.path}</strong> <span class="muted">mode ${l.mode}, ${l.owner}</span>
+                              <button type="button" onClick=${()=>Un(l.content)} aria-label=${`Copy ${l.path}`}>Copy</button></div>
+                <pre>${l.content}</pre>
+              </div>
+            `)}
+          <ol>${a.instructions.map(l=>o`<li><code>${l}</code></li>`)}</ol>
+        </div>
+      `}
+    </section>
+  `}var Wn=["round_robin","least_conn","ip_hash","hash"],zn={name:"",description:"",lb_method:"round_robin",keepalive:32,members:[]},Kn={address:"",weight:1,backup:!1,down:!1};function Jn({m:e,i:t,set:a,remove:n}){let r=`members[${t}]`,s=ne(r),i=l=>c=>a({...e,[l]:c});return o`
+    <tr class=${s?"invalid":""} data-member=${t}>
       <td>
-        <${f} field=${`${i}.address`} label=${`Member ${t+1} address`} hideLabel
-          value=${e.address} onValue=${s("address")} placeholder="127.0.0.1:9000" />
+        <${v} field=${`${r}.address`} label=${`Member ${t+1} address`} hideLabel
+          value=${e.address} onValue=${i("address")} placeholder="127.0.0.1:9000" />
       </td>
       <td>
-        <${H} field=${`${i}.weight`} label=${`Member ${t+1} weight`} hideLabel
-          value=${e.weight} onValue=${s("weight")} min="1" max="1000" />
+        <${z} field=${`${r}.weight`} label=${`Member ${t+1} weight`} hideLabel
+          value=${e.weight} onValue=${i("weight")} min="1" max="1000" />
       </td>
       <td>
-        <${H} field=${`${i}.max_fails`} label=${`Member ${t+1} max fails`} hideLabel
-          value=${e.max_fails} onValue=${s("max_fails")} min="0" placeholder="1" />
+        <${z} field=${`${r}.max_fails`} label=${`Member ${t+1} max fails`} hideLabel
+          value=${e.max_fails} onValue=${i("max_fails")} min="0" placeholder="1" />
       </td>
       <td>
-        <${f} field=${`${i}.fail_timeout`} label=${`Member ${t+1} fail timeout`} hideLabel
-          value=${e.fail_timeout} onValue=${l=>s("fail_timeout")(l||void 0)} placeholder="10s" />
+        <${v} field=${`${r}.fail_timeout`} label=${`Member ${t+1} fail timeout`} hideLabel
+          value=${e.fail_timeout} onValue=${l=>i("fail_timeout")(l||void 0)} placeholder="10s" />
       </td>
       <td>
-        <${C} field=${`${i}.backup`} label="backup" checked=${e.backup} onValue=${s("backup")} />
+        <${O} field=${`${r}.backup`} label="backup" checked=${e.backup} onValue=${i("backup")} />
       </td>
       <td>
-        <${C} field=${`${i}.down`} label="down" checked=${e.down} onValue=${s("down")} />
+        <${O} field=${`${r}.down`} label="down" checked=${e.down} onValue=${i("down")} />
       </td>
-      <td><button type="button" class="link" onClick=${a}
+      <td><button type="button" class="link" onClick=${n}
         aria-label=${`Remove member ${t+1}`}>Remove</button></td>
     </tr>
-  `}function Pn({members:e,onValue:t}){let n=a=>i=>t(e.map((o,s)=>s===a?i:o));return r`
+  `}function Yn({members:e,onValue:t}){let a=n=>r=>t(e.map((s,i)=>i===n?r:s));return o`
     <fieldset>
       <legend>Members</legend>
-      ${e.length===0&&r`<p class="muted">No members: requests get 502 until you add one.</p>`}
-      ${e.length>0&&r`
+      ${e.length===0&&o`<p class="muted">No members: requests get 502 until you add one.</p>`}
+      ${e.length>0&&o`
         <div class="table-wrap">
           <table>
             <thead>
@@ -232,72 +420,144 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 <th><span class="sr-only">Remove</span></th>
               </tr>
             </thead>
-            <tbody>${e.map((a,i)=>r`
-                <${Tn} key=${i} m=${a} i=${i} set=${n(i)}
-                  remove=${()=>t(e.filter((o,s)=>s!==i))} />
+            <tbody>${e.map((n,r)=>o`
+                <${Jn} key=${r} m=${n} i=${r} set=${a(r)}
+                  remove=${()=>t(e.filter((s,i)=>i!==r))} />
               `)}
           </tbody>
           </table>
         </div>
       `}
-      <button type="button" onClick=${()=>t([...e,{...En}])}>Add member</button>
+      <button type="button" onClick=${()=>t([...e,{...Kn}])}>Add member</button>
       <p class="hint">Address: <code>host:port</code>, <code>[v6]:port</code> or <code>unix:/path</code>.</p>
     </fieldset>
-  `}function Dn({initial:e,isNew:t}){let[n,a]=h(e),{busy:i,error:o,saved:s,save:l}=M("pool","pools"),[p,d]=h(null),u=$=>_=>a(y=>({...y,[$]:_}));async function g($){$.preventDefault();let _=ke(n);_.lb_method!=="hash"&&(delete _.hash_key,delete _.hash_consistent);let y=await l(n.name,_,t?0:n.version);y&&(a(y),t&&(O(y),A(`/pools/edit/${b(y.name)}`)))}async function c(){if(confirm(`Delete pool "${n.name}"?`)){d(null);try{await v("DELETE",`/api/pools/${b(n.name)}`),A("/pools")}catch($){d($)}}}return r`
-    <${L.Provider} value=${o}>
-      <form onSubmit=${g} novalidate aria-label="Pool">
-        <${x} error=${o} title="Not saved" />
-        <${I} rec=${s} />
-        ${n.managed_by&&r`<div class="warning">
-          Managed by ${n.managed_by.kind} "${n.managed_by.name}": change it there.
-        </div>`}
-        <div class="panel">
-          <div class="row">
-            <${f} field="name" label="Name" value=${n.name} onValue=${u("name")}
-              disabled=${!t} placeholder="web" hint=${t?"Lower case letters, digits, '-'":void 0} />
-            <${f} field="lb_method" label="Load balancing" as="select" value=${n.lb_method}
-              onValue=${u("lb_method")}>${kn.map($=>r`<option value=${$}>${$}</option>`)}</${f}>
-            <${H} field="keepalive" label="Keepalive connections" value=${n.keepalive}
-              onValue=${u("keepalive")} min="0" />
-          </div>
-          ${n.lb_method==="hash"&&r`
+  `}function Zn({initial:e,isNew:t}){let[a,n]=m(e),[r,s]=m({access_key:"",secret_key:""}),{busy:i,error:l,saved:c,candidate:u,save:p,setError:$}=J("pool","pools",{onAdopt:E=>n(j=>({...j,version:E}))}),[d,_]=m(null),[g,k]=m(!1);ge(g);let x=!!a.managed_by,T=E=>j=>{k(!0),n(I=>({...I,[E]:j}))};function w(){let E=Da(Ee(a),r,!!a.credentials);return E.lb_method!=="hash"&&(delete E.hash_key,delete E.hash_consistent),E}async function C(E){E.preventDefault();let j=_e([["name","Name",a.name],...a.members.map((te,oe)=>[`members[${oe}].address`,`Member ${oe+1} address`,te.address])]);if(j)return $(j);let I=await p(a.name,w(),t?0:a.version);I&&(k(!1),n(I),s({access_key:"",secret_key:""}),t&&(K(I),A(`/pools/edit/${b(I.name)}`)))}async function N(){if(confirm(`Delete pool "${a.name}"?`)){_(null);try{await h("DELETE",`/api/pools/${b(a.name)}`),A("/pools")}catch(E){_(E)}}}return o`
+    <${B.Provider} value=${l}>
+      <form onSubmit=${C} novalidate aria-label="Pool">
+        <${y} error=${l} title="Not saved" />
+        <${Y} rec=${c} />
+        <${Ye} candidate=${u} error=${l} />
+        <${Ze} managedBy=${a.managed_by} kind="pool" />
+        <fieldset class="plain" disabled=${x}>
+          <div class="panel">
             <div class="row">
-              <${f} field="hash_key" label="Hash key" value=${n.hash_key}
-                onValue=${$=>u("hash_key")($||void 0)} placeholder="$request_uri" grow />
-              <${C} field="hash_consistent" label="consistent (ketama)"
-                checked=${n.hash_consistent} onValue=${u("hash_consistent")} />
+              <${v} field="name" label="Name" value=${a.name} onValue=${T("name")}
+                disabled=${!t} placeholder="web" required hint=${t?"Lower case letters, digits, '-'":void 0} />
+              <${v} field="lb_method" label="Load balancing" as="select" value=${a.lb_method}
+                onValue=${T("lb_method")}>${Wn.map(E=>o`<option value=${E}>${E}</option>`)}</${v}>
+            <${z} field="keepalive" label="Keepalive connections" value=${a.keepalive}
+              onValue=${T("keepalive")} min="0" />
+          </div>
+          ${a.lb_method==="hash"&&o`
+            <div class="row">
+              <${v} field="hash_key" label="Hash key" value=${a.hash_key}
+                onValue=${E=>T("hash_key")(E||void 0)} placeholder="$request_uri" grow />
+              <${O} field="hash_consistent" label="consistent (ketama)"
+                checked=${a.hash_consistent} onValue=${T("hash_consistent")} />
             </div>
           `}
-          <${f} field="description" label="Description" value=${n.description}
-            onValue=${u("description")} />
+          <${v} field="description" label="Description" value=${a.description}
+            onValue=${T("description")} />
         </div>
-        <${Pn} members=${n.members} onValue=${u("members")} />
+        <${La} draft=${a} set=${T} creds=${r} setCreds=${s} />
+        <${Yn} members=${a.members} onValue=${T("members")} />
+        </fieldset>
         <div class="actions">
-          <${m} type="submit" class="primary" busy=${i} busyText="Saving and applying…">Save</${m}>
-          ${o&&r`<span class="field-error">Not saved: ${o.code} (see above)</span>`}
-          ${!t&&r`<${m} class="danger" onClick=${c} busyText="Deleting…">Delete pool</${m}>`}
+          ${!x&&o`
+              <${f} type="submit" class="primary" busy=${i}
+                busyText="Saving and applying…">Save</${f}>
+            `}
+          ${l&&o`<span class="field-error">Not saved: ${l.code} (see above)</span>`}
+          ${!t&&!x&&o`<${f} class="danger" onClick=${N} busyText="Deleting…">Delete pool</${f}>`}
           <a href="#/pools">Back to pools</a>
         </div>
-        <${x} error=${p} title="Delete refused" />
+        <${y} error=${d} title="Delete refused" />
       </form>
-    </${L.Provider}>
-    ${!t&&r`<${Se} kind="pool" name=${n.name} />`}
-  `}function We({name:e}){let{data:t,error:n}=E(()=>e?v("GET",`/api/pools/${b(e)}`):Promise.resolve(Sn),[e]);return r`
+    </${B.Provider}>
+    ${!t&&o`<${Ra} pool=${a} />`}
+    ${!x&&o`<${Je} plural="pools" name=${a.name} body=${w} />`}
+  `}function kt({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/pools/${b(e)}`):Promise.resolve(zn),[e]);return o`
     <div class="page-head">
       <h1>${e?`Pool ${e}`:"New pool"}</h1>
     </div>
-    <${x} error=${n} />
-    ${t&&r`<${Dn} initial=${t} isNew=${!e} />`}
-  `}function Cn(e){let t={};for(let n of e){let a=[n.default_pool,...n.routes.map(i=>i.pool)].filter(Boolean);for(let i of new Set(a))(t[i]||=[]).push(n.name)}return t}function Ln(){let{data:e,error:t,reload:n}=E(async()=>{let[s,l]=await Promise.all([v("GET","/api/pools"),v("GET","/api/sites")]);return{pools:s.pools,used:Cn(l.sites)}},[]),[a,i]=h(null);async function o(s){if(confirm(`Delete pool "${s}"?`)){i(null);try{await v("DELETE",`/api/pools/${b(s)}`)}catch(l){i(l)}await n()}}return r`
+    <${y} error=${a} />
+    ${t&&o`<${Zn} initial=${t} isNew=${!e} />`}
+  `}var Xn={healthy:"ok",unhealthy:"bad",ejected:"warn",unknown:""};function Aa({name:e}){let{data:t,error:a,loading:n,reload:r}=S(()=>h("GET",`/api/pools/${b(e)}/health`),[e]);return o`
+    <div class="page-head">
+      <h1>Health of pool ${e}</h1>
+      <${f} onClick=${r} busy=${n} busyText="Refreshing…">Refresh</${f}>
+    </div>
+    <p><a href="#/pools">Back to pools</a> · <a href=${`#/pools/edit/${b(e)}`}>Edit pool</a></p>
+    <${y} error=${a} />
+    ${t&&o`
+      ${t.reasons.map(s=>o`<div class="warning" role="status">${s.message}</div>`)}
+      ${!t.health_check&&t.members.length===0&&o`
+        <p class="muted">This pool has no health_check: its members are not probed.</p>
+      `}
+      <div class="panel table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Member</th>
+              <th>Status</th>
+              <th>Last check</th>
+              <th class="num">Latency</th>
+              <th>Last error</th>
+              <th class="num">Transitions</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${t.members.map(s=>o`
+                <tr data-member=${s.address}>
+                  <td><code>${s.address}</code>${s.operator_down&&o`
+                    <span class="badge">down (operator)</span>
+                  `}</td>
+                  <td><span class=${`badge ${Xn[s.status]||""}`}>${s.status}</span>
+                    ${s.not_ejected&&o`<div class="hint">not ejected: ${s.not_ejected}</div>`}</td>
+                  <td>${s.last_check_at?new Date(s.last_check_at).toLocaleTimeString():"\u2013"}</td>
+                  <td class="num">${s.latency_ms==null?"\u2013":`${s.latency_ms} ms`}</td>
+                  <td>${s.last_error||""}</td>
+                  <td class="num">${s.transitions}</td>
+                </tr>
+              `)}
+          </tbody>
+        </table>
+      </div>
+    `}
+  `}var Qn=50;function X(e,t,a,n){let r=a.q??"",s=a.sort??"name",i=Number(a.page||1);return{...S(async()=>{let u=new URLSearchParams({q:r,sort:s,page:String(i),per_page:String(Qn)}),p=performance.now(),$=await h("GET",`/api/${t}?${u}`),d=n?await n($):{};return{...$,...d,ms:Math.round(performance.now()-p)}},[t,r,s,i]),q:r,sort:s,page:i,go:u=>A(e,{q:r,sort:s,...u})}}function Q({list:e,label:t,sorts:a}){let[n,r]=m(e.q);return L(()=>r(e.q),[e.q]),L(()=>{if(n===e.q)return;let s=setTimeout(()=>e.go({q:n,page:void 0}),250);return()=>clearTimeout(s)},[n]),o`
+    <form class="row list-controls" role="search" onSubmit=${s=>{s.preventDefault(),e.go({q:n,page:void 0})}}>
+      <div class="field grow">
+        <label for="list-q">Search ${t}</label>
+        <input id="list-q" type="search" value=${n} onInput=${s=>r(s.currentTarget.value)}
+          placeholder="name, server name, pool, target…" />
+      </div>
+      <div class="field">
+        <label for="list-sort">Sort by</label>
+        <select id="list-sort" value=${e.sort} onChange=${s=>e.go({sort:s.currentTarget.value,page:void 0})}>
+          ${a.map(([s,i])=>o`<option value=${s}>${i}</option>`)}
+        </select>
+      </div>
+    </form>
+  `}function ee({list:e,path:t}){let a=e.data;if(!a)return null;let n=a.total===0?0:(a.page-1)*a.per_page+1,r=Math.min(a.total,a.page*a.per_page),s=Math.max(1,Math.ceil(a.total/a.per_page)),i=l=>Z(t,{q:e.q,sort:e.sort,page:l>1?String(l):void 0});return o`
+    <nav class="actions pager" aria-label="Pages">
+      ${a.page>1&&o`<a class="button" href=${i(a.page-1)}>← Previous</a>`}
+      <span class="muted" data-total=${a.total}>${n}–${r} of ${a.total.toLocaleString("en")}</span>
+      ${a.page<s&&o`<a class="button" href=${i(a.page+1)}>Next →</a>`}
+    </nav>
+  `}function eo({use:e,pool:t}){if(!e)return o`<span class="muted">none</span>`;let a=e.first.slice(0,3).map(n=>n.slice(n.indexOf("/")+1));return o`
+    <span
+      data-used-by=${e.count}><strong>${e.count}</strong> ${e.count===1?"site":"sites"}: ${a.map((n,r)=>o`${r?", ":""}<a href=${`#/sites/edit/${b(n)}`}>${n}</a>`)}${e.count>a.length&&o`, … <a href=${Z("/sites",{q:t})}>show all</a>`}</span>
+  `}var to=[["name","Name"],["-name","Name (Z\u2013A)"],["lb_method","Method"],["-updated_at","Recently changed"]];function ao({route:e}){let t=X("/pools","pools",e.query),{data:a,error:n,reload:r}=t,s=a?a.items.map(p=>p.name).join(","):"",i=S(()=>s?h("GET",`/api/console/used-by/pools?names=${b(s)}`):Promise.resolve({used_by:{}}),[s]),[l,c]=m(null);async function u(p){if(confirm(`Delete pool "${p}"?`)){c(null);try{await h("DELETE",`/api/pools/${b(p)}`),F(`Deleted pool ${p}`)}catch($){c($)}await r()}}return o`
     <div class="page-head">
       <h1>Pools</h1>
       <a class="button primary" href="#/pools/new">New pool</a>
     </div>
-    <${x} error=${t} />
-    <${x} error=${a} title="Delete refused" />
-    ${e&&r`
+    <${Q} list=${t} label="pools" sorts=${to} />
+    <${y} error=${n} />
+    <${y} error=${l} title="Delete refused" />
+    ${a&&o`
       <div class="panel table-wrap">
-        ${e.pools.length===0?r`<p class="muted">No pools yet. A pool is a set of backend servers (an nginx upstream).</p>`:r`
+        ${a.items.length===0?o`<p class="muted">${t.q?`No pool matches "${t.q}".`:"No pools yet. A pool is a set of backend servers (an nginx upstream)."}</p>`:o`
             <table>
               <thead>
                 <tr>
@@ -310,142 +570,146 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 </tr>
               </thead>
               <tbody>
-                ${e.pools.map(s=>r`
-                    <tr data-pool=${s.name}>
-                      <td><a href=${`#/pools/edit/${b(s.name)}`}>${s.name}</a>
-                        ${s.managed_by&&r`
-                          <span class="badge">managed by ${s.managed_by.kind}</span>
+                ${a.items.map(p=>o`
+                    <tr data-pool=${p.name}>
+                      <td><a href=${`#/pools/edit/${b(p.name)}`}>${p.name}</a>
+                        ${p.health_check&&o`
+                          <a class="badge" href=${`#/pools/health/${b(p.name)}`}>health</a>
                         `}
-                        ${s.description&&r`<div class="hint">${s.description}</div>`}</td>
-                      <td>${s.members.length===0?r`<span class="muted">none</span>`:s.members.map(l=>r`
-                            <div><code>${l.address}</code>${l.weight!==1?` \xD7${l.weight}`:""}
-                              ${l.backup&&r`
+                        ${p.managed_by&&o`
+                          <span class="badge">managed by ${p.managed_by.kind}</span>
+                        `}
+                        ${p.description&&o`<div class="hint">${p.description}</div>`}</td>
+                      <td>${p.members.length===0?o`<span class="muted">none</span>`:p.members.map($=>o`
+                            <div><code>${$.address}</code>${$.weight!==1?` \xD7${$.weight}`:""}
+                              ${$.backup&&o`
                                 <span class="badge">backup</span>
                               `}
-                              ${l.down&&r`
+                              ${$.down&&o`
                                 <span class="badge bad">down</span>
                               `}</div>
                           `)}</td>
-                      <td>${s.lb_method}</td>
-                      <td class="num">${s.keepalive}</td>
-                      <td>${(e.used[s.name]||[]).map(l=>r`
-                          <a href=${`#/sites/edit/${b(l)}`}>${l}</a>
-                        `)}</td>
+                      <td>${p.lb_method}</td>
+                      <td class="num">${p.keepalive}</td>
+                      <td>${i.data&&o`<${eo} use=${i.data.used_by[p.name]} pool=${p.name} />`}</td>
                       <td>
-                        <${m} class="danger" onClick=${()=>o(s.name)} busyText="Deleting…"
-                          aria-label=${`Delete pool ${s.name}`}>Delete</${m}></td>
+                        ${!p.managed_by&&o`
+                          <${f} class="danger" onClick=${()=>u(p.name)} busyText="Deleting…"
+                            aria-label=${`Delete pool ${p.name}`}>Delete</${f}>
+                        `}</td>
                     </tr>
                   `)}
               </tbody>
             </table>
           `}
+        <${ee} list=${t} path="/pools" />
       </div>
     `}
-  `}function An({route:e}){let[t,n]=e.rest;return t==="new"?r`<${We} key="new" name=${null} />`:t==="edit"&&n?r`<${We} key=${n} name=${n} />`:r`<${Ln} />`}j({path:"/pools",title:"Pools",component:An});function Nt(e){return e.split(/[\s,]+/).filter(Boolean)}function K({value:e,onValue:t,...n}){let a=e??[],[i,o]=h(a.join(`
-`)),s=Nt(i).join(`
-`)===a.join(`
-`)?i:a.join(`
-`);return r`
-    <${f}
+  `}function no({route:e}){let[t,a]=e.rest;return t==="new"?o`<${kt} key="new" name=${null} />`:t==="edit"&&a?o`<${kt} key=${a} name=${a} />`:t==="health"&&a?o`<${Aa} key=${a} name=${a} />`:o`<${ao} route=${e} />`}P({path:"/pools",title:"Pools",component:no});function Na(e){return e.split(/[\s,]+/).filter(Boolean)}function le({value:e,onValue:t,...a}){let n=e??[],[r,s]=m(n.join(`
+`)),i=Na(r).join(`
+`)===n.join(`
+`)?r:n.join(`
+`);return o`
+    <${v}
       as="textarea"
       rows="3"
-      ...${n}
-      value=${s}
-      onValue=${l=>{o(l),t(Nt(l))}}
+      ...${a}
+      value=${i}
+      onValue=${l=>{s(l),t(Na(l))}}
     />
-  `}var qe=["pool","upstream","redirect","static"],Rn=[301,302,303,307,308];function Ee(e){return qe.find(t=>e[t]!==void 0)||"pool"}function jn(e,t){let n={...e};for(let a of qe)delete n[a];return n[t]=t==="redirect"?{url:"",code:301}:t==="static"?{root:""}:"",t==="redirect"&&(n.websocket=!1),n}function Vn(){return{name:"",path:"/",match:"prefix",pool:"",websocket:!1,strip_prefix:!1}}function Bt(e,t){let n=(e||"").toLowerCase().replace(/[^a-z0-9]+/g,"-").replace(/^-+|-+$/g,"").slice(0,56)||"root",a=n;for(let i=2;t.has(a);i++)a=`${n}-${i}`;return a}function Fn({r:e,at:t,label:n,pools:a,set:i}){let o=Ee(e);return o==="pool"?r`
-      <${f} as="select" field=${`${t}.pool`} label=${`${n} pool`} hideLabel
-        value=${e.pool} onValue=${s=>i({...e,pool:s})}>
+  `}var wt=["pool","upstream","redirect","static"],oo=[301,302,303,307,308];function Xe(e){return wt.find(t=>e[t]!==void 0)||"pool"}function ro(e,t){let a={...e};for(let n of wt)delete a[n];return a[t]=t==="redirect"?{url:"",code:301}:t==="static"?{root:""}:"",t==="redirect"&&(a.websocket=!1),a}function so(){return{name:"",path:"/",match:"prefix",pool:"",websocket:!1,strip_prefix:!1}}function ja(e,t){let a=(e||"").toLowerCase().replace(/[^a-z0-9]+/g,"-").replace(/^-+|-+$/g,"").slice(0,56)||"root",n=a;for(let r=2;t.has(n);r++)n=`${a}-${r}`;return n}function io({r:e,at:t,label:a,pools:n,set:r}){let s=Xe(e);return s==="pool"?o`
+      <${v} as="select" field=${`${t}.pool`} label=${`${a} pool`} hideLabel
+        value=${e.pool} onValue=${i=>r({...e,pool:i})}>
             <option value="">— choose a pool —</option>
-            ${a.map(s=>r`<option value=${s}>${s}</option>`)}
-            ${e.pool&&!a.includes(e.pool)&&r`<option value=${e.pool}>${e.pool} (missing)</option>`}
-          </${f}>
-    `:o==="upstream"?r`
-      <${f} field=${`${t}.upstream`} label=${`${n} upstream URL`} hideLabel
-        value=${e.upstream} onValue=${s=>i({...e,upstream:s})} placeholder="http://127.0.0.1:9000" />
-    `:o==="redirect"?r`
+            ${n.map(i=>o`<option value=${i}>${i}</option>`)}
+            ${e.pool&&!n.includes(e.pool)&&o`<option value=${e.pool}>${e.pool} (missing)</option>`}
+          </${v}>
+    `:s==="upstream"?o`
+      <${v} field=${`${t}.upstream`} label=${`${a} upstream URL`} hideLabel
+        value=${e.upstream} onValue=${i=>r({...e,upstream:i})} placeholder="http://127.0.0.1:9000" />
+    `:s==="redirect"?o`
       <div class="row">
-        <${f} field=${`${t}.redirect.url`} label=${`${n} redirect URL`} hideLabel grow
-          value=${e.redirect.url} onValue=${s=>i({...e,redirect:{...e.redirect,url:s}})}
+        <${v} field=${`${t}.redirect.url`} label=${`${a} redirect URL`} hideLabel grow
+          value=${e.redirect.url} onValue=${i=>r({...e,redirect:{...e.redirect,url:i}})}
           placeholder="https://example.com$request_uri" />
-        <${f} as="select" field=${`${t}.redirect.code`} label=${`${n} redirect code`} hideLabel
+        <${v} as="select" field=${`${t}.redirect.code`} label=${`${a} redirect code`} hideLabel
           value=${String(e.redirect.code??301)}
-          onValue=${s=>i({...e,redirect:{...e.redirect,code:Number(s)}})}>
-              ${Rn.map(s=>r`<option value=${String(s)}>${s}</option>`)}
-            </${f}>
+          onValue=${i=>r({...e,redirect:{...e.redirect,code:Number(i)}})}>
+              ${oo.map(i=>o`<option value=${String(i)}>${i}</option>`)}
+            </${v}>
           </div>
-    `:r`
-    <${f} field=${`${t}.static.root`} label=${`${n} static root`} hideLabel
-      value=${e.static.root} onValue=${s=>i({...e,static:{...e.static,root:s}})}
+    `:o`
+    <${v} field=${`${t}.static.root`} label=${`${a} static root`} hideLabel
+      value=${e.static.root} onValue=${i=>r({...e,static:{...e.static,root:i}})}
       placeholder="/srv/www" />
-  `}function Nn({r:e,at:t,label:n,set:a}){let i=o=>s=>a({...e,[o]:s===""?void 0:s});return r`
+  `}function lo({r:e,at:t,label:a,set:n}){let r=s=>i=>n({...e,[s]:i===""?void 0:i});return o`
     <div class="row">
-      <${C} field=${`${t}.preserve_host`} label="send the client's Host"
-        checked=${e.preserve_host!==!1} onValue=${o=>a({...e,preserve_host:o})} />
-      ${["connect_timeout","read_timeout","send_timeout"].map(o=>r`
-          <${f} field=${`${t}.${o}`} label=${o.replace("_"," ")} value=${e[o]}
-            onValue=${i(o)} placeholder="e.g. 30s" aria-label=${`${n} ${o.replace("_"," ")}`} />
+      <${O} field=${`${t}.preserve_host`} label="send the client's Host"
+        checked=${e.preserve_host!==!1} onValue=${s=>n({...e,preserve_host:s})} />
+      ${["connect_timeout","read_timeout","send_timeout"].map(s=>o`
+          <${v} field=${`${t}.${s}`} label=${s.replace("_"," ")} value=${e[s]}
+            onValue=${r(s)} placeholder="e.g. 30s" aria-label=${`${a} ${s.replace("_"," ")}`} />
         `)}
     </div>
-    ${e.static&&r`
+    ${e.static&&o`
       <div class="row">
-        <${K} field=${`${t}.static.index`} label="Index files" value=${e.static.index??["index.html"]}
-          onValue=${o=>a({...e,static:{...e.static,index:o}})} rows="1" />
-        <${C} field=${`${t}.static.autoindex`} label="directory listing"
-          checked=${e.static.autoindex} onValue=${o=>a({...e,static:{...e.static,autoindex:o}})} />
+        <${le} field=${`${t}.static.index`} label="Index files" value=${e.static.index??["index.html"]}
+          onValue=${s=>n({...e,static:{...e.static,index:s}})} rows="1" />
+        <${O} field=${`${t}.static.autoindex`} label="directory listing"
+          checked=${e.static.autoindex} onValue=${s=>n({...e,static:{...e.static,autoindex:s}})} />
       </div>
     `}
-    <${f} as="textarea" field=${`${t}.extra`} label="Extra nginx directives in this location"
-      value=${e.extra} onValue=${i("extra")} placeholder="proxy_buffering off;" />
-    ${e.ip_rules&&r`<p class="hint">
+    <${v} as="textarea" field=${`${t}.extra`} label="Extra nginx directives in this location"
+      value=${e.extra} onValue=${r("extra")} placeholder="proxy_buffering off;" />
+    ${e.ip_rules&&o`<p class="hint">
       This route has its own IP rules (${e.ip_rules.mode} ${e.ip_rules.addresses.join(", ")}): they are kept as they are.
     </p>`}
-  `}function Bn({r:e,i:t,pools:n,set:a,remove:i}){let o=`routes[${t}]`,s=`Route ${t+1}`,l=J(o),[p,d]=h(!1),u=Ee(e),g=u==="pool"||u==="upstream";return r`
+  `}function co({r:e,i:t,pools:a,set:n,remove:r}){let s=`routes[${t}]`,i=`Route ${t+1}`,l=ne(s),[c,u]=m(!1),p=Xe(e),$=p==="pool"||p==="upstream";return o`
     <tr class=${l?"invalid":""} data-route=${t}>
       <td>
-        <${f} field=${`${o}.name`} label=${`${s} name`} hideLabel value=${e.name}
-          onValue=${c=>a({...e,name:c})} placeholder="(from path)" />
+        <${v} field=${`${s}.name`} label=${`${i} name`} hideLabel value=${e.name}
+          onValue=${d=>n({...e,name:d})} placeholder="(from path)" />
       </td>
       <td>
-        <${f} field=${`${o}.path`} label=${`${s} path`} hideLabel value=${e.path}
-          onValue=${c=>a({...e,path:c})} />
+        <${v} field=${`${s}.path`} label=${`${i} path`} hideLabel value=${e.path}
+          onValue=${d=>n({...e,path:d})} />
       </td>
       <td>
-        <${f} as="select" field=${`${o}.match`} label=${`${s} match`} hideLabel
-          value=${e.match??"prefix"} onValue=${c=>a({...e,match:c})}>
+        <${v} as="select" field=${`${s}.match`} label=${`${i} match`} hideLabel
+          value=${e.match??"prefix"} onValue=${d=>n({...e,match:d})}>
         <option value="prefix">prefix</option><option value="exact">exact</option><option value="regex">regex</option>
-      </${f}></td>
-      <td><label class="sr-only" for=${`tk-${t}`}>${s} target kind</label>
-        <select id=${`tk-${t}`} value=${u} onChange=${c=>a(jn(e,c.currentTarget.value))}>
-          ${qe.map(c=>r`<option value=${c}>${c}</option>`)}
+      </${v}></td>
+      <td><label class="sr-only" for=${`tk-${t}`}>${i} target kind</label>
+        <select id=${`tk-${t}`} value=${p} onChange=${d=>n(ro(e,d.currentTarget.value))}>
+          ${wt.map(d=>o`<option value=${d}>${d}</option>`)}
         </select></td>
-      <td class="target"><${Fn} r=${e} at=${o} label=${s} pools=${n} set=${a} /></td>
-      <td>${g&&r`
-        <${C} field=${`${o}.websocket`} label="WebSocket" checked=${e.websocket}
-          onValue=${c=>a({...e,websocket:c})} />
+      <td class="target"><${io} r=${e} at=${s} label=${i} pools=${a} set=${n} /></td>
+      <td>${$&&o`
+        <${O} field=${`${s}.websocket`} label="WebSocket" checked=${e.websocket}
+          onValue=${d=>n({...e,websocket:d})} />
       `}
-        ${u!=="redirect"&&r`
-          <${C} field=${`${o}.strip_prefix`} label="strip prefix"
-            checked=${e.strip_prefix} onValue=${c=>a({...e,strip_prefix:c})} />
+        ${p!=="redirect"&&o`
+          <${O} field=${`${s}.strip_prefix`} label="strip prefix"
+            checked=${e.strip_prefix} onValue=${d=>n({...e,strip_prefix:d})} />
         `}</td>
       <td>
-        <button type="button" class="link" aria-expanded=${p?"true":"false"}
-          onClick=${()=>d(!p)} aria-label=${`${p?"Hide":"More"} options of route ${t+1}`}>${p?"Less":"More"}</button>
-        <button type="button" class="link" onClick=${i} aria-label=${`Delete route ${t+1}`}>Delete</button>
+        <button type="button" class="link" aria-expanded=${c?"true":"false"}
+          onClick=${()=>u(!c)} aria-label=${`${c?"Hide":"More"} options of route ${t+1}`}>${c?"Less":"More"}</button>
+        <button type="button" class="link" onClick=${r} aria-label=${`Delete route ${t+1}`}>Delete</button>
       </td>
     </tr>
-    ${p&&r`
+    ${c&&o`
       <tr class=${l?"invalid":""}>
         <td colspan="7">
-          <${Nn} r=${e} at=${o} label=${s} set=${a} />
+          <${lo} r=${e} at=${s} label=${i} set=${n} />
         </td>
       </tr>
     `}
-  `}function Ht({routes:e,pools:t,onValue:n}){let a=i=>o=>n(e.map((s,l)=>l===i?o:s));return r`
+  `}function Fa({routes:e,pools:t,onValue:a}){let n=r=>s=>a(e.map((i,l)=>l===r?s:i));return o`
     <fieldset>
       <legend>Routes</legend>
-      ${e.length===0&&r`<p class="muted">No routes: the default pool (if any) serves <code>/</code>.</p>`}
-      ${e.length>0&&r`
+      ${e.length===0&&o`<p class="muted">No routes: the default pool (if any) serves <code>/</code>.</p>`}
+      ${e.length>0&&o`
         <div class="table-wrap">
           <table class="routes">
             <thead>
@@ -459,45 +723,45 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 <th><span class="sr-only">Actions</span></th>
               </tr>
             </thead>
-            <tbody>${e.map((i,o)=>r`
-                <${Bn} key=${o} r=${i} i=${o} pools=${t} set=${a(o)}
-                  remove=${()=>n(e.filter((s,l)=>l!==o))} />
+            <tbody>${e.map((r,s)=>o`
+                <${co} key=${s} r=${r} i=${s} pools=${t} set=${n(s)}
+                  remove=${()=>a(e.filter((i,l)=>l!==s))} />
               `)}
           </tbody>
           </table>
         </div>
       `}
-      <button type="button" onClick=${()=>n([...e,Vn()])}>Add route</button>
+      <button type="button" onClick=${()=>a([...e,so()])}>Add route</button>
       <p class="hint">Paths start with <code>/</code>; <code>regex</code> takes a regular expression.
         Strip prefix sends <code>/api/x</code> to the target as <code>/x</code>.</p>
     </fieldset>
-  `}function Hn({l:e,i:t,set:n,remove:a}){let i=`listen[${t}]`,o=J(i),s=l=>p=>n({...e,[l]:p});return r`
-    <tr class=${o?"invalid":""}>
+  `}function uo({l:e,i:t,set:a,remove:n}){let r=`listen[${t}]`,s=ne(r),i=l=>c=>a({...e,[l]:c});return o`
+    <tr class=${s?"invalid":""}>
       <td>
-        <${H} field=${`${i}.port`} label=${`Listen ${t+1} port`} hideLabel
-          value=${e.port} onValue=${s("port")} min="1" max="65535" />
+        <${z} field=${`${r}.port`} label=${`Listen ${t+1} port`} hideLabel
+          value=${e.port} onValue=${i("port")} min="1" max="65535" />
       </td>
       <td>
-        <${f} field=${`${i}.address`} label=${`Listen ${t+1} address`} hideLabel
-          value=${e.address} onValue=${l=>s("address")(l||void 0)} placeholder="(all)" />
+        <${v} field=${`${r}.address`} label=${`Listen ${t+1} address`} hideLabel
+          value=${e.address} onValue=${l=>i("address")(l||void 0)} placeholder="(all)" />
       </td>
       <td>
-        <${C} field=${`${i}.ssl`} label="ssl" checked=${e.ssl} onValue=${s("ssl")} />
+        <${O} field=${`${r}.ssl`} label="ssl" checked=${e.ssl} onValue=${i("ssl")} />
       </td>
       <td>
-        <${C} field=${`${i}.http2`} label="http2" checked=${e.http2} onValue=${s("http2")} />
+        <${O} field=${`${r}.http2`} label="http2" checked=${e.http2} onValue=${i("http2")} />
       </td>
       <td>
-        <${C} field=${`${i}.default_server`} label="default server" checked=${e.default_server}
-          onValue=${s("default_server")} />
+        <${O} field=${`${r}.default_server`} label="default server" checked=${e.default_server}
+          onValue=${i("default_server")} />
       </td>
-      <td><button type="button" class="link" onClick=${a}
+      <td><button type="button" class="link" onClick=${n}
         aria-label=${`Remove listen ${t+1}`}>Remove</button></td>
     </tr>
-  `}function Ot({listen:e,onValue:t}){let n=a=>i=>t(e.map((o,s)=>s===a?i:o));return r`
+  `}function Ba({listen:e,onValue:t}){let a=n=>r=>t(e.map((s,i)=>i===n?r:s));return o`
     <fieldset>
       <legend>Listen</legend>
-      ${e.length===0?r`<p class="muted">Default ports: the agent's HTTP port, plus HTTPS when TLS is set.</p>`:r`
+      ${e.length===0?o`<p class="muted">Default ports: the agent's HTTP port, plus HTTPS when TLS is set.</p>`:o`
           <table>
             <thead>
               <tr>
@@ -509,73 +773,73 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 <th><span class="sr-only">Remove</span></th>
               </tr>
             </thead>
-            <tbody>${e.map((a,i)=>r`
-                <${Hn} key=${i} l=${a} i=${i} set=${n(i)}
-                  remove=${()=>t(e.filter((o,s)=>s!==i))} />
+            <tbody>${e.map((n,r)=>o`
+                <${uo} key=${r} l=${n} i=${r} set=${a(r)}
+                  remove=${()=>t(e.filter((s,i)=>i!==r))} />
               `)}</tbody>
           </table>
         `}
       <button type="button" onClick=${()=>t([...e,{port:80,ssl:!1,http2:!1,default_server:!1}])}>Add listen port</button>
     </fieldset>
-  `}function Mt(e){let t=e.tls;return t?{mode:t.cert?"managed":"files",certificate:t.certificate??"",key:t.key??"",cert:t.cert??""}:{mode:"",certificate:"",key:"",cert:""}}function It(e){if(e.mode==="files")return{certificate:e.certificate,key:e.key};if(e.mode==="managed")return{cert:e.cert}}function Ut({tls:e,redirect:t,onValue:n,onRedirect:a}){let i=o=>s=>n({...e,[o]:s});return r`
+  `}function Oa(e){let t=e.tls;return t?{mode:t.cert?"managed":"files",certificate:t.certificate??"",key:t.key??"",cert:t.cert??""}:{mode:"",certificate:"",key:"",cert:""}}function Va(e){if(e.mode==="files")return{certificate:e.certificate,key:e.key};if(e.mode==="managed")return{cert:e.cert}}function Ma({tls:e,redirect:t,onValue:a,onRedirect:n}){let r=s=>i=>a({...e,[s]:i});return o`
     <fieldset>
       <legend>TLS</legend>
       <div class="row">
-        <${f} as="select" field="tls" label="Certificate" value=${e.mode} onValue=${i("mode")}>
+        <${v} as="select" field="tls" label="Certificate" value=${e.mode} onValue=${r("mode")}>
           <option value="">none (plain HTTP)</option>
           <option value="files">certificate and key files</option>
           <option value="managed">managed certificate (ACME)</option>
-        </${f}>
-        ${e.mode==="files"&&r`
-          <${f} field="tls.certificate" label="Certificate file" value=${e.certificate}
-            onValue=${i("certificate")} placeholder="/etc/ssl/site.pem" grow />
-          <${f} field="tls.key" label="Key file" value=${e.key} onValue=${i("key")}
+        </${v}>
+        ${e.mode==="files"&&o`
+          <${v} field="tls.certificate" label="Certificate file" value=${e.certificate}
+            onValue=${r("certificate")} placeholder="/etc/ssl/site.pem" grow />
+          <${v} field="tls.key" label="Key file" value=${e.key} onValue=${r("key")}
             placeholder="/etc/ssl/site.key" grow />
         `}
-        ${e.mode==="managed"&&r`
-          <${f} field="tls.cert" label="Managed certificate name" value=${e.cert}
-            onValue=${i("cert")} grow />
+        ${e.mode==="managed"&&o`
+          <${v} field="tls.cert" label="Managed certificate name" value=${e.cert}
+            onValue=${r("cert")} grow />
         `}
       </div>
-      ${e.mode&&r`
-        <${C} field="redirect_http" label="Redirect plain HTTP to HTTPS"
-          checked=${t} onValue=${a} />
+      ${e.mode&&o`
+        <${O} field="redirect_http" label="Redirect plain HTTP to HTTPS"
+          checked=${t} onValue=${n} />
       `}
     </fieldset>
-  `}var On=[["top","top (after the IP rules)"],["ssl","ssl (after the certificate)"],["proxy","proxy (before the locations)"],["end","end (before the closing brace)"]];function Gt({ip:e,onValue:t}){return r`
+  `}var po=[["top","top (after the IP rules)"],["ssl","ssl (after the certificate)"],["proxy","proxy (before the locations)"],["end","end (before the closing brace)"]];function Ia({ip:e,onValue:t}){return o`
     <fieldset>
       <legend>IP rules</legend>
       <div class="row">
-        <${f} as="select" field="ip_rules.mode" label="Mode" value=${e.mode}
-          onValue=${n=>t({...e,mode:n})}>
+        <${v} as="select" field="ip_rules.mode" label="Mode" value=${e.mode}
+          onValue=${a=>t({...e,mode:a})}>
           <option value="">none: every client</option>
           <option value="allow">allow only these</option>
           <option value="deny">deny these</option>
-        </${f}>
-        ${e.mode&&r`
-          <${K} field="ip_rules.addresses" label="Addresses and CIDRs"
-            value=${e.addresses} onValue=${n=>t({...e,addresses:n})} grow
+        </${v}>
+        ${e.mode&&o`
+          <${le} field="ip_rules.addresses" label="Addresses and CIDRs"
+            value=${e.addresses} onValue=${a=>t({...e,addresses:a})} grow
             hint="One per line, e.g. 10.0.0.0/8" />
         `}
       </div>
     </fieldset>
-  `}function Mn({h:e,i:t,set:n,remove:a}){let i=J(`response_headers.${e[0]}`);return r`
-    <tr class=${i?"invalid":""}>
+  `}function $o({h:e,i:t,set:a,remove:n}){let r=ne(`response_headers.${e[0]}`);return o`
+    <tr class=${r?"invalid":""}>
       <td>
-        <${f} field=${`response_headers.${e[0]}`} label=${`Header ${t+1} name`} hideLabel
-          value=${e[0]} onValue=${o=>n([o,e[1]])} placeholder="X-Frame-Options" />
+        <${v} field=${`response_headers.${e[0]}`} label=${`Header ${t+1} name`} hideLabel
+          value=${e[0]} onValue=${s=>a([s,e[1]])} placeholder="X-Frame-Options" />
       </td>
       <td>
-        <${f} field=${`response_headers[${t}].value`} label=${`Header ${t+1} value`} hideLabel
-          value=${e[1]} onValue=${o=>n([e[0],o])} placeholder="DENY" />
+        <${v} field=${`response_headers[${t}].value`} label=${`Header ${t+1} value`} hideLabel
+          value=${e[1]} onValue=${s=>a([e[0],s])} placeholder="DENY" />
       </td>
-      <td><button type="button" class="link" onClick=${a}
+      <td><button type="button" class="link" onClick=${n}
         aria-label=${`Remove header ${t+1}`}>Remove</button></td>
     </tr>
-  `}function Wt({rows:e,onValue:t}){let n=a=>i=>t(e.map((o,s)=>s===a?i:o));return r`
+  `}function Ha({rows:e,onValue:t}){let a=n=>r=>t(e.map((s,i)=>i===n?r:s));return o`
     <fieldset>
       <legend>Response headers</legend>
-      ${e.length>0&&r`
+      ${e.length>0&&o`
         <table>
           <thead>
             <tr>
@@ -584,93 +848,104 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
               <th><span class="sr-only">Remove</span></th>
             </tr>
           </thead>
-          <tbody>${e.map((a,i)=>r`
-              <${Mn} key=${i} h=${a} i=${i} set=${n(i)}
-                remove=${()=>t(e.filter((o,s)=>s!==i))} />
+          <tbody>${e.map((n,r)=>o`
+              <${$o} key=${r} h=${n} i=${r} set=${a(r)}
+                remove=${()=>t(e.filter((s,i)=>i!==r))} />
             `)}</tbody>
         </table>
       `}
       <button type="button" onClick=${()=>t([...e,["",""]])}>Add header</button>
       <p class="hint">Sent with every response (<code>add_header ... always</code>).</p>
     </fieldset>
-  `}function qt({blocks:e,onValue:t}){let n=(a,i)=>o=>t(e.map((s,l)=>l===a?{...s,[i]:o}:s));return r`
+  `}function fo({b:e,i:t,set:a,remove:n}){let r=ne(`extra_blocks[${t}]`);return o`
+    <div class=${`row${r?" refused-target":""}`} data-block=${t}>
+      <${v} as="select" field=${`extra_blocks[${t}].zone`} label=${`Block ${t+1} position`}
+        value=${e.zone} onValue=${a(t,"zone")}>
+        ${po.map(([s,i])=>o`<option value=${s}>${i}</option>`)}
+      </${v}>
+      <${v} as="textarea" field=${`extra_blocks[${t}].content`} label=${`Block ${t+1} directives`}
+        value=${e.content} onValue=${a(t,"content")} grow required />
+      <button type="button" class="link" onClick=${n}
+        aria-label=${`Remove block ${t+1}`}>Remove</button>
+    </div>
+  `}function Ga({blocks:e,onValue:t}){let a=(n,r)=>s=>t(e.map((i,l)=>l===n?{...i,[r]:s}:i));return o`
     <fieldset>
       <legend>Extra nginx blocks</legend>
-      ${e.map((a,i)=>r`
-          <div class="row" key=${i}>
-            <${f} as="select" field=${`extra_blocks[${i}].zone`} label=${`Block ${i+1} position`}
-              value=${a.zone} onValue=${n(i,"zone")}>
-              ${On.map(([o,s])=>r`<option value=${o}>${s}</option>`)}
-            </${f}>
-            <${f} as="textarea" field=${`extra_blocks[${i}].content`} label=${`Block ${i+1} directives`}
-              value=${a.content} onValue=${n(i,"content")} grow />
-            <button type="button" class="link" onClick=${()=>t(e.filter((o,s)=>s!==i))}
-              aria-label=${`Remove block ${i+1}`}>Remove</button>
-          </div>
+      ${e.map((n,r)=>o`
+          <${fo} key=${r} b=${n} i=${r} set=${a}
+            remove=${()=>t(e.filter((s,i)=>i!==r))} />
         `)}
       <button type="button" onClick=${()=>t([...e,{zone:"top",content:""}])}>Add block</button>
       <p class="hint">
         Raw nginx, checked before use: braces must balance; <code>include</code>, <code>load_module</code>, Lua, njs and Perl directives are refused.
       </p>
     </fieldset>
-  `}var In={name:"",description:"",server_names:[],listen:[],redirect_http:!1,routes:[],extra_blocks:[],response_headers:{}};function Un(e){let t=new Set(e.map(n=>n.name).filter(Boolean));return e.map(n=>{if(n.name)return n;let a=Bt(n.path,t);return t.add(a),{...n,name:a}})}function Gn({initial:e,pools:t,isNew:n}){let[a,i]=h(e),[o,s]=h(()=>Object.entries(e.response_headers??{})),[l,p]=h(()=>e.ip_rules??{mode:"",addresses:[]}),[d,u]=h(()=>Mt(e)),{busy:g,error:c,saved:$,save:_,setError:y}=M("site","sites"),[k,T]=h(null),w=R=>B=>i(F=>({...F,[R]:B}));function N(R){let B=new Set;for(let[F]of o){if(B.has(F.toLowerCase()))throw Lt("VALIDATION_FAILED",`response_headers.${F}`,"listed twice");B.add(F.toLowerCase())}return{...ke(a),routes:R,response_headers:Object.fromEntries(o),ip_rules:l.mode?{mode:l.mode,addresses:l.addresses}:void 0,tls:It(d),redirect_http:d.mode?a.redirect_http:!1,default_pool:a.default_pool||void 0,client_max_body_size:a.client_max_body_size||void 0}}async function Y(R){R.preventDefault();let B=Un(a.routes);i(V=>({...V,routes:B}));let F;try{F=N(B)}catch(V){return y(V)}let W=await _(a.name,F,n?0:a.version);W&&(i(W),n&&(O(W),A(`/sites/edit/${b(W.name)}`)))}async function U(){if(confirm(`Delete site "${a.name}"?`)){T(null);try{await v("DELETE",`/api/sites/${b(a.name)}`),A("/sites")}catch(R){T(R)}}}return r`
-    <${L.Provider} value=${c}>
-      <form onSubmit=${Y} novalidate aria-label="Site">
-        <${x} error=${c} title="Not saved" />
-        <${I} rec=${$} />
-        ${a.managed_by&&r`<div class="warning">
-          Managed by ${a.managed_by.kind} "${a.managed_by.name}": change it there.
-        </div>`}
-        <div class="panel">
-          <div class="row">
-            <${f} field="name" label="Name" value=${a.name} onValue=${w("name")}
-              disabled=${!n} placeholder="shop" />
-            <${f} as="select" field="default_pool" label="Default pool (serves /)"
-              value=${a.default_pool??""} onValue=${w("default_pool")}>
+  `}var mo={name:"",description:"",server_names:[],listen:[],redirect_http:!1,routes:[],extra_blocks:[],response_headers:{}};function qa(e){let t=new Set(e.map(a=>a.name).filter(Boolean));return e.map(a=>{if(a.name)return a;let n=ja(a.path,t);return t.add(n),{...a,name:n}})}function ho({initial:e,pools:t,isNew:a}){let[n,r]=m(e),[s,i]=m(()=>Object.entries(e.response_headers??{})),[l,c]=m(()=>e.ip_rules??{mode:"",addresses:[]}),[u,p]=m(()=>Oa(e)),{busy:$,error:d,saved:_,candidate:g,save:k,setError:x}=J("site","sites",{onAdopt:V=>r(q=>({...q,version:V}))}),[T,w]=m(null),[C,N]=m(!1);ge(C);let E=!!n.managed_by,j=V=>q=>{N(!0),r(re=>({...re,[V]:q}))},I=V=>q=>{N(!0),V(q)};function te(V){let q=new Set;for(let[re]of s){if(q.has(re.toLowerCase()))throw pa("VALIDATION_FAILED",`response_headers.${re}`,"listed twice");q.add(re.toLowerCase())}return{...Ee(n),routes:V,response_headers:Object.fromEntries(s),ip_rules:l.mode?{mode:l.mode,addresses:l.addresses}:void 0,tls:Va(u),redirect_http:u.mode?n.redirect_http:!1,default_pool:n.default_pool||void 0,client_max_body_size:n.client_max_body_size||void 0}}async function oe(V){V.preventDefault();let q=_e([["name","Name",n.name],...n.routes.map((ye,Lt)=>[`routes[${Lt}].path`,`Route ${Lt+1} path`,ye.path])]);if(q)return x(q);let re=qa(n.routes);r(ye=>({...ye,routes:re}));let Dt;try{Dt=te(re)}catch(ye){return x(ye)}let Le=await k(n.name,Dt,a?0:n.version);Le&&(N(!1),r(Le),a&&(K(Le),A(`/sites/edit/${b(Le.name)}`)))}async function G(){if(confirm(`Delete site "${n.name}"?`)){w(null);try{await h("DELETE",`/api/sites/${b(n.name)}`),A("/sites")}catch(V){w(V)}}}return o`
+    <${B.Provider} value=${d}>
+      <form onSubmit=${oe} novalidate aria-label="Site">
+        <${y} error=${d} title="Not saved" />
+        <${Y} rec=${_} />
+        <${Ye} candidate=${g} error=${d} />
+        <${Ze} managedBy=${n.managed_by} kind="site" />
+        <fieldset class="plain" disabled=${E}>
+          <div class="panel">
+            <div class="row">
+              <${v} field="name" label="Name" value=${n.name} onValue=${j("name")}
+                disabled=${!a} placeholder="shop" required />
+              <${v} as="select" field="default_pool" label="Default pool (serves /)"
+                value=${n.default_pool??""} onValue=${j("default_pool")}>
               <option value="">none</option>
-              ${t.map(R=>r`<option value=${R}>${R}</option>`)}
-              ${a.default_pool&&!t.includes(a.default_pool)&&r`<option value=${a.default_pool}>${a.default_pool} (missing)</option>`}
-            </${f}>
-            <${f} field="client_max_body_size" label="Max body size" value=${a.client_max_body_size}
-              onValue=${w("client_max_body_size")} placeholder="1m (nginx default)" />
+              ${t.map(V=>o`<option value=${V}>${V}</option>`)}
+              ${n.default_pool&&!t.includes(n.default_pool)&&o`<option value=${n.default_pool}>${n.default_pool} (missing)</option>`}
+            </${v}>
+            <${v} field="client_max_body_size" label="Max body size" value=${n.client_max_body_size}
+              onValue=${j("client_max_body_size")} placeholder="1m (nginx default)" />
           </div>
-          <${K} field="server_names" label="Server names" value=${a.server_names}
-            onValue=${w("server_names")} hint="One per line: shop.example.com, *.example.com, _ (any)" />
-          <${f} field="description" label="Description" value=${a.description}
-            onValue=${w("description")} />
+          <${le} field="server_names" label="Server names" value=${n.server_names}
+            onValue=${j("server_names")} hint="One per line: shop.example.com, *.example.com, _ (any)" />
+          <${v} field="description" label="Description" value=${n.description}
+            onValue=${j("description")} />
         </div>
-        <${Ht} routes=${a.routes} pools=${t} onValue=${w("routes")} />
-        <${Ot} listen=${a.listen} onValue=${w("listen")} />
-        <${Ut} tls=${d} onValue=${u} redirect=${a.redirect_http} onRedirect=${w("redirect_http")} />
-        <${Gt} ip=${l} onValue=${p} />
-        <${Wt} rows=${o} onValue=${s} />
-        <${qt} blocks=${a.extra_blocks} onValue=${w("extra_blocks")} />
+        <${Fa} routes=${n.routes} pools=${t} onValue=${j("routes")} />
+        <${Ba} listen=${n.listen} onValue=${j("listen")} />
+        <${Ma} tls=${u} onValue=${I(p)} redirect=${n.redirect_http} onRedirect=${j("redirect_http")} />
+        <${Ia} ip=${l} onValue=${I(c)} />
+        <${Ha} rows=${s} onValue=${I(i)} />
+        <${Ga} blocks=${n.extra_blocks} onValue=${j("extra_blocks")} />
+        </fieldset>
         <div class="actions">
-          <${m} type="submit" class="primary" busy=${g} busyText="Saving and applying…">Save</${m}>
-          ${c&&r`<span class="field-error">Not saved: ${c.code} (see above)</span>`}
-          ${!n&&r`<${m} class="danger" onClick=${U} busyText="Deleting…">Delete site</${m}>`}
+          ${!E&&o`
+              <${f} type="submit" class="primary" busy=${$}
+                busyText="Saving and applying…">Save</${f}>
+            `}
+          ${d&&o`<span class="field-error">Not saved: ${d.code} (see above)</span>`}
+          ${!a&&!E&&o`<${f} class="danger" onClick=${G} busyText="Deleting…">Delete site</${f}>`}
           <a href="#/sites">Back to sites</a>
         </div>
-        <${x} error=${k} title="Delete refused" />
+        <${y} error=${T} title="Delete refused" />
       </form>
-    </${L.Provider}>
-    ${!n&&r`<${Se} kind="site" name=${a.name} />`}
-  `}function ze({name:e}){let{data:t,error:n}=E(async()=>{let[a,i]=await Promise.all([e?v("GET",`/api/sites/${b(e)}`):Promise.resolve(In),v("GET","/api/pools")]);return{site:a,pools:i.pools.map(o=>o.name)}},[e]);return r`
+    </${B.Provider}>
+    ${!E&&o`<${Je} plural="sites" name=${n.name} body=${()=>{try{return te(qa(n.routes))}catch{return Ee(n)}}} />`}
+  `}function xt({name:e}){let{data:t,error:a}=S(async()=>{let[n,r]=await Promise.all([e?h("GET",`/api/sites/${b(e)}`):Promise.resolve(mo),h("GET","/api/pools")]);return{site:n,pools:r.pools.map(s=>s.name)}},[e]);return o`
     <div class="page-head">
       <h1>${e?`Site ${e}`:"New site"}</h1>
     </div>
-    <${x} error=${n} />
-    ${t&&r`<${Gn} initial=${t.site} pools=${t.pools} isNew=${!e} />`}
-  `}function Wn(e){let t=Ee(e),n=t==="pool"?`pool ${e.pool}`:t==="upstream"?e.upstream:t==="redirect"?`${e.redirect.code} ${e.redirect.url}`:`files ${e.static.root}`;return`${e.match==="exact"?"= ":e.match==="regex"?"~ ":""}${e.path} \u2192 ${n}`}function qn(){let{data:e,error:t,reload:n}=E(()=>v("GET","/api/sites"),[]),[a,i]=h(null);async function o(s){if(confirm(`Delete site "${s}"?`)){i(null);try{await v("DELETE",`/api/sites/${b(s)}`)}catch(l){i(l)}await n()}}return r`
+    <${y} error=${a} />
+    ${t&&o`<${ho} initial=${t.site} pools=${t.pools} isNew=${!e} />`}
+  `}function Ua(e,t=Date.now()){if(!e)return null;let a=Date.parse(e);if(Number.isNaN(a))return null;let n=Math.floor((a-t)/1e3);if(n<=0)return"expired";let r=[["d",86400],["h",3600],["min",60],["s",1]],s=[];for(let[i,l]of r){if(n>=l||i==="s"&&!s.length)s.push(`${Math.floor(n/l)} ${i}`),n%=l;else if(s.length)break;if(s.length===2)break}return`expires in ${s.join(" ")}`}function Pe({at:e}){let t=Ua(e);return t?o`
+    <span class=${`badge ${t==="expired"?"bad":"warn"}`} title=${e}
+      data-expires=${e}>${t}</span>
+  `:null}function go(e){let t=Xe(e),a=t==="pool"?`pool ${e.pool}`:t==="upstream"?e.upstream:t==="redirect"?`${e.redirect.code} ${e.redirect.url}`:`files ${e.static.root}`;return`${e.match==="exact"?"= ":e.match==="regex"?"~ ":""}${e.path} \u2192 ${a}`}var _o=[["name","Name"],["-name","Name (Z\u2013A)"],["server_names","Server name"],["default_pool","Default pool"],["-updated_at","Recently changed"]];function bo({route:e}){let t=X("/sites","sites",e.query),{data:a,error:n,reload:r}=t,[s,i]=m(null);async function l(c){if(confirm(`Delete site "${c}"?`)){i(null);try{await h("DELETE",`/api/sites/${b(c)}`),F(`Deleted site ${c}`)}catch(u){i(u)}await r()}}return o`
     <div class="page-head">
       <h1>Sites</h1>
       <a class="button primary" href="#/sites/new">New site</a>
     </div>
-    <${x} error=${t} />
-    <${x} error=${a} title="Delete refused" />
-    ${e&&r`
+    <${Q} list=${t} label="sites" sorts=${_o} />
+    <${y} error=${n} />
+    <${y} error=${s} title="Delete refused" />
+    ${a&&o`
       <div class="panel table-wrap">
-        ${e.sites.length===0?r`<p class="muted">No sites yet. A site is an nginx server block: host names, ports and routes.</p>`:r`
+        ${a.items.length===0?o`<p class="muted">${t.q?`No site matches "${t.q}".`:"No sites yet. A site is an nginx server block: host names, ports and routes."}</p>`:o`
             <table>
               <thead>
                 <tr>
@@ -683,131 +958,471 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 </tr>
               </thead>
               <tbody>
-                ${e.sites.map(s=>r`
-                    <tr data-site=${s.name}>
-                      <td><a href=${`#/sites/edit/${b(s.name)}`}>${s.name}</a>
-                        ${s.managed_by&&r`
-                          <span class="badge">managed by ${s.managed_by.kind}</span>
+                ${a.items.map(c=>o`
+                    <tr data-site=${c.name}>
+                      <td><a href=${`#/sites/edit/${b(c.name)}`}>${c.name}</a>
+                        ${c.managed_by&&o`
+                          <a class="badge" href=${vt(c.managed_by)}>managed by ${c.managed_by.kind} ${c.managed_by.name}</a>
                         `}
-                        ${s.description&&r`<div class="hint">${s.description}</div>`}</td>
-                      <td>${s.server_names.length?s.server_names.join(", "):r`<span class="muted">none</span>`}</td>
-                      <td>${s.listen.length?s.listen.map(l=>`${l.port}${l.ssl?" ssl":""}`).join(", "):r`<span class="muted">default${s.tls?" + https":""}</span>`}</td>
-                      <td>${s.default_pool?r`<a href=${`#/pools/edit/${b(s.default_pool)}`}>${s.default_pool}</a>`:"\u2013"}</td>
-                      <td>${s.routes.map(l=>r`<div><code>${Wn(l)}</code></div>`)}</td>
+                        <${Pe} at=${c.expires_at} />
+                        ${c.description&&o`<div class="hint">${c.description}</div>`}</td>
+                      <td>${c.server_names.length?c.server_names.join(", "):o`<span class="muted">none</span>`}</td>
+                      <td>${c.listen.length?c.listen.map(u=>`${u.port}${u.ssl?" ssl":""}`).join(", "):o`<span class="muted">default${c.tls?" + https":""}</span>`}</td>
+                      <td>${c.default_pool?o`<a href=${`#/pools/edit/${b(c.default_pool)}`}>${c.default_pool}</a>`:"\u2013"}</td>
+                      <td>${c.routes.map(u=>o`<div><code>${go(u)}</code> <${Pe} at=${u.expires_at} /></div>`)}</td>
                       <td>
-                        <${m} class="danger" onClick=${()=>o(s.name)} busyText="Deleting…"
-                          aria-label=${`Delete site ${s.name}`}>Delete</${m}></td>
+                        ${!c.managed_by&&o`
+                          <${f} class="danger" onClick=${()=>l(c.name)} busyText="Deleting…"
+                            aria-label=${`Delete site ${c.name}`}>Delete</${f}>
+                        `}</td>
                     </tr>
                   `)}
               </tbody>
             </table>
           `}
+        <${ee} list=${t} path="/sites" />
       </div>
     `}
-  `}function zn({route:e}){let[t,n]=e.rest;return t==="new"?r`<${ze} key="new" name=${null} />`:t==="edit"&&n?r`<${ze} key=${n} name=${n} />`:r`<${qn} />`}j({path:"/sites",title:"Sites",component:zn});function zt(e,t,n){return e.status!=="active"?{label:"inactive",cls:"",why:""}:n?n.ok?{label:"healthy",cls:"ok",why:"service, port, route and both hops answer"}:{label:"failing",cls:"bad",why:n.issues.join("; ")}:t?t.active?{label:t.state,cls:"ok",why:"run Check to test both hops"}:{label:t.state,cls:"bad",why:`${t.manager} reports ${t.state}`}:{label:"unknown",cls:"",why:"service state not read"}}function oe(e){return e?"skipped"in e?`skipped: ${e.skipped}`:e.ok?`${e.status} in ${e.ms} ms`:e.error||`HTTP ${e.status}`:""}var Jn={name:"",description:"",command:"",root:"",health_path:""};function Te(e,t){let n={name:e.name,port:e.port,status:t};for(let a of["description","command","root","health_path"]){let i=typeof e[a]=="string"?e[a].trim():e[a];i&&(n[a]=i)}return n}function Kn({rec:e}){let t=e.checks?.internal,n=e.checks?.external;return r`
+  `}function vo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${xt} key="new" name=${null} />`:t==="edit"&&a?o`<${xt} key=${a} name=${a} />`:o`<${bo} route=${e} />`}P({path:"/sites",title:"Sites",component:vo});var yo={routed:"ok",unrouted:"warn",migrating:"warn",ignored:"",deleted:"bad"};function ko(){let{data:e,error:t}=S(async()=>{let[a,n]=await Promise.all([h("GET","/api/pools"),h("GET","/api/sites")]),r=new Set(a.pools.filter(s=>s.type==="nanio").map(s=>s.name));return n.sites.filter(s=>r.has(s.default_pool))},[]);return o`
+    <div class="page-head">
+      <h1>Buckets</h1>
+    </div>
+    <${y} error=${t} />
+    ${e&&o`
+      <div class="panel">
+        ${e.length===0?o`<p class="muted">No site has a nanio default pool yet.</p>`:o`<ul>${e.map(a=>o`<li><a href=${`#/buckets/${b(a.name)}`}>${a.name}</a> <span class="muted">default pool ${a.default_pool}</span></li>`)}</ul>`}
+      </div>
+    `}
+  `}function wo({site:e,b:t,pools:a,onDone:n}){let[r,s]=m(t.routed_pool||a[0]||""),[i,l]=m(null),[c,u]=m(null);async function p($){u(null);try{await h("POST",`/api/sites/${b(e)}/buckets/${b(t.bucket)}/promote`,{pool:r,allow_orphan:$}),l(null),await n()}catch(d){d.field==="allow_orphan"?l(d):u(d)}}return o`
+    <div class="row">
+      <select aria-label=${`Pool for ${t.bucket}`} value=${r} onChange=${$=>s($.target.value)}>
+        ${a.map($=>o`<option value=${$}>${$}</option>`)}
+      </select>
+      <${f} onClick=${()=>p(!1)} busyText="Routing…" aria-label=${`Promote ${t.bucket}`}>Promote</${f}>
+    </div>
+    ${i&&o`
+      <div class="warning" role="alert" data-orphan-conflict>
+        <p>${i.message}</p>
+        <${f} class="danger" onClick=${()=>p(!0)}
+          busyText="Routing…">Route anyway (leave orphans)</${f}>
+        <button type="button" class="link" onClick=${()=>l(null)}>Cancel</button>
+      </div>
+    `}
+    <${y} error=${c} title="Not routed" />
+  `}function xo({site:e,onDone:t}){let[a,n]=m(null),[r,s]=m({}),[i,l]=m(null),[c,u]=m(null);async function p(){l(null);try{n(await h("GET",`/api/sites/${b(e)}/buckets/orphans`))}catch(d){l(d)}}async function $(d){l(null);try{let _=await h("POST",`/api/sites/${b(e)}/buckets/${b(d)}/purge-orphan`,{confirm:r[d]||""});u(`Deleted ${_.deleted} orphan object(s) of ${_.bucket} from ${_.pool}.`),await p(),await t()}catch(_){l(_)}}return o`
+    <section class="panel" aria-label="Orphans">
+      <h2>Orphans</h2>
+      <p class="hint">Objects a routed bucket left on the default pool.</p>
+      <${f} onClick=${p} busyText="Scanning…">Scan for orphans</${f}>
+      ${c&&o`<div class="success" role="status">${c}</div>`}
+      <${y} error=${i} title="Refused" />
+      ${a&&(a.orphans.length===0?o`<p class="muted" data-no-orphans>No orphans on ${a.default_pool}.</p>`:o`
+            <table>
+              <thead>
+                <tr>
+                  <th>Bucket</th>
+                  <th class="num">Objects</th>
+                  <th>Routed to</th>
+                  <th>Purge</th>
+                </tr>
+              </thead>
+              <tbody>${a.orphans.map(d=>o`
+                  <tr data-orphan=${d.bucket}>
+                    <td>${d.bucket}</td>
+                    <td class="num">${d.objects}</td>
+                    <td>${d.routed_pool}</td>
+                    <td><input aria-label=${`Type ${d.bucket} to confirm`} placeholder=${d.bucket}
+                                  value=${r[d.bucket]||""} onInput=${_=>s({...r,[d.bucket]:_.target.value})} />
+                                  <${f} class="danger" disabled=${r[d.bucket]!==d.bucket}
+                                    onClick=${()=>$(d.bucket)} busyText="Purging…">Purge ${d.objects} object(s)</${f}></td></tr>
+                `)}</tbody>
+            </table>
+          `)}
+    </section>
+  `}function So({site:e}){let{data:t,error:a,reload:n}=S(async()=>{let[l,c]=await Promise.all([h("GET",`/api/sites/${b(e)}/buckets`),h("GET","/api/pools")]);return{...l,pools:c.pools.filter(u=>u.type==="nanio").map(u=>u.name)}},[e]),[r,s]=m(null),i=(l,c)=>async()=>{s(null);try{await h(l,c)}catch(u){s(u)}await n()};return o`
+    <div class="page-head">
+      <h1>Buckets of ${e}</h1>
+      <${f} onClick=${i("POST",`/api/sites/${b(e)}/buckets/sync`)} busyText="Syncing…">Sync now</${f}>
+    </div>
+    <${y} error=${a} />
+    <${y} error=${r} title="Refused" />
+    ${t&&o`
+      <div class="panel table-wrap">
+        <p class="hint">Default pool <strong>${t.default_pool}</strong>: unrouted buckets are served by it.</p>
+        ${t.buckets.length===0?o`<p class="muted">No buckets known yet: sync lists the default pool's buckets.</p>`:o`
+            <table>
+              <thead>
+                <tr>
+                  <th>Bucket</th>
+                  <th>Status</th>
+                  <th>Served by</th>
+                  <th>Route</th>
+                  <th><span class="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>${t.buckets.filter(l=>!l.http).map(l=>o`
+                  <tr data-bucket=${l.bucket}>
+                    <td>${l.bucket}</td>
+                    <td><span class=${`badge ${yo[l.status]??""}`}>${l.status}</span>
+                                    ${l.routed_target_missing&&o`<span class="badge bad">missing on ${l.routed_pool}</span>`}</td>
+                    <td>${l.served_by??"\u2013"}</td>
+                    <td>${l.status!=="migrating"&&l.status!=="deleted"&&o`<${wo} site=${e} b=${l} pools=${t.pools} onDone=${n} />`}</td>
+                    <td>
+                                    ${l.status==="routed"&&o`
+                                      <${f} onClick=${i("DELETE",`/api/sites/${b(e)}/buckets/${b(l.bucket)}/route`)}
+                                        busyText="Unrouting…" aria-label=${`Unroute ${l.bucket}`}>Unroute</${f}>
+                                    `}
+                                    ${(l.status==="unrouted"||l.status==="deleted")&&o`
+                                      <${f}
+                                        onClick=${i("POST",`/api/sites/${b(e)}/buckets/${b(l.bucket)}/ignore`)}
+                                        aria-label=${`Ignore ${l.bucket}`}>Ignore</${f}>
+                                    `}
+                                  </td>
+                  </tr>
+                `)}</tbody>
+            </table>
+          `}
+      </div>
+      <${xo} site=${e} onDone=${n} />
+    `}
+  `}function To({route:e}){let[t]=e.rest;return t?o`<${So} key=${t} site=${t} />`:o`<${ko} />`}P({path:"/buckets",title:"Buckets",component:To});async function Eo(){let[e,t]=await Promise.all([h("GET","/api/pools"),h("GET","/api/sites")]),a=e.pools.filter(s=>s.type==="nanio").map(s=>s.name),n=new Set(a),r=t.sites.filter(s=>n.has(s.default_pool)).map(s=>s.name);return{pools:a,sites:r}}function Wa(e,t){return e.filter(a=>a.status==="routed"&&a.routed_pool===t&&!a.http).map(a=>a.bucket)}function za({onStarted:e}){let t=S(Eo,[]),[a,n]=m({site:"",src_pool:"",bucket:"",dst_pool:"",mode:"copy",read_order:"source_first",force:!1}),[r,s]=m(null),[i,l]=m([]),c=k=>x=>n(T=>({...T,[k]:x})),u=t.data,p=S(async()=>a.site?(await h("GET",`/api/sites/${b(a.site)}/buckets`)).buckets:null,[a.site]),$=p.data;L(()=>{u&&n(k=>{let x=k.site||u.sites[0]||"",T=u.pools.find(N=>$&&Wa($,N).length>0),w=k.src_pool||$&&(T||u.pools[0])||"",C=k.dst_pool&&k.dst_pool!==w?k.dst_pool:u.pools.find(N=>N!==w)||"";return{...k,site:x,src_pool:w,dst_pool:C}})},[u,$,a.src_pool]);let d=$?Wa($,a.src_pool):[];L(()=>{d.includes(a.bucket)||c("bucket")(d[0]??"")},[d.join(",")]);async function _(k){k?.preventDefault(),s(null),l([]);try{let x={...a};x.mode!=="sync"&&delete x.force;let T=await h("POST","/api/migrations",x);l(T.cascade_warnings??[]),F(`Started migration ${T.id}: ${T.bucket} ${T.src} \u2192 ${T.dst}`),await e(T),await p.reload()}catch(x){s(x),Se(x)}}if(t.error)return o`<${y} error=${t.error} />`;if(!u)return o`<p class="muted">Loading…</p>`;if(u.pools.length<2||u.sites.length===0)return o`<p class="muted" data-cannot-start>A migration needs two nanio pools and a site
+      whose default pool is nanio.</p>`;let g=k=>k.map(x=>o`<option value=${x}>${x}</option>`);return o`
+    <${B.Provider} value=${r}>
+      <form onSubmit=${_} aria-label="Start a migration" data-start-form>
+        <div class="row">
+          <${v} field="site" label="Site" as="select" value=${a.site} onValue=${c("site")}>
+            ${g(u.sites)}
+          </${v}>
+          <${v} field="src_pool" label="From pool" as="select" value=${a.src_pool}
+            onValue=${c("src_pool")}>${g(u.pools)}</${v}>
+          <${v} field="bucket" label="Bucket" as="select" value=${a.bucket}
+            onValue=${c("bucket")} disabled=${d.length===0}
+            hint=${d.length===0&&$?`No bucket of ${a.site} is routed to ${a.src_pool}: promote one on Buckets first.`:void 0}>${g(d)}</${v}>
+          <${v} field="dst_pool" label="To pool" as="select" value=${a.dst_pool}
+            onValue=${c("dst_pool")}>${g(u.pools.filter(k=>k!==a.src_pool))}</${v}>
+        </div>
+        <div class="row">
+          <${v} field="mode" label="Mode" as="select" value=${a.mode} onValue=${c("mode")}
+            hint=${a.mode==="sync"?"sync deletes destination keys absent on the source (before the split only).":"copy never deletes what the destination holds."}>
+            <option value="copy">copy</option>
+            <option value="sync">sync</option>
+          </${v}>
+          <${v} field="read_order" label="Reads during the split" as="select"
+            value=${a.read_order} onValue=${c("read_order")}>
+            <option value="source_first">source first (404: destination)</option>
+            <option value="destination_first">destination first (404: source)</option>
+          </${v}>
+          ${a.mode==="sync"&&o`
+            <${O} field="force" label="Sync into a destination that holds objects"
+              checked=${a.force} onValue=${c("force")} />
+          `}
+        </div>
+        <${y} error=${r} title="Not started" />
+        ${i.map(k=>o`<div class="warning" role="status">${k}</div>`)}
+        <${f} type="submit" class="primary" onClick=${_} disabled=${!a.bucket}
+          busyText="Starting…">Start migration</${f}>
+      </form>
+    </${B.Provider}>
+  `}function Ka(){let{data:e,error:t}=S(()=>h("GET","/api/migrations/stale"),[]);return o`
+    <section class="panel" aria-labelledby="mig-stale">
+      <h2 id="mig-stale">Stale</h2>
+      <p class="hint">Migrations that cannot go on: a pool has no enabled member, or the source
+        bucket is gone.</p>
+      <${y} error=${t} />
+      ${e&&(e.stale.length===0?o`<p class="muted" data-no-stale>No stale migration.</p>`:o`
+            <ul>${e.stale.map(a=>o`
+                <li
+                  data-stale=${a.id}><a href=${`#/migrations/${b(a.id)}`}>${a.id}</a>${" "}<span class="badge warn">${a.phase}</span> ${a.reasons.join("; ")}</li>
+              `)}</ul>
+          `)}
+    </section>
+  `}function Ja(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/migrations/orphaned"),[]),[n,r]=m({}),[s,i]=m(null),[l,c]=m(null);async function u(p){i(null);try{let $=await h("POST",`/api/migrations/orphaned/${b(p.id)}/purge`,{confirm:n[p.id]||""});c(`Deleted ${$.deleted} object(s) of ${$.bucket} from ${$.pool}.`)}catch($){i($)}await a()}return o`
+    <section class="panel table-wrap" aria-labelledby="mig-orphaned">
+      <h2 id="mig-orphaned">Orphaned sources</h2>
+      <p class="hint">The copy a finished migration left on its source pool. The agent never
+        deletes it by itself.</p>
+      <${y} error=${t||s} title=${s?"Not purged":void 0} />
+      ${l&&o`<div class="success" role="status">${l}</div>`}
+      ${e&&(e.orphaned.length===0?o`<p class="muted" data-no-orphaned>No orphaned source.</p>`:o`
+            <table>
+              <thead>
+                <tr>
+                  <th>Bucket</th>
+                  <th>Left on</th>
+                  <th>Now served by</th>
+                  <th>Since</th>
+                  <th><span class="sr-only">Purge</span></th>
+                </tr>
+              </thead>
+              <tbody>${e.orphaned.map(p=>o`
+                  <tr data-orphaned=${p.id}>
+                    <td>${p.site}/${p.bucket}</td>
+                    <td>${p.pool}</td>
+                    <td>${p.now_on}</td>
+                    <td>${new Date(p.at).toLocaleString()}</td>
+                    <td>
+                      ${H("write")&&o`
+                        <input aria-label=${`Type ${p.bucket} to confirm the purge`}
+                          placeholder=${p.bucket} value=${n[p.id]||""} onInput=${$=>r({...n,[p.id]:$.currentTarget.value})} />
+                      `}
+                      <${f} class="danger" disabled=${n[p.id]!==p.bucket}
+                        onClick=${()=>u(p)} busyText="Purging…"
+                        aria-label=${`Purge ${p.bucket} from ${p.pool}`}>Purge</${f}>
+                    </td>
+                  </tr>
+                `)}</tbody>
+            </table>
+          `)}
+    </section>
+  `}var be=e=>e?new Date(e).toLocaleString():"\u2013";function Po(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/migrations"),[]),n=e?.migrations??[];return ue(a,1e3,n.some(pe)),o`
+    <div class="page-head">
+      <h1>Migrations</h1>
+    </div>
+    ${H("write")&&o`
+      <section class="panel" aria-labelledby="mig-start">
+        <h2 id="mig-start">Start a migration</h2>
+        <p class="hint">Moves a bucket between two nanio pools with rclone while clients keep
+          reading and writing through nginx. The source copy is kept (listed as orphaned).</p>
+        <${za} onStarted=${a} />
+      </section>
+    `}
+    <${y} error=${t} />
+    <section class="panel table-wrap" aria-labelledby="mig-list">
+      <h2 id="mig-list">All migrations</h2>
+      ${e&&(n.length===0?o`<p class="muted" data-no-migrations>No migration yet.</p>`:o`
+          <table>
+            <thead>
+              <tr>
+                <th>Migration</th>
+                <th>Bucket</th>
+                <th>From → to</th>
+                <th>Progress</th>
+                <th>Started</th>
+              </tr>
+            </thead>
+            <tbody>${n.map(r=>o`
+                <tr data-migration=${r.id} data-phase=${r.phase}>
+                  <td><a href=${`#/migrations/${b(r.id)}`}>${r.id}</a></td>
+                  <td>${r.site}/${r.bucket}<div class="muted">${r.mode}</div></td>
+                  <td>${r.src} → ${r.dst}</td>
+                  <td class="grow-cell">
+                    <${ze} m=${r} />
+                  </td>
+                  <td>${be(r.started_at)}</td>
+                </tr>
+              `)}</tbody>
+          </table>
+        `)}
+    </section>
+    <${Ka} />
+    <${Ja} key=${n.filter(r=>r.phase==="done").length} />
+  `}function Co({m:e,onDone:t}){let[a,n]=m(!1),[r,s]=m(!1),[i,l]=m(null);if(!pe(e)||e.phase==="switching"||e.phase==="aborting"||e.cancel)return null;let c=_t(e);async function u(){l(null);try{await h("POST",`/api/migrations/${b(e.id)}/cancel${r?"?force=true":""}`),F(`Cancel of ${e.id} requested`),n(!1),await t()}catch(p){l(p)}}return a?o`
+    <section class="warning" role="dialog" aria-modal="false" aria-labelledby="cancel-head"
+      data-cancel-confirm>
+      <h3 id="cancel-head">Cancel migration ${e.id}?</h3>
+      ${c?o`
+          <p>The split is in place (since ${be(e.split_at)}): clients write to ${e.dst}. Cancel
+            <strong>aborts to the source</strong>: writes go back to ${e.src} (reads fall back to
+            ${e.dst}), the client writes made since the split are copied back to ${e.src}, then
+            ${e.bucket} is served by ${e.src} again and the migration ends cancelled.</p>
+          <label
+            class="check"><input type="checkbox" checked=${r} onChange=${p=>s(p.currentTarget.checked)} /> Force: skip copying the client writes back
+            (the keys left only on ${e.dst} are listed as stranded)</label>
+        `:o`
+          <p>rclone stops; the route was never changed, so ${e.src} keeps serving ${e.bucket}.
+            What was copied to ${e.dst} so far stays there, recorded as a partial destination.</p>
+        `}
+      <${y} error=${i} title="Not cancelled" />
+      <div class="actions">
+        <${f} class="danger" onClick=${u} busyText="Cancelling…">${c?"Abort to source":"Stop migration"}</${f}>
+        <button type="button" onClick=${()=>n(!1)}>Keep running</button>
+      </div>
+    </section>
+  `:o`<${f} class="danger" onClick=${()=>n(!0)}>Cancel migration…</${f}>`}function Do({passes:e}){return e.length?o`
+    <div class="table-wrap">
+      <table aria-label="Passes">
+        <thead>
+          <tr>
+            <th>Phase</th>
+            <th class="num">Pass</th>
+            <th class="num">Transferred</th>
+            <th class="num">Bytes</th>
+            <th class="num">Checks</th>
+            <th class="num">Errors</th>
+            <th class="num">Missing / differ / extra</th>
+          </tr>
+        </thead>
+        <tbody>${e.map(t=>o`
+            <tr>
+              <td>${t.phase}</td>
+              <td class="num">${t.n}</td>
+              <td class="num">${t.transferred}</td>
+              <td class="num">${t.bytes}</td>
+              <td class="num">${t.checks}</td>
+              <td class="num">${t.errors}</td>
+              <td class="num">${t.phase==="verifying"?`${t.missing??0} / ${t.differ??0} / ${t.extra??0}`:"\u2013"}</td>
+            </tr>
+          `)}</tbody>
+      </table>
+    </div>
+  `:null}function Lo({id:e}){let{data:t,error:a,reload:n}=S(async()=>{let[s,i]=await Promise.all([h("GET",`/api/migrations/${b(e)}`),h("GET",`/api/migrations/${b(e)}/log`)]);return{m:{...s,log:i.log},log:i.log}},[e]);ue(n,1e3,!!t&&pe(t.m));let r=t?.m;return o`
+    <div class="page-head">
+      <h1>Migration ${e}</h1>
+      <a href="#/migrations">All migrations</a>
+    </div>
+    <${y} error=${a} />
+    ${r&&o`
+      <section class="panel" aria-labelledby="mig-now">
+        <h2 id="mig-now">${r.site}/${r.bucket}: ${r.src} → ${r.dst}</h2>
+        <${wa} m=${r} />
+        <${ze} m=${r} />
+        <dl class="facts">
+          <dt>Mode</dt>
+          <dd>${r.mode}, reads ${r.read_order.replace("_"," ")}</dd>
+          <dt>Started</dt>
+          <dd>${be(r.started_at)}</dd>
+          ${r.split_at&&o`
+            <dt>Split at</dt>
+            <dd>${be(r.split_at)}</dd>
+          `}
+          ${r.ended_at&&o`
+            <dt>Ended</dt>
+            <dd>${be(r.ended_at)}</dd>
+          `}
+          ${r.orphaned_source&&o`
+            <dt>Orphaned source</dt>
+            <dd data-orphaned-source>${r.orphaned_source.bucket} on ${r.orphaned_source.pool} (kept; purge it from the orphaned list)</dd>
+          `}
+          ${r.orphaned_destination&&o`
+            <dt>Partial destination</dt>
+            <dd>${r.orphaned_destination.bucket} on ${r.orphaned_destination.pool}</dd>
+          `}
+          ${r.stranded?.length>0&&o`
+            <dt>Stranded on ${r.dst}</dt>
+            <dd>${r.stranded.join(", ")}</dd>
+          `}
+        </dl>
+        ${r.cancel&&pe(r)&&o`
+          <div class="notice" role="status">Cancel requested ${be(r.cancel.at)}${r.cancel.force?" (force)":""}: ${_t(r)||r.phase==="aborting"?"aborting to the source":"stopping"}.</div>
+        `}
+        ${r.error&&o`<div class="error" role="alert">${r.error}</div>`}
+        <${Co} m=${r} onDone=${n} />
+      </section>
+      <section class="panel" aria-labelledby="mig-passes">
+        <h2 id="mig-passes">Passes</h2>
+        ${r.passes.length?o`<${Do} passes=${r.passes} />`:o`<p class="muted">No pass
+          finished yet.</p>`}
+      </section>
+      <section class="panel" aria-labelledby="mig-log">
+        <h2 id="mig-log">Log</h2>
+        <pre class="log-lines" data-migration-log>${t.log.join(`
+`)}</pre>
+      </section>
+    `}
+  `}function Ro({route:e}){let[t]=e.rest;return t?o`<${Lo} key=${t} id=${t} />`:o`<${Po} />`}P({path:"/migrations",title:"Migrations",component:Ro,admin:!0});function Ya(e,t,a){return e.status!=="active"?{label:"inactive",cls:"",why:""}:a?a.ok?{label:"healthy",cls:"ok",why:"service, port, route and both hops answer"}:{label:"failing",cls:"bad",why:a.issues.join("; ")}:t?t.active?{label:t.state,cls:"ok",why:"run Check to test both hops"}:{label:t.state,cls:"bad",why:`${t.manager} reports ${t.state}`}:{label:"unknown",cls:"",why:"service state not read"}}function ve(e){return e?"skipped"in e?`skipped: ${e.skipped}`:e.ok?`${e.status} in ${e.ms} ms`:e.error||`HTTP ${e.status}`:""}var Ao={name:"",description:"",command:"",root:"",health_path:""};function Qe(e,t){let a={name:e.name,port:e.port,status:t};for(let n of["description","command","root","health_path"]){let r=typeof e[n]=="string"?e[n].trim():e[n];r&&(a[n]=r)}return a}function No({rec:e}){let t=e.checks?.internal,a=e.checks?.external;return o`
     <section class="panel" aria-label="Activation" data-activation=${e.name}>
       <dl class="facts">
-        ${e.service&&r`
+        ${e.service&&o`
           <dt>Service</dt>
           <dd>${e.service.manager} ${e.service.state}${e.service.pid?` (pid ${e.service.pid})`:""}</dd>
         `}
-        ${t&&r`
+        ${t&&o`
           <dt>Internal hop</dt>
-          <dd data-hop="internal">${t.url}: ${oe(t)}</dd>
+          <dd data-hop="internal">${t.url}: ${ve(t)}</dd>
         `}
-        ${n&&r`
+        ${a&&o`
           <dt>External hop</dt>
-          <dd data-hop="external">${n.url?`${n.url}: `:""}${oe(n)}</dd>
+          <dd data-hop="external">${a.url?`${a.url}: `:""}${ve(a)}</dd>
         `}
-        ${e.url&&r`
+        ${e.url&&o`
           <dt>Address</dt>
           <dd><a href=${e.url}>${e.url}</a></dd>
         `}
-        ${e.scaffolded&&r`
+        ${e.scaffolded&&o`
           <dt>Scaffolded</dt>
           <dd><code>${e.scaffolded}</code></dd>
         `}
       </dl>
-      ${(e.warnings||[]).map(a=>r`<div class="warning">${a}</div>`)}
+      ${(e.warnings||[]).map(n=>o`<div class="warning">${n}</div>`)}
     </section>
-  `}function Yn({initial:e,isNew:t}){let[n,a]=h(e),{busy:i,error:o,saved:s,save:l}=M("project","projects"),[p,d]=h({error:null,rec:null}),u=_=>y=>a(k=>({...k,[_]:y}));async function g(_){_.preventDefault(),d({error:null,rec:null});let y=await l(n.name,Te(n,"active"),t?0:n.version);y&&(a(k=>({...k,...y})),t&&(O(y),A(`/projects/edit/${b(y.name)}`)))}let c=_=>async()=>{let y=_==="deactivate"?`Deactivate project "${n.name}"? Its route is removed and its service stopped.`:`Forget project "${n.name}"? It is deactivated and its record deleted; its directory stays.`;if(confirm(y)){d({error:null,rec:null});try{let k=_==="deactivate"?await v("PUT",`/api/projects/${b(n.name)}`,Te(n,"inactive"),{ifMatch:n.version}):await v("DELETE",`/api/projects/${b(n.name)}`);if(_==="forget")return A("/projects");a(T=>({...T,...k})),d({error:null,rec:k})}catch(k){d({error:k,rec:null})}}},$=o?.detail?.diagnosis;return r`
-    <${L.Provider} value=${o}>
-      <form onSubmit=${g} novalidate aria-label="Project">
-        <${x} error=${o} title="Not activated" />
-        ${$&&r`<pre data-diagnosis>${$}</pre>`}
-        <${I} rec=${s} />
-        ${s&&r`<${Kn} rec=${s} />`}
-        ${p.rec&&r`
+  `}function jo({initial:e,isNew:t}){let[a,n]=m(e),{busy:r,error:s,saved:i,save:l}=J("project","projects"),[c,u]=m({error:null,rec:null}),p=g=>k=>n(x=>({...x,[g]:k}));async function $(g){g.preventDefault(),u({error:null,rec:null});let k=await l(a.name,Qe(a,"active"),t?0:a.version);k&&(n(x=>({...x,...k})),t&&(K(k),A(`/projects/edit/${b(k.name)}`)))}let d=g=>async()=>{let k=g==="deactivate"?`Deactivate project "${a.name}"? Its route is removed and its service stopped.`:`Forget project "${a.name}"? It is deactivated and its record deleted; its directory stays.`;if(confirm(k)){u({error:null,rec:null});try{let x=g==="deactivate"?await h("PUT",`/api/projects/${b(a.name)}`,Qe(a,"inactive"),{ifMatch:a.version}):await h("DELETE",`/api/projects/${b(a.name)}`);if(g==="forget")return A("/projects");n(T=>({...T,...x})),u({error:null,rec:x})}catch(x){u({error:x,rec:null})}}},_=s?.detail?.diagnosis;return o`
+    <${B.Provider} value=${s}>
+      <form onSubmit=${$} novalidate aria-label="Project">
+        <${y} error=${s} title="Not activated" />
+        ${_&&o`<pre data-diagnosis>${_}</pre>`}
+        <${Y} rec=${i} />
+        ${i&&o`<${No} rec=${i} />`}
+        ${c.rec&&o`
           <div class="success" role="status">Deactivated: the route is removed and the service
-            ${p.rec.service?.state??"stopped"}.</div>
+            ${c.rec.service?.state??"stopped"}.</div>
         `}
-        <${x} error=${p.error} title="Refused" />
-        ${!t&&r`
-          <p>Status: <span class=${`badge ${n.status==="active"?"ok":""}`}>${n.status}</span>${n.directory&&r`
-            · directory <code>${n.directory}</code>
+        <${y} error=${c.error} title="Refused" />
+        ${!t&&o`
+          <p>Status: <span class=${`badge ${a.status==="active"?"ok":""}`}>${a.status}</span>${a.directory&&o`
+            · directory <code>${a.directory}</code>
           `}</p>
         `}
         <div class="panel">
           <div class="row">
-            <${f} field="name" label="Name" value=${n.name} onValue=${u("name")}
+            <${v} field="name" label="Name" value=${a.name} onValue=${p("name")}
               disabled=${!t} placeholder="shop" hint=${t?"Lower case letters, digits, '-': served at /<name>/":void 0} />
-            <${H} field="port" label="Port" value=${n.port} onValue=${u("port")}
+            <${z} field="port" label="Port" value=${a.port} onValue=${p("port")}
               min="1024" max="65535" placeholder="9100" hint="127.0.0.1:<port>, 1024-65535" />
           </div>
           <div class="row">
-            <${f} field="command" label="Command" value=${n.command} onValue=${u("command")} placeholder="python3 web.py" grow
+            <${v} field="command" label="Command" value=${a.command} onValue=${p("command")} placeholder="python3 web.py" grow
               hint="Run in the project directory, without a shell; empty: python3 web.py (scaffolded)" />
-            <${f} field="health_path" label="Health path" value=${n.health_path}
-              onValue=${u("health_path")} placeholder="/health" />
+            <${v} field="health_path" label="Health path" value=${a.health_path}
+              onValue=${p("health_path")} placeholder="/health" />
           </div>
-          <${f} field="root" label="Root directory" value=${n.root} onValue=${u("root")}
+          <${v} field="root" label="Root directory" value=${a.root} onValue=${p("root")}
             placeholder="(the projects_root setting)"
             hint="The project lives in <root>/<name>/; empty: the projects_root setting" />
-          <${f} field="description" label="Description" value=${n.description}
-            onValue=${u("description")} />
+          <${v} field="description" label="Description" value=${a.description}
+            onValue=${p("description")} />
         </div>
         <div class="actions">
-          <${m} type="submit" class="primary" busy=${i} busyText="Activating…">${t||n.status!=="active"?"Activate":"Save and re-activate"}</${m}>
-          ${o&&r`<span class="field-error">Not activated: ${o.code} (see above)</span>`}
-          ${!t&&n.status==="active"&&r`
-            <${m} class="danger" onClick=${c("deactivate")} busyText="Deactivating…">Deactivate</${m}>
+          <${f} type="submit" class="primary" busy=${r} busyText="Activating…">${t||a.status!=="active"?"Activate":"Save and re-activate"}</${f}>
+          ${s&&o`<span class="field-error">Not activated: ${s.code} (see above)</span>`}
+          ${!t&&a.status==="active"&&o`
+            <${f} class="danger" onClick=${d("deactivate")} busyText="Deactivating…">Deactivate</${f}>
           `}
-          ${!t&&r`<${m} class="danger" onClick=${c("forget")} busyText="Forgetting…">Forget</${m}>`}
+          ${!t&&o`<${f} class="danger" onClick=${d("forget")} busyText="Forgetting…">Forget</${f}>`}
           <a href="#/projects">Back to projects</a>
         </div>
       </form>
-    </${L.Provider}>
-  `}function Je({name:e}){let{data:t,error:n}=E(()=>e?v("GET",`/api/projects/${b(e)}`):Promise.resolve(Jn),[e]);return r`
+    </${B.Provider}>
+  `}function St({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/projects/${b(e)}`):Promise.resolve(Ao),[e]);return o`
     <div class="page-head">
       <h1>${e?`Project ${e}`:"Activate a project"}</h1>
     </div>
-    <${x} error=${n} />
-    ${t&&r`<${Yn} initial=${t} isNew=${!e} />`}
-  `}function le({ok:e,yes:t="ok",no:n="failing"}){return r`<span class=${`badge ${e?"ok":"bad"}`}>${e?t:n}</span>`}function ie({part:e,text:t}){return e?r`<td><${le} ok=${e.ok} /> <span class="hint">${t}</span></td>`:r`<td class="muted">—</td>`}function Xn({p:e}){return r`
+    <${y} error=${a} />
+    ${t&&o`<${jo} initial=${t} isNew=${!e} />`}
+  `}function De({ok:e,yes:t="ok",no:a="failing"}){return o`<span class=${`badge ${e?"ok":"bad"}`}>${e?t:a}</span>`}function Ce({part:e,text:t}){return e?o`<td><${De} ok=${e.ok} /> <span class="hint">${t}</span></td>`:o`<td class="muted">—</td>`}function Fo({p:e}){return o`
     <tr data-check-project=${e.name} data-ok=${String(e.ok)}>
       <td>${e.name}</td>
-      <td>${e.status==="active"?r`<${le} ok=${e.ok} />`:r`<span class="badge">inactive</span>`}</td>
-      <${ie} part=${e.service} text=${e.service&&`${e.service.manager} ${e.service.state}${e.service.pid?` pid ${e.service.pid}`:""}`} />
-      <${ie} part=${e.listening} text=${e.listening&&`${e.port}${e.listening.holders?`: ${e.listening.holders}`:""}`} />
-      <${ie} part=${e.route} text=${e.route?.message} />
-      <${ie} part=${e.internal} text=${e.internal&&`${e.internal.url}: ${oe(e.internal)}`} />
-      <${ie} part=${e.external} text=${e.external&&`${e.external.url}: ${oe(e.external)}`} />
+      <td>${e.status==="active"?o`<${De} ok=${e.ok} />`:o`<span class="badge">inactive</span>`}</td>
+      <${Ce} part=${e.service} text=${e.service&&`${e.service.manager} ${e.service.state}${e.service.pid?` pid ${e.service.pid}`:""}`} />
+      <${Ce} part=${e.listening} text=${e.listening&&`${e.port}${e.listening.holders?`: ${e.listening.holders}`:""}`} />
+      <${Ce} part=${e.route} text=${e.route?.message} />
+      <${Ce} part=${e.internal} text=${e.internal&&`${e.internal.url}: ${ve(e.internal)}`} />
+      <${Ce} part=${e.external} text=${e.external&&`${e.external.url}: ${ve(e.external)}`} />
     </tr>
-  `}function Jt({report:e}){let{nginx:t,routes:n}=e;return r`
+  `}function Za({report:e}){let{nginx:t,routes:a}=e;return o`
     <section class="panel" aria-labelledby="check-head" data-check=${e.ok?"ok":"failed"}>
-      <h2 id="check-head">Check <${le} ok=${e.ok} yes="all good" no="issues found" /></h2>
+      <h2 id="check-head">Check <${De} ok=${e.ok} yes="all good" no="issues found" /></h2>
       <p class="hint">Checked at ${new Date(e.checked_at).toLocaleString()}.</p>
-      ${e.issues.length>0&&r`
-        <ul class="check-issues">${e.issues.map(a=>r`<li>${a}</li>`)}</ul>
+      ${e.issues.length>0&&o`
+        <ul class="check-issues">${e.issues.map(n=>o`<li>${n}</li>`)}</ul>
       `}
       <dl class="facts">
         <dt>nginx</dt>
-        <dd><${le} ok=${t.ok} /> ${t.installed?`${t.running?`running, pid ${t.pid}`:"not running"}; nginx -t ${t.config_ok?"passes":"fails"}`:"not installed (dry-run)"}</dd>
+        <dd><${De} ok=${t.ok} /> ${t.installed?`${t.running?`running, pid ${t.pid}`:"not running"}; nginx -t ${t.config_ok?"passes":"fails"}`:"not installed (dry-run)"}</dd>
         <dt>Routes</dt>
-        <dd><${le} ok=${n.ok} /> ${n.mode} mode${n.file?r`, read from <code>${n.file}</code>`:""}${n.pending.length>0?`; pending: ${n.pending.join(", ")}`:""}</dd>
+        <dd><${De} ok=${a.ok} /> ${a.mode} mode${a.file?o`, read from <code>${a.file}</code>`:""}${a.pending.length>0?`; pending: ${a.pending.join(", ")}`:""}</dd>
       </dl>
-      ${t.config_ok===!1&&r`<pre>${t.config_output}</pre>`}
-      ${e.projects.length>0&&r`
+      ${t.config_ok===!1&&o`<pre>${t.config_output}</pre>`}
+      ${e.projects.length>0&&o`
         <div class="table-wrap">
           <table>
             <thead>
@@ -821,42 +1436,43 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 <th>External hop</th>
               </tr>
             </thead>
-            <tbody>${e.projects.map(a=>r`<${Xn} key=${a.name} p=${a} />`)}</tbody>
+            <tbody>${e.projects.map(n=>o`<${Fo} key=${n.name} p=${n} />`)}</tbody>
           </table>
         </div>
       `}
     </section>
-  `}async function Zn(){let{projects:e}=await v("GET","/api/projects"),t=Object.fromEntries(await Promise.all(e.filter(n=>n.status==="active").map(n=>v("GET",`/api/projects/${b(n.name)}`).then(a=>[n.name,a.service],()=>[n.name,null]))));return{projects:e,services:t}}function Qn({p:e,service:t,check:n,onDeactivate:a}){let i=zt(e,t,n);return r`
+  `}async function Bo(e){return{services:Object.fromEntries(await Promise.all(e.items.filter(a=>a.status==="active").map(a=>h("GET",`/api/projects/${b(a.name)}`).then(n=>[a.name,n.service],()=>[a.name,null]))))}}function Oo({p:e,service:t,check:a,onDeactivate:n}){let r=Ya(e,t,a);return o`
     <tr data-project=${e.name}>
       <td><a href=${`#/projects/edit/${b(e.name)}`}>${e.name}</a>
-        ${e.description&&r`<div class="hint">${e.description}</div>`}</td>
+        ${e.description&&o`<div class="hint">${e.description}</div>`}</td>
       <td><span class=${`badge ${e.status==="active"?"ok":""}`}>${e.status}</span></td>
       <td class="num">${e.port}</td>
-      <td data-health=${i.label}><span class=${`badge ${i.cls}`}>${i.label}</span>
-        ${i.why&&r`<div class="hint">${i.why}</div>`}</td>
+      <td data-health=${r.label}><span class=${`badge ${r.cls}`}>${r.label}</span>
+        ${r.why&&o`<div class="hint">${r.why}</div>`}</td>
       <td><code>${e.command}</code></td>
-      <td>${e.status==="active"?r`
-          <${m} class="danger" onClick=${()=>a(e)} busyText="Deactivating…"
-            aria-label=${`Deactivate project ${e.name}`}>Deactivate</${m}>
-        `:r`
+      <td>${e.status==="active"?o`
+          <${f} class="danger" onClick=${()=>n(e)} busyText="Deactivating…"
+            aria-label=${`Deactivate project ${e.name}`}>Deactivate</${f}>
+        `:o`
           <a href=${`#/projects/edit/${b(e.name)}`}
             aria-label=${`Activate project ${e.name}`}>Activate…</a>
         `}</td>
     </tr>
-  `}function ea(){let{data:e,error:t,reload:n}=E(Zn,[]),[a,i]=h(null),[o,s]=h(null);async function l(){s(null);try{i(await v("POST","/api/projects/check"))}catch(u){s(u)}}async function p(u){if(confirm(`Deactivate project "${u.name}"? Its route is removed and its service stopped.`)){s(null);try{await v("PUT",`/api/projects/${b(u.name)}`,Te(u,"inactive"),{ifMatch:u.version}),i(null)}catch(g){s(g)}await n()}}let d=Object.fromEntries((a?.projects||[]).map(u=>[u.name,u]));return r`
+  `}var Vo=[["name","Name"],["-name","Name (Z\u2013A)"],["port","Port"],["status","Status"]];function Mo({route:e}){let t=X("/projects","projects",e.query,Bo),{error:a,reload:n}=t,r=t.data&&{...t.data,projects:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u(){c(null);try{i(await h("POST","/api/projects/check"))}catch(d){c(d)}}async function p(d){if(confirm(`Deactivate project "${d.name}"? Its route is removed and its service stopped.`)){c(null);try{await h("PUT",`/api/projects/${b(d.name)}`,Qe(d,"inactive"),{ifMatch:d.version}),i(null)}catch(_){c(_)}await n()}}let $=Object.fromEntries((s?.projects||[]).map(d=>[d.name,d]));return o`
     <div class="page-head">
       <h1>Projects</h1>
       <div class="row">
-        <${m} onClick=${l} busyText="Checking…">Check</${m}>
+        <${f} onClick=${u} busyText="Checking…">Check</${f}>
         <a class="button primary" href="#/projects/new">Activate a project</a>
       </div>
     </div>
-    <${x} error=${t} />
-    <${x} error=${o} title="Refused" />
-    ${e&&r`
+    <${Q} list=${t} label="projects" sorts=${Vo} />
+    <${y} error=${a} />
+    <${y} error=${l} title="Refused" />
+    ${r&&o`
       <div class="panel table-wrap">
-        ${e.projects.length===0?r`<p class="muted">No projects yet. A project is a backend on 127.0.0.1:&lt;port&gt;,
-              run as a service and served at /&lt;name&gt;/.</p>`:r`
+        ${r.projects.length===0&&t.q?o`<p class="muted">Nothing matches "${t.q}".</p>`:r.projects.length===0?o`<p class="muted">No projects yet. A project is a backend on 127.0.0.1:<var>port</var>,
+              run as a service and served at /<var>name</var>/.</p>`:o`
             <table>
               <thead>
                 <tr>
@@ -868,116 +1484,124 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                   <th><span class="sr-only">Actions</span></th>
                 </tr>
               </thead>
-              <tbody>${e.projects.map(u=>r`
-                  <${Qn} key=${u.name} p=${u} service=${e.services[u.name]}
-                    check=${d[u.name]} onDeactivate=${p} />
+              <tbody>${r.projects.map(d=>o`
+                  <${Oo} key=${d.name} p=${d} service=${r.services[d.name]}
+                    check=${$[d.name]} onDeactivate=${p} />
                 `)}</tbody>
             </table>
           `}
+        <${ee} list=${t} path="/projects" />
       </div>
     `}
-    ${a&&r`<${Jt} report=${a} />`}
-  `}function ta({route:e}){let[t,n]=e.rest;return t==="new"?r`<${Je} key="new" name=${null} />`:t==="edit"&&n?r`<${Je} key=${n} name=${n} />`:r`<${ea} />`}j({path:"/projects",title:"Projects",component:ta});var na={name:"",description:"",domain:"",upstream_host:"127.0.0.1",require_healthy:!0,enable_ssl:!1,health_path:"/health"};function aa(e){let t={name:e.name,description:e.description??"",domain:(e.domain??"").trim(),upstream_host:(e.upstream_host??"").trim(),upstream_port:e.upstream_port,require_healthy:!!e.require_healthy,enable_ssl:!!e.enable_ssl,health_path:(e.health_path??"").trim()||"/health"};return e.email?.trim()&&(t.email=e.email.trim()),t}function Kt({cert:e}){return e?r`
+    ${s&&o`<${Za} report=${s} />`}
+  `}function Io({route:e}){let[t,a]=e.rest;return t==="new"?o`<${St} key="new" name=${null} />`:t==="edit"&&a?o`<${St} key=${a} name=${a} />`:o`<${Mo} route=${e} />`}P({path:"/projects",title:"Projects",component:Io});var Ho={name:"",description:"",domain:"",upstream_host:"127.0.0.1",require_healthy:!0,enable_ssl:!1,health_path:"/health"};function Go(e){let t={name:e.name,description:e.description??"",domain:(e.domain??"").trim(),upstream_host:(e.upstream_host??"").trim(),upstream_port:e.upstream_port,require_healthy:!!e.require_healthy,enable_ssl:!!e.enable_ssl,health_path:(e.health_path??"").trim()||"/health"};return e.email?.trim()&&(t.email=e.email.trim()),t}function Xa({cert:e}){return e?o`
     <div class="notice" data-certificate=${e.status}>
       Certificate <strong>${e.name}</strong>: <span class="badge">${e.status}</span>
       ${e.not_after&&` valid until ${new Date(e.not_after).toLocaleString()}`}
-      ${e.reason&&r`<div class="hint">${e.reason}</div>`}
+      ${e.reason&&o`<div class="hint">${e.reason}</div>`}
     </div>
-  `:null}function oa({draft:e,onDone:t}){let[n,a]=h(!1),[i,o]=h({error:null,cert:null});async function s(){o({error:null,cert:null});try{let l={force_renew:n,...e.email?{email:e.email}:{}},p=await v("POST",`/api/proxies/${b(e.name)}/ssl`,l);o({error:null,cert:p.certificate}),t(p)}catch(l){o({error:l,cert:null})}}return r`
+  `:null}function qo({draft:e,onDone:t}){let[a,n]=m(!1),[r,s]=m({error:null,cert:null});async function i(){s({error:null,cert:null});try{let l={force_renew:a,...e.email?{email:e.email}:{}},c=await h("POST",`/api/proxies/${b(e.name)}/ssl`,l);s({error:null,cert:c.certificate}),t(c)}catch(l){s({error:l,cert:null})}}return o`
     <section class="panel" aria-labelledby="ssl-head">
       <h2 id="ssl-head">HTTPS</h2>
-      <p>${e.ssl_enabled?r`<span class="badge ok">served over HTTPS</span>`:r`<span class="badge">HTTP only</span>`}</p>
+      <p>${e.ssl_enabled?o`<span class="badge ok">served over HTTPS</span>`:o`<span class="badge">HTTP only</span>`}</p>
       <div class="row">
-        <${C} field="force_renew" label="force renewal of a valid certificate"
-          checked=${n}
-          onValue=${a} />
-        <${m} onClick=${s} busyText="Issuing…">Enable HTTPS</${m}>
+        <${O} field="force_renew" label="force renewal of a valid certificate"
+          checked=${a}
+          onValue=${n} />
+        <${f} onClick=${i} busyText="Issuing…">Enable HTTPS</${f}>
       </div>
-      <${x} error=${i.error} title="Not issued" />
-      <${Kt} cert=${i.cert} />
+      <${y} error=${r.error} title="Not issued" />
+      <${Xa} cert=${r.cert} />
     </section>
-  `}function ra({initial:e,isNew:t}){let[n,a]=h(e),{busy:i,error:o,saved:s,save:l}=M("proxy","proxies"),[p,d]=h(null),u=_=>y=>a(k=>({...k,[_]:y}));async function g(_){_.preventDefault();let y=await l(n.name,aa(n),t?0:n.version);y&&(a(y),t&&(O(y),A(`/proxies/edit/${b(y.name)}`)))}async function c(){if(confirm(`Delete proxy "${n.name}" (its site and pool; the certificate stays)?`)){d(null);try{await v("DELETE",`/api/proxies/${b(n.name)}`),A("/proxies")}catch(_){d(_)}}}let $=o?.code==="SSL_ISSUANCE_FAILED"&&o.detail?.apply;return r`
-    <${L.Provider} value=${o}>
-      <form onSubmit=${g} novalidate aria-label="Proxy">
-        <${x} error=${o} title="Not saved" />
-        ${$&&r`
-          <div class="warning">The proxy was saved and serves plain HTTP: <a
-            href=${`#/proxies/edit/${b(n.name)}`}>open it</a> to retry HTTPS.</div>
-        `}
-        <${I} rec=${s} />
-        <${Kt} cert=${s?.certificate} />
-        ${!t&&r`
-          <p>Status: <span class=${`badge ${n.status==="active"?"ok":"warn"}`}
-            data-status=${n.status}>${n.status}</span> · <a href=${n.url}>${n.url}</a> · site <a href=${`#/sites/edit/${b(n.site)}`}>${n.site}</a>,
-            pool <a href=${`#/pools/edit/${b(n.pool)}`}>${n.pool}</a></p>
+  `}var Tt=null;function Uo({error:e,draft:t,onDone:a}){let[n,r]=m(null);async function s(){r(null);try{let i=t.email?{email:t.email}:{},l=await h("POST",`/api/proxies/${b(t.name)}/ssl`,i);F(`HTTPS enabled for ${t.name}`),a(l)}catch(i){r(i)}}return o`
+    <div class="warning" role="alert" data-ssl-failed>
+      <strong>Saved; HTTPS failed.</strong> The proxy is saved and serves plain HTTP. The
+      certificate could not be issued: ${e.message}
+      <div class="actions">
+        <${f} class="primary" onClick=${s} busyText="Issuing…">Retry HTTPS</${f}>
+      </div>
+      <${y} error=${n} title="Still not issued" />
+    </div>
+  `}function Wo({initial:e,isNew:t}){let[a,n]=m(e),[r,s]=m(()=>{let w=Tt;return Tt=null,w}),{busy:i,error:l,saved:c,save:u,setError:p}=J("proxy","proxies",{onError:async w=>{if(w.code!=="SSL_ISSUANCE_FAILED"||!w.detail?.apply)return!1;let C=await h("GET",`/api/proxies/${b(a.name)}`).catch(()=>null);return C?(Ke(),t?(Tt=w,A(`/proxies/edit/${b(C.name)}`)):(n(C),s(w)),!0):!1}}),[$,d]=m(null),[_,g]=m(!1);ge(_);let k=w=>C=>{g(!0),n(N=>({...N,[w]:C}))};async function x(w){w.preventDefault();let C=_e([["name","Name",a.name],["domain","Domain",a.domain],["upstream_host","Upstream host",a.upstream_host],["upstream_port","Upstream port",a.upstream_port]]);if(C)return p(C);s(null);let N=await u(a.name,Go(a),t?0:a.version);N&&(g(!1),n(N),t&&(K(N),A(`/proxies/edit/${b(N.name)}`)))}async function T(){if(confirm(`Delete proxy "${a.name}" (its site and pool; the certificate stays)?`)){d(null);try{await h("DELETE",`/api/proxies/${b(a.name)}`),A("/proxies")}catch(w){d(w)}}}return o`
+    <${B.Provider} value=${l}>
+      <form onSubmit=${x} novalidate aria-label="Proxy">
+        <${y} error=${l} title="Not saved" />
+        ${r&&o`<${Uo} error=${r} draft=${a} onDone=${w=>{s(null),n(C=>({...C,...w}))}} />`}
+        <${Y} rec=${c} />
+        <${Xa} cert=${c?.certificate} />
+        ${!t&&o`
+          <p>Status: <span class=${`badge ${a.status==="active"?"ok":"warn"}`}
+            data-status=${a.status}>${a.status}</span> · <a href=${a.url}>${a.url}</a> · site <a href=${`#/sites/edit/${b(a.site)}`}>${a.site}</a>,
+            pool <a href=${`#/pools/edit/${b(a.pool)}`}>${a.pool}</a></p>
         `}
         <div class="panel">
           <div class="row">
-            <${f} field="name" label="Name" value=${n.name} onValue=${u("name")}
+            <${v} field="name" label="Name" value=${a.name} onValue=${k("name")}
               disabled=${!t} placeholder="shop" hint=${t?"Lower case letters, digits, '-'":void 0} />
-            <${f} field="domain" label="Domain" value=${n.domain} onValue=${u("domain")}
+            <${v} field="domain" label="Domain" value=${a.domain} onValue=${k("domain")}
               placeholder="shop.example.com" grow />
           </div>
           <div class="row">
-            <${f} field="upstream_host" label="Upstream host" value=${n.upstream_host}
-              onValue=${u("upstream_host")} placeholder="127.0.0.1" grow />
-            <${H} field="upstream_port" label="Upstream port" value=${n.upstream_port}
-              onValue=${u("upstream_port")} min="1" max="65535" placeholder="8080" />
-            <${f} field="health_path" label="Health path" value=${n.health_path}
-              onValue=${u("health_path")} placeholder="/health" />
+            <${v} field="upstream_host" label="Upstream host" value=${a.upstream_host}
+              onValue=${k("upstream_host")} placeholder="127.0.0.1" grow />
+            <${z} field="upstream_port" label="Upstream port" value=${a.upstream_port}
+              onValue=${k("upstream_port")} min="1" max="65535" placeholder="8080" />
+            <${v} field="health_path" label="Health path" value=${a.health_path}
+              onValue=${k("health_path")} placeholder="/health" />
           </div>
-          <${C} field="require_healthy" label="require a healthy upstream (health path answers 2xx) before saving"
-            checked=${n.require_healthy} onValue=${u("require_healthy")} />
+          <${O} field="require_healthy" label="require a healthy upstream (health path answers 2xx) before saving"
+            checked=${a.require_healthy} onValue=${k("require_healthy")} />
           <div class="row">
-            <${C} field="enable_ssl" label="HTTPS with a certificate from ACME"
-              checked=${n.enable_ssl} onValue=${u("enable_ssl")} />
-            ${n.enable_ssl&&r`
-              <${f} field="email" label="ACME account email" value=${n.email}
-                onValue=${u("email")} placeholder="(the acme_email setting)" grow />
+            <${O} field="enable_ssl" label="HTTPS with a certificate from ACME"
+              checked=${a.enable_ssl} onValue=${k("enable_ssl")} />
+            ${a.enable_ssl&&o`
+              <${v} field="email" label="ACME account email" value=${a.email}
+                onValue=${k("email")} placeholder="(the acme_email setting)" grow />
             `}
           </div>
-          <${f} field="description" label="Description" value=${n.description}
-            onValue=${u("description")} />
+          <${v} field="description" label="Description" value=${a.description}
+            onValue=${k("description")} />
         </div>
         <div class="actions">
-          <${m} type="submit" class="primary" busy=${i} busyText="Saving and applying…">Save</${m}>
-          ${o&&r`<span class="field-error">Not saved: ${o.code} (see above)</span>`}
-          ${!t&&r`<${m} class="danger" onClick=${c} busyText="Deleting…">Delete proxy</${m}>`}
+          <${f} type="submit" class="primary" busy=${i} busyText="Saving and applying…">Save</${f}>
+          ${l&&o`<span class="field-error">Not saved: ${l.code} (see above)</span>`}
+          ${!t&&o`<${f} class="danger" onClick=${T} busyText="Deleting…">Delete proxy</${f}>`}
           <a href="#/proxies">Back to proxies</a>
         </div>
-        <${x} error=${p} title="Delete refused" />
+        <${y} error=${$} title="Delete refused" />
       </form>
-    </${L.Provider}>
-    ${!t&&n.enable_ssl&&r`<${oa} draft=${n} onDone=${_=>a(y=>({...y,..._}))} />`}
-  `}function Ke({name:e}){let{data:t,error:n}=E(()=>e?v("GET",`/api/proxies/${b(e)}`):Promise.resolve(na),[e]);return r`
+    </${B.Provider}>
+    ${!t&&a.enable_ssl&&o`<${qo} draft=${a} onDone=${w=>n(C=>({...C,...w}))} />`}
+  `}function Et({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/proxies/${b(e)}`):Promise.resolve(Ho),[e]);return o`
     <div class="page-head">
       <h1>${e?`Proxy ${e}`:"New proxy"}</h1>
     </div>
-    <${x} error=${n} />
-    ${t&&r`<${ra} initial=${t} isNew=${!e} />`}
-  `}function sa({r:e}){return r`
+    <${y} error=${a} />
+    ${t&&o`<${Wo} initial=${t} isNew=${!e} />`}
+  `}function zo({r:e}){return o`
     <div class="success" role="status" data-sync=${e.synced_count}>
       Synced ${e.synced_count} from <code>${e.source}</code> (created ${e.created.length}, updated
-      ${e.updated.length}, unchanged ${e.unchanged.length}); apply: <${Q}
+      ${e.updated.length}, unchanged ${e.unchanged.length}); apply: <${ce}
         status=${e.apply.status} />.
-      ${e.skipped.length>0&&r`
-        <ul>${e.skipped.map(t=>r`<li>skipped <strong>${t.name}</strong>: ${t.reason}</li>`)}</ul>
+      ${e.skipped.length>0&&o`
+        <ul>${e.skipped.map(t=>o`<li>skipped <strong>${t.name}</strong>: ${t.reason}</li>`)}</ul>
       `}
     </div>
-  `}function ia(){let{data:e,error:t,reload:n}=E(()=>v("GET","/api/proxies"),[]),[a,i]=h(null),[o,s]=h(null);async function l(d){if(confirm(`Delete proxy "${d}" (its site and pool; the certificate stays)?`)){i(null);try{await v("DELETE",`/api/proxies/${b(d)}`)}catch(u){i(u)}await n()}}async function p(){i(null),s(null);try{s(await v("POST","/api/proxies/sync-from-registry",{}))}catch(d){i(d)}await n()}return r`
+  `}var Ko=[["name","Name"],["-name","Name (Z\u2013A)"],["domain","Domain"],["status","Status"]];function Jo({route:e}){let t=X("/proxies","proxies",e.query),{error:a,reload:n}=t,r=t.data&&{...t.data,proxies:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u($){if(confirm(`Delete proxy "${$}" (its site and pool; the certificate stays)?`)){i(null);try{await h("DELETE",`/api/proxies/${b($)}`)}catch(d){i(d)}await n()}}async function p(){i(null),c(null);try{c(await h("POST","/api/proxies/sync-from-registry",{}))}catch($){i($)}await n()}return o`
     <div class="page-head">
       <h1>Proxies</h1>
       <div class="row">
-        <${m} onClick=${p} busyText="Syncing…">Sync from registry</${m}>
+        <${f} onClick=${p} busyText="Syncing…">Sync from registry</${f}>
         <a class="button primary" href="#/proxies/new">New proxy</a>
       </div>
     </div>
-    <${x} error=${t} />
-    <${x} error=${a} title="Refused" />
-    ${o&&r`<${sa} r=${o} />`}
-    ${e&&r`
+    <${Q} list=${t} label="proxies" sorts=${Ko} />
+    <${y} error=${a} />
+    <${y} error=${s} title="Refused" />
+    ${l&&o`<${zo} r=${l} />`}
+    ${r&&o`
       <div class="panel table-wrap">
-        ${e.proxies.length===0?r`<p class="muted">No proxies yet. A proxy puts one domain in front of one upstream.</p>`:r`
+        ${r.proxies.length===0&&t.q?o`<p class="muted">Nothing matches "${t.q}".</p>`:r.proxies.length===0?o`<p class="muted">No proxies yet. A proxy puts one domain in front of one upstream.</p>`:o`
             <table>
               <thead>
                 <tr>
@@ -989,117 +1613,120 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                   <th><span class="sr-only">Actions</span></th>
                 </tr>
               </thead>
-              <tbody>${e.proxies.map(d=>r`
-                  <tr data-proxy=${d.name}>
-                    <td><a href=${`#/proxies/edit/${b(d.name)}`}>${d.name}</a>
-                      ${d.description&&r`<div class="hint">${d.description}</div>`}</td>
-                    <td><a href=${d.url}>${d.domain}</a></td>
-                    <td><code>${d.upstream_host}:${d.upstream_port}</code>${d.require_healthy&&r`<div class="hint">must be healthy (${d.health_path})</div>`}</td>
-                    <td><span class=${`badge ${d.status==="active"?"ok":"warn"}`}
-                      data-status=${d.status}>${d.status}</span></td>
-                    <td>${d.ssl_enabled?r`<span class="badge ok">on</span>`:d.enable_ssl?r`<span class="badge warn">no certificate yet</span>`:r`<span class="muted">off</span>`}</td>
+              <tbody>${r.proxies.map($=>o`
+                  <tr data-proxy=${$.name}>
+                    <td><a href=${`#/proxies/edit/${b($.name)}`}>${$.name}</a>
+                      <${Pe} at=${$.expires_at} />
+                      ${$.description&&o`<div class="hint">${$.description}</div>`}</td>
+                    <td><a href=${$.url}>${$.domain}</a></td>
+                    <td><code>${$.upstream_host}:${$.upstream_port}</code>${$.require_healthy&&o`<div class="hint">must be healthy (${$.health_path})</div>`}</td>
+                    <td><span class=${`badge ${$.status==="active"?"ok":"warn"}`}
+                      data-status=${$.status}>${$.status}</span></td>
+                    <td>${$.ssl_enabled?o`<span class="badge ok">on</span>`:$.enable_ssl?o`<span class="badge warn">no certificate yet</span>`:o`<span class="muted">off</span>`}</td>
                     <td>
-                      <${m} class="danger" onClick=${()=>l(d.name)} busyText="Deleting…"
-                        aria-label=${`Delete proxy ${d.name}`}>Delete</${m}></td>
+                      <${f} class="danger" onClick=${()=>u($.name)} busyText="Deleting…"
+                        aria-label=${`Delete proxy ${$.name}`}>Delete</${f}></td>
                   </tr>
                 `)}</tbody>
             </table>
           `}
+        <${ee} list=${t} path="/proxies" />
       </div>
     `}
-  `}function la({route:e}){let[t,n]=e.rest;return t==="new"?r`<${Ke} key="new" name=${null} />`:t==="edit"&&n?r`<${Ke} key=${n} name=${n} />`:r`<${ia} />`}j({path:"/proxies",title:"Proxies",component:la});var da={active:"ok",pending:"warn",expiring:"warn",expired:"bad",failed:"bad"};function Pe({c:e}){return r`<span class=${`badge ${da[e.status]||""}`} data-status=${e.status}>${e.status}</span>`}function Yt(e,t=Date.now()){return e?Math.floor((Date.parse(e)-t)/864e5):null}function Xt(e){let t=[];e.renewed.length&&t.push(`renewed: ${e.renewed.join(", ")}`);for(let n of e.failed)t.push(`failed ${n.name}: ${n.message}`);for(let n of e.deferred)t.push(`deferred ${n.name} until ${n.until}`);return e.valid.length&&t.push(`still valid: ${e.valid.join(", ")}`),t.length?t:["no certificates"]}var ca={name:"",domains:[],email:""};function ua({c:e}){let t=n=>n?new Date(n).toLocaleString():"\u2014";return r`
+  `}function Yo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${Et} key="new" name=${null} />`:t==="edit"&&a?o`<${Et} key=${a} name=${a} />`:o`<${Jo} route=${e} />`}P({path:"/proxies",title:"Proxies",component:Yo});var Zo={active:"ok",pending:"warn",expiring:"warn",expired:"bad",failed:"bad"};function et({c:e}){return o`<span class=${`badge ${Zo[e.status]||""}`} data-status=${e.status}>${e.status}</span>`}function Qa(e,t=Date.now()){return e?Math.floor((Date.parse(e)-t)/864e5):null}function en(e){let t=[];e.renewed.length&&t.push(`renewed: ${e.renewed.join(", ")}`);for(let a of e.failed)t.push(`failed ${a.name}: ${a.message}`);for(let a of e.deferred)t.push(`deferred ${a.name} until ${a.until}`);return e.valid.length&&t.push(`still valid: ${e.valid.join(", ")}`),t.length?t:["no certificates"]}var Xo={name:"",domains:[],email:""};function Qo({c:e}){let t=a=>a?new Date(a).toLocaleString():"\u2014";return o`
     <section class="panel" aria-label="Certificate">
       <dl class="facts">
-        <dt>Status</dt><dd><${Pe} c=${e} /></dd>
+        <dt>Status</dt><dd><${et} c=${e} /></dd>
         <dt>Valid</dt><dd>${t(e.not_before)} – ${t(e.not_after)}</dd>
         <dt>Issuer</dt><dd>${e.issuer||"\u2014"}</dd>
         <dt>Serial</dt><dd class="mono">${e.serial||"\u2014"}</dd>
-        ${e.file_domains&&r`
+        ${e.file_domains&&o`
           <dt>File covers</dt>
           <dd>${e.file_domains.join(", ")}</dd>
         `}
         <dt>Used by</dt>
-        <dd>${e.sites.length?e.sites.map(n=>r`
-              <a href=${`#/sites/edit/${b(n)}`}>${n}</a>
-            `):r`<span class="muted">no site</span>`}</dd>
-        ${e.files&&r`
+        <dd>${e.sites.length?e.sites.map(a=>o`
+              <a href=${`#/sites/edit/${b(a)}`}>${a}</a>
+            `):o`<span class="muted">no site</span>`}</dd>
+        ${e.files&&o`
           <dt>Files</dt>
           <dd class="mono">${e.files.certificate}</dd>
         `}
         <dt>Last attempt</dt><dd>${t(e.last_attempt_at)}</dd>
-        ${e.next_attempt_after&&r`
+        ${e.next_attempt_after&&o`
           <dt>Next attempt</dt>
           <dd>not before ${t(e.next_attempt_after)}</dd>
         `}
       </dl>
-      ${e.reason&&r`<p class="hint" data-reason>${e.reason}</p>`}
-      ${e.last_error&&r`<div class="error">Last error<pre>${e.last_error}</pre></div>`}
+      ${e.reason&&o`<p class="hint" data-reason>${e.reason}</p>`}
+      ${e.last_error&&o`<div class="error">Last error<pre>${e.last_error}</pre></div>`}
     </section>
-  `}function pa({name:e,onDone:t}){let[n,a]=h(!1),[i,o]=h(null);async function s(){o(null);try{t(await v("POST",`/api/certs/${b(e)}/renew`,{force:n}))}catch(l){o(l)}}return r`
+  `}function er({name:e,onDone:t}){let[a,n]=m(!1),[r,s]=m(null);async function i(){s(null);try{t(await h("POST",`/api/certs/${b(e)}/renew`,{force:a}))}catch(l){s(l)}}return o`
     <div class="row">
-      <${C} field="force" label="force (re-issue a valid certificate)" checked=${n}
-        onValue=${a} />
-      <${m} onClick=${s} busyText="Renewing…">Renew now</${m}>
+      <${O} field="force" label="force (re-issue a valid certificate)" checked=${a}
+        onValue=${n} />
+      <${f} onClick=${i} busyText="Renewing…">Renew now</${f}>
     </div>
-    <${x} error=${i} title="Not renewed" />
-  `}function $a({initial:e,isNew:t}){let[n,a]=h(e),{busy:i,error:o,saved:s,save:l}=M("certificate","certs"),[p,d]=h(null),u=$=>_=>a(y=>({...y,[$]:_}));async function g($){$.preventDefault();let _={domains:n.domains,...n.email?{email:n.email}:{}},y=await l(n.name,_,t?0:n.version);y&&(a(y),t&&(O(y),A(`/certs/edit/${b(y.name)}`)))}async function c(){if(confirm(`Delete certificate "${n.name}" and its files?`)){d(null);try{await v("DELETE",`/api/certs/${b(n.name)}`),A("/certs")}catch($){d($)}}}return r`
-    <${L.Provider} value=${o}>
-      <form onSubmit=${g} novalidate aria-label="Certificate">
-        <${x} error=${o} title="Not saved" />
-        <${I} rec=${s} />
+    <${y} error=${r} title="Not renewed" />
+  `}function tr({initial:e,isNew:t}){let[a,n]=m(e),{busy:r,error:s,saved:i,save:l}=J("certificate","certs"),[c,u]=m(null),p=_=>g=>n(k=>({...k,[_]:g}));async function $(_){_.preventDefault();let g={domains:a.domains,...a.email?{email:a.email}:{}},k=await l(a.name,g,t?0:a.version);k&&(n(k),t&&(K(k),A(`/certs/edit/${b(k.name)}`)))}async function d(){if(confirm(`Delete certificate "${a.name}" and its files?`)){u(null);try{await h("DELETE",`/api/certs/${b(a.name)}`),A("/certs")}catch(_){u(_)}}}return o`
+    <${B.Provider} value=${s}>
+      <form onSubmit=${$} novalidate aria-label="Certificate">
+        <${y} error=${s} title="Not saved" />
+        <${Y} rec=${i} />
         <div class="panel">
-          <${f} field="name" label="Name" value=${n.name} onValue=${u("name")}
+          <${v} field="name" label="Name" value=${a.name} onValue=${p("name")}
             disabled=${!t} placeholder="shop" hint=${t?"Lower case letters, digits, '-'; a site uses it as tls.cert":void 0} />
-          <${K} field="domains" label="Domains" value=${n.domains}
-            onValue=${u("domains")} placeholder="shop.example.com"
+          <${le} field="domains" label="Domains" value=${a.domains}
+            onValue=${p("domains")} placeholder="shop.example.com"
             hint="One per line; HTTP-01 validation, so no wildcards and no IP addresses" />
-          <${f} field="email" label="ACME account email" value=${n.email}
-            onValue=${u("email")} placeholder="(the acme_email setting)" />
+          <${v} field="email" label="ACME account email" value=${a.email}
+            onValue=${p("email")} placeholder="(the acme_email setting)" />
         </div>
         <div class="actions">
-          <${m} type="submit" class="primary" busy=${i}
-            busyText="Issuing…">Save and issue</${m}>
-          ${o&&r`<span class="field-error">Not saved: ${o.code} (see above)</span>`}
-          ${!t&&r`
-              <${m} class="danger" onClick=${c}
-                busyText="Deleting…">Delete certificate</${m}>
+          <${f} type="submit" class="primary" busy=${r}
+            busyText="Issuing…">Save and issue</${f}>
+          ${s&&o`<span class="field-error">Not saved: ${s.code} (see above)</span>`}
+          ${!t&&o`
+              <${f} class="danger" onClick=${d}
+                busyText="Deleting…">Delete certificate</${f}>
             `}
           <a href="#/certs">Back to certificates</a>
         </div>
-        <${x} error=${p} title="Delete refused" />
+        <${y} error=${c} title="Delete refused" />
       </form>
-    </${L.Provider}>
-    ${!t&&r`
-      <${ua} c=${n} />
-      <${pa} name=${n.name} onDone=${a} />
+    </${B.Provider}>
+    ${!t&&o`
+      <${Qo} c=${a} />
+      <${er} name=${a.name} onDone=${n} />
     `}
-  `}function Ye({name:e}){let{data:t,error:n}=E(()=>e?v("GET",`/api/certs/${b(e)}`):Promise.resolve(ca),[e]);return r`
+  `}function Pt({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/certs/${b(e)}`):Promise.resolve(Xo),[e]);return o`
     <div class="page-head">
       <h1>${e?`Certificate ${e}`:"New certificate"}</h1>
     </div>
-    <${x} error=${n} />
-    ${t&&r`<${$a} initial=${t} isNew=${!e} />`}
-  `}function fa(){let{data:e,error:t,reload:n}=E(()=>v("GET","/api/certs"),[]),[a,i]=h(null),[o,s]=h(null);async function l(d){if(confirm(`Delete certificate "${d}" and its files?`)){i(null);try{await v("DELETE",`/api/certs/${b(d)}`)}catch(u){i(u)}await n()}}async function p(){i(null),s(null);try{s(await v("POST","/api/certs/renew"))}catch(d){i(d)}await n()}return r`
+    <${y} error=${a} />
+    ${t&&o`<${tr} initial=${t} isNew=${!e} />`}
+  `}var ar=[["name","Name"],["-name","Name (Z\u2013A)"],["not_after","Expires first"],["status","Status"]];function nr({route:e}){let t=X("/certs","certs",e.query),{error:a,reload:n}=t,r=t.data&&{...t.data,certs:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u($){if(confirm(`Delete certificate "${$}" and its files?`)){i(null);try{await h("DELETE",`/api/certs/${b($)}`)}catch(d){i(d)}await n()}}async function p(){i(null),c(null);try{c(await h("POST","/api/certs/renew"))}catch($){i($)}await n()}return o`
     <div class="page-head">
       <h1>Certificates</h1>
       <div class="row">
-        <${m} onClick=${p} busyText="Renewing…">Renew due</${m}>
+        <${f} onClick=${p} busyText="Renewing…">Renew due</${f}>
         <a class="button primary" href="#/certs/new">New certificate</a>
       </div>
     </div>
-    <${x} error=${t} />
-    <${x} error=${a} title="Refused" />
-    ${o&&r`
+    <${Q} list=${t} label="certificates" sorts=${ar} />
+    <${y} error=${a} />
+    <${y} error=${s} title="Refused" />
+    ${l&&o`
       <div class="notice" role="status" data-renewal>Renewal job ran:
-        <ul>${Xt(o).map(d=>r`<li>${d}</li>`)}</ul>
+        <ul>${en(l).map($=>o`<li>${$}</li>`)}</ul>
       </div>
     `}
-    ${e&&r`
+    ${r&&o`
       <div class="panel table-wrap">
-        ${e.certs.length===0?r`
+        ${r.certs.length===0&&t.q?o`<p class="muted">Nothing matches "${t.q}".</p>`:r.certs.length===0?o`
             <p
               class="muted">No certificates yet. A site names one in its TLS settings; a proxy with HTTPS gets its own.</p>
-          `:r`
+          `:o`
             <table>
               <thead>
                 <tr>
@@ -1111,141 +1738,299 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                   <th><span class="sr-only">Actions</span></th>
                 </tr>
               </thead>
-              <tbody>${e.certs.map(d=>{let u=Yt(d.not_after);return r`
-                  <tr data-cert=${d.name}>
-                    <td><a href=${`#/certs/edit/${b(d.name)}`}>${d.name}</a></td>
-                    <td>${d.domains.map(g=>r`<div><code>${g}</code></div>`)}</td>
-                    <td><${Pe} c=${d} />${d.last_error&&r`<div class="hint">${d.last_error.split(`
+              <tbody>${r.certs.map($=>{let d=Qa($.not_after);return o`
+                  <tr data-cert=${$.name}>
+                    <td><a href=${`#/certs/edit/${b($.name)}`}>${$.name}</a></td>
+                    <td>${$.domains.map(_=>o`<div><code>${_}</code></div>`)}</td>
+                    <td><${et} c=${$} />${$.last_error&&o`<div class="hint">${$.last_error.split(`
 `)[0]}</div>`}</td>
-                    <td>${d.not_after?r`${new Date(d.not_after).toLocaleDateString()}
-                        <div class="hint">${u<0?"expired":`${u} days left`}</div>`:r`<span class="muted">not issued</span>`}</td>
-                    <td>${d.sites.map(g=>r`
-                        <a href=${`#/sites/edit/${b(g)}`}>${g}</a>
+                    <td>${$.not_after?o`${new Date($.not_after).toLocaleDateString()}
+                        <div class="hint">${d<0?"expired":`${d} days left`}</div>`:o`<span class="muted">not issued</span>`}</td>
+                    <td>${$.sites.map(_=>o`
+                        <a href=${`#/sites/edit/${b(_)}`}>${_}</a>
                       `)}</td>
                     <td>
-                      <${m} class="danger" onClick=${()=>l(d.name)} busyText="Deleting…"
-                        aria-label=${`Delete certificate ${d.name}`}>Delete</${m}></td>
+                      <${f} class="danger" onClick=${()=>u($.name)} busyText="Deleting…"
+                        aria-label=${`Delete certificate ${$.name}`}>Delete</${f}></td>
                   </tr>
                 `})}</tbody>
             </table>
           `}
+        <${ee} list=${t} path="/certs" />
       </div>
     `}
-  `}function ma({route:e}){let[t,n]=e.rest;return t==="new"?r`<${Ye} key="new" name=${null} />`:t==="edit"&&n?r`<${Ye} key=${n} name=${n} />`:r`<${fa} />`}j({path:"/certs",title:"Certificates",component:ma});function ha(e){return!e||typeof e!="object"?"":Object.entries(e).filter(([,t])=>t!==null&&t!==""&&!(Array.isArray(t)&&t.length===0)).map(([t,n])=>`${t}: ${Array.isArray(n)?n.join(", "):typeof n=="object"?JSON.stringify(n):n}`).join("; ")}function _a({onDone:e}){let[t,n]=h(null),[a,i]=h(null),o=(l,p)=>async()=>{n(null),i(null);try{n({what:l,body:await v("POST",p)})}catch(d){i(d)}e()},s=t?.body;return r`
+  `}function or({route:e}){let[t,a]=e.rest;return t==="new"?o`<${Pt} key="new" name=${null} />`:t==="edit"&&a?o`<${Pt} key=${a} name=${a} />`:o`<${nr} route=${e} />`}P({path:"/certs",title:"Certificates",component:or});function rr(e,t){if(t)return`Rollback to generation ${t}`;if(!e||typeof e!="object")return"";let a=r=>r.length>4?`${r.slice(0,4).join(", ")} and ${r.length-4} more`:r.join(", "),n=[];e.changed?.length&&n.push(`changed ${a(e.changed)}`),e.refused?.length&&n.push(`refused ${a(e.refused)}`);for(let[r,s]of Object.entries(e))r==="changed"||r==="refused"||s===null||s===""||Array.isArray(s)&&s.length===0||n.push(`${r}: ${Array.isArray(s)?a(s):typeof s=="object"?JSON.stringify(s):s}`);return n.join("; ")||"re-render"}async function sr(){let[e,t]=await Promise.all([h("GET","/api/config/generations"),h("GET","/api/audit?action=rollback&page_size=200").catch(()=>({entries:[]}))]),a={};for(let n of t.entries){let r=/generation (\d+)/.exec(n.message||"");n.generation!=null&&r&&(a[n.generation]=Number(r[1]))}return{generations:e.generations,rollbacks:a}}function ir({onDone:e}){let[t,a]=m(null),[n,r]=m(null),s=(l,c)=>async()=>{if(a(null),r(null),l==="reload"){let u=await h("GET","/api/config/drift").catch(()=>null);if(u&&u.files.length){let p=u.files.map(d=>`  ${d.file} (${d.status})`).join(`
+`);if(!confirm(`These managed files were changed by hand:
+${p}
+
+Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}try{a({what:l,body:await h("POST",c)}),l==="reload"&&F("nginx reloaded")}catch(u){r(u)}e()},i=t?.body;return o`
     <section class="panel" aria-labelledby="cfg-actions">
       <h2 id="cfg-actions">Actions</h2>
       <div class="row">
-        <${m} onClick=${o("validate","/api/config/validate")} busyText="Running nginx -t…">Validate (nginx -t)</${m}>
-        <${m} class="primary" onClick=${o("apply","/api/config/apply")} busyText="Applying…">Apply pending changes</${m}>
-        <${m} onClick=${o("reload","/api/config/reload")} busyText="Reloading…">Reload nginx</${m}>
+        <${f} onClick=${s("validate","/api/config/validate")} busyText="Running nginx -t…">Validate (nginx -t)</${f}>
+        <${f} class="primary" onClick=${s("apply","/api/config/apply")} busyText="Applying…">Apply pending changes</${f}>
+        <${f} onClick=${s("reload","/api/config/reload")} busyText="Reloading…">Reload nginx</${f}>
       </div>
       <p class="hint">Validate tests the desired state, pending changes included, without applying it.</p>
-      <${x} error=${a} />
-      ${t?.what==="validate"&&r`
-        <div class=${s.ok?"success":"error"} role="status" data-validate=${s.ok?"ok":"failed"}>
-          ${s.ok?"nginx -t passed.":"nginx -t failed."}
-          ${!s.include_found&&r`<div>
+      <${y} error=${n} />
+      ${t?.what==="validate"&&o`
+        <div class=${i.ok?"success":"error"} role="status" data-validate=${i.ok?"ok":"failed"}>
+          ${i.ok?"nginx -t passed.":"nginx -t failed."}
+          ${!i.include_found&&o`<div>
             <strong>nginx.conf does not include the agent's directory:</strong> add the include line (see the README).
           </div>`}
-          ${s.output&&r`<pre>${s.output}</pre>`}
+          ${i.output&&o`<pre>${i.output}</pre>`}
         </div>
       `}
-      ${t?.what==="apply"&&r`<${xe} outcome=${s} />`}
-      ${t?.what==="reload"&&r`
-        <div class="success" role="status">nginx reloaded onto generation ${s.generation}.
-          ${s.output&&r`<pre>${s.output}</pre>`}</div>
+      ${t?.what==="apply"&&o`<${We} outcome=${i} />`}
+      ${t?.what==="reload"&&o`
+        <div class="success" role="status">nginx reloaded onto generation ${i.generation}.
+          ${i.output&&o`<pre>${i.output}</pre>`}</div>
       `}
     </section>
-  `}function va(){let{data:e,error:t,reload:n}=E(()=>v("GET","/api/config/generations"),[]);return r`
+  `}function lr({n:e}){let{data:t,error:a}=S(()=>h("GET",`/api/console/generations/${e}/files`),[e]);return o`
+    <section class="panel" aria-label=${`Generation ${e} files`} data-gen-files=${e}>
+      <h2>Generation ${e}: files</h2>
+      <${y} error=${a} />
+      ${t&&t.files.map(n=>o`
+          <details>
+            <summary><code>${n.file}</code></summary>
+            <pre>${n.text}</pre>
+          </details>
+        `)}
+    </section>
+  `}function tn({a:e,b:t}){let{data:a,error:n}=S(()=>h("GET",`/api/config/generations/${e}/diff/${t}`),[e,t]);return o`
+    <${y} error=${n} />
+    ${a&&o`
+      <div data-gen-diff=${`${e}-${t}`}>
+        ${a.files.length===0?o`<p class="muted">Generations ${e} and ${t} hold the same files.</p>`:a.files.map(r=>o`
+              <h3><code>${r.file}</code> <span class="badge">${r.status}</span></h3>
+              <${W} diff=${r.diff} label=${`diff ${r.file}`} />
+            `)}
+      </div>
+    `}
+  `}function dr({target:e,current:t,onClose:a,onDone:n}){let[r,s]=m(null);async function i(){s(null);try{let l=await h("POST",`/api/config/generations/${e}/rollback`);F(`Rolled back to generation ${e}: now generation ${l.generation}`),n()}catch(l){s(l)}}return o`
+    <section class="panel" role="dialog" aria-modal="false" aria-labelledby="rb-head"
+      data-rollback=${e}>
+      <h2 id="rb-head">Roll back to generation ${e}?</h2>
+      <p>What nginx serves (generation ${t}) → what it will serve. The rollback is a new
+        generation, tested with <code>nginx -t</code> and reloaded like any apply; the records
+        return to generation ${e}'s.</p>
+      <${tn} a=${t} b=${e} />
+      <${y} error=${r} title="Rollback refused" />
+      <div class="actions">
+        <${f} class="danger" onClick=${i}
+          busyText="Rolling back…">Roll back to generation ${e}</${f}>
+        <button type="button" onClick=${a}>Cancel</button>
+      </div>
+    </section>
+  `}function cr({data:e,reload:t}){let[a,n]=m(null),[r,s]=m([]),[i,l]=m(null),c=e.generations.find(d=>d.current)?.generation,u=d=>s(_=>_.includes(d)?_.filter(g=>g!==d):[..._.slice(-1),d]),[p,$]=[...r].sort((d,_)=>d-_);return o`
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th><span class="sr-only">Compare</span></th>
+            <th class="num">#</th>
+            <th>Written</th>
+            <th class="num">Files</th>
+            <th>Cause</th>
+            <th><span class="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>${e.generations.map(d=>o`
+            <tr data-generation=${d.generation}>
+              <td><input type="checkbox" aria-label=${`Compare generation ${d.generation}`}
+                checked=${r.includes(d.generation)} onChange=${()=>u(d.generation)} /></td>
+              <td class="num">${d.generation}${d.current&&o`
+                <span class="badge ok">current</span>
+              `}</td>
+              <td>${d.created_at?new Date(d.created_at).toLocaleString():""}</td>
+              <td class="num">${d.files}</td>
+              <td class="hint">${rr(d.cause,e.rollbacks[d.generation])}</td>
+              <td class="inline-actions">
+                <button type="button" class="link" onClick=${()=>n(d.generation)}
+                  aria-label=${`Open generation ${d.generation}`}>Open</button>
+                ${!d.current&&c!=null&&o`
+                  <button type="button" class="link" onClick=${()=>l(d.generation)}
+                    aria-label=${`Roll back to generation ${d.generation}`}>Roll back…</button>
+                `}
+              </td>
+            </tr>
+          `)}</tbody>
+      </table>
+    </div>
+    <p class="hint">Tick two generations to see what changed between them.</p>
+    ${i&&o`
+      <${dr} target=${i} current=${c}
+        onClose=${()=>l(null)} onDone=${()=>{l(null),t()}} />
+    `}
+    ${r.length===2&&o`
+      <section class="panel" aria-label="Generation diff">
+        <h2>Generation ${p} → ${$}</h2>
+        <${tn} a=${p} b=${$} />
+      </section>
+    `}
+    ${a&&o`<${lr} n=${a} />`}
+  `}function ur(){let{data:e,error:t,reload:a}=S(sr,[]);return o`
     <div class="page-head">
       <h1>Config</h1>
     </div>
-    <${_a} onDone=${n} />
-    <section class="panel table-wrap" aria-labelledby="cfg-gens">
-      <h2 id="cfg-gens">Generations</h2>
-      <${x} error=${t} />
-      ${e&&(e.generations.length===0?r`<p class="muted">No generation yet: the first apply writes one.</p>`:r`
-            <table>
+    <${ir} onDone=${a} />
+    <section class="panel" aria-labelledby="cfg-gens">
+      <h2 id="cfg-gens">History (generations)</h2>
+      <${y} error=${t} />
+      ${e&&(e.generations.length===0?o`<p class="muted">No generation yet: the first apply writes one.</p>`:o`<${cr} data=${e} reload=${a} />`)}
+    </section>
+  `}P({path:"/config",title:"Config",component:ur});var Ct=e=>e===""?'""':String(e);function pr({s:e,onSaved:t}){let[a,n]=m(e.secret?"":String(e.file_value??e.value)),[r,s]=m(null),i=async()=>{s(null);try{let u=e.type==="int"&&/^-?\d+$/.test(a.trim())?Number(a):a;await h("PUT",`/api/config/settings/${e.name}`,{value:u}),t()}catch(u){s(u)}},l=`set-${e.name}`,c=e.type==="enum"||e.type==="bool"?o`<select id=${l} value=${a} onChange=${u=>n(u.target.value)}>
+        ${(e.values??["true","false"]).map(u=>o`<option value=${u}>${u}</option>`)}
+      </select>`:o`
+      <input id=${l} type=${e.secret?"password":"text"} value=${a}
+        placeholder=${e.secret?"new value":""}
+        onInput=${u=>n(u.target.value)} />
+    `;return o`<div class="row" data-editor=${e.name}>
+    <label for=${l} class="sr-only">${e.name}</label>
+    ${c}
+    <${f} class="primary" onClick=${i} busyText="Saving…">Save</${f}>
+    <${y} error=${r} />
+  </div>`}function $r({s:e,editing:t,setEditing:a,onSaved:n}){return o`
+    <tr data-setting=${e.name} class=${e.restart_needed?"pending":""}>
+      <td><code>${e.name}</code><div class="hint">${e.description}</div></td>
+      <td data-value>${Ct(e.value)}${e.restart_needed&&o`
+        <div class="warning" data-pending>after restart: ${Ct(e.file_value??"(default)")}</div>
+      `}</td>
+      <td class="muted">${Ct(e.default)}</td>
+      <td>${e.source==="environment"?o`<span title=${`fixed by ${e.env}`}>env ${e.env}</span>`:e.source}</td>
+      <td>${e.editable?t===e.name?o`<${pr} s=${e} onSaved=${()=>{a(null),n()}} />`:o`<button type="button" onClick=${()=>a(e.name)}>Edit</button>`:o`<span class="muted">fixed by the environment</span>`}</td>
+    </tr>
+  `}function fr(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/config/settings"),[]),[n,r]=m(null),[s,i]=m(null),[l,c]=m(null),u=async()=>{c(null);try{i(await h("POST","/api/config/settings/restart"))}catch($){c($)}},p=e?[...new Set(e.settings.map($=>$.group))]:[];return o`
+    <div class="page-head">
+      <h1>Settings</h1>
+    </div>
+    <${y} error=${t} />
+    ${e&&o`
+      <section class="panel" aria-labelledby="set-file">
+        <h2 id="set-file">Settings file</h2>
+        <p><code>${e.config_file}</code>${!e.config_file_exists&&" (not present yet: defaults)"}.
+          Saving writes the value into this file in place; the agent reads it when it starts.</p>
+        ${e.restart_pending?o`<div class="warning" role="status" data-restart-pending>
+              ${e.settings.filter($=>$.restart_needed).length} setting(s) wait for a restart.
+              <${f} onClick=${u} busyText="Restarting…">Restart the agent</${f}>
+            </div>`:o`<p class="muted" data-restart-pending="none">Nothing waits for a restart.</p>`}
+        <${y} error=${l} />
+        ${s&&o`<div class=${s.restarted?"success":"warning"} role="status" data-restart>
+          ${s.restarted?`Restarting: ${s.command}`:s.how}</div>`}
+      </section>
+      ${p.map($=>o`
+          <section class="panel" aria-label=${$}>
+            <h2>${$}</h2>
+            <table class="list">
               <thead>
                 <tr>
-                  <th class="num">#</th>
-                  <th>Written</th>
-                  <th class="num">Files</th>
-                  <th class="num">Entities</th>
-                  <th>Cause</th>
-                  <th>Hash</th>
+                  <th>Setting</th>
+                  <th>Value</th>
+                  <th>Default</th>
+                  <th>Source</th>
+                  <th></th>
                 </tr>
               </thead>
-              <tbody>${e.generations.map(a=>r`
-                  <tr data-generation=${a.generation}>
-                    <td class="num">${a.generation}${a.current&&r`
-                      <span class="badge ok">current</span>
-                    `}</td>
-                    <td>${a.created_at?new Date(a.created_at).toLocaleString():""}</td>
-                    <td class="num">${a.files}</td>
-                    <td class="num">${a.entities}</td>
-                    <td class="hint">${ha(a.cause)}</td>
-                    <td class="mono">${(a.config_hash||"").slice(0,12)}</td>
-                  </tr>
-                `)}</tbody>
+              <tbody>${e.settings.filter(d=>d.group===$).map(d=>o`<${$r} s=${d} editing=${n} setEditing=${r} onSaved=${a} />`)}</tbody>
             </table>
-          `)}
+          </section>
+        `)}
+    `}
+  `}P({path:"/settings",title:"Settings",component:fr});function mr({f:e,onDone:t,setError:a}){let n=(r,s)=>async()=>{a(null);try{await h("POST",r,{file:e.file}),F(`${s} ${e.file}`)}catch(i){a(i)}t()};return o`
+    <section class="panel" data-drift-file=${e.file}>
+      <h2><code>${e.file}</code> <span class="badge warn">${e.status}</span>${e.entity&&o`
+          <span class="hint">${e.entity.kind} ${e.entity.name}</span>
+        `}</h2>
+      <${W} diff=${e.diff} label=${`drift diff ${e.file}`} />
+      <div class="actions">
+        ${e.absorbable&&o`
+          <${f} class="primary" onClick=${n("/api/console/drift/keep","Kept the edit of")} busyText="Keeping…"
+            aria-label=${`Keep edit ${e.file}`}>Keep edit</${f}>
+        `}
+        <${f} onClick=${n("/api/console/drift/undo","Undid the edit of")}
+          busyText="Undoing…" aria-label=${`Undo edit ${e.file}`}>Undo edit</${f}>
+      </div>
+      <p class="hint">${e.absorbable?"Keep edit makes this text the declared state (the form shows it from now on). ":"This file cannot be read back into the state: only Undo edit is offered. "}Undo edit
+        puts back what the agent wrote and reloads nginx.</p>
     </section>
-  `}j({path:"/config",title:"Config",component:va});var ga=new Set(["version","created_at","updated_at"]);function De(e,t="",n=new Map){if(Array.isArray(e)&&e.length)e.forEach((a,i)=>De(a,`${t}[${i}]`,n));else if(e&&typeof e=="object"&&!Array.isArray(e)&&Object.keys(e).length)for(let[a,i]of Object.entries(e))!t&&ga.has(a)||De(i,t?`${t}.${a}`:a,n);else n.set(t||"(value)",JSON.stringify(e));return n}function ya(e,t){let n=e==null?new Map:De(e),a=t==null?new Map:De(t),i=[],o=0;for(let s of new Set([...n.keys(),...a.keys()]))a.has(s)?n.has(s)?n.get(s)!==a.get(s)?i.push({kind:"chg",text:`~ ${s}: ${n.get(s)} \u2192 ${a.get(s)}`}):o++:i.push({kind:"add",text:`+ ${s}: ${a.get(s)}`}):i.push({kind:"del",text:`- ${s}: ${n.get(s)}`});return{lines:i,same:o}}function Zt({before:e,after:t}){let{lines:n,same:a}=ya(e,t);return n.length?r`
+  `}function hr(){let{data:e,error:t,reload:a,loading:n}=S(()=>h("GET","/api/config/drift"),[]),[r,s]=m(null);async function i(){if(confirm("Rebuild all: apply pending changes, rewrite every drifted file and reload nginx?")){s(null);try{await h("POST","/api/config/rebuild"),F("Rebuilt every managed file")}catch(l){s(l)}a()}}return o`
+    <div class="page-head">
+      <h1>Drift</h1>
+      <div class="row">
+        <${f} onClick=${a} busy=${n} busyText="Checking…">Check now</${f}>
+        <${f} class="danger" onClick=${i} busyText="Rebuilding…">Rebuild all</${f}>
+      </div>
+    </div>
+    <${y} error=${t} />
+    <${y} error=${r} title="Refused" />
+    ${e&&o`
+      <p data-drift=${e.ok?"ok":"drifted"}>
+        ${e.ok?o`<span class="badge ok">no drift</span> Every managed file is what the agent wrote.`:o`<span class="badge warn">drift</span> ${e.issues.length} problem${e.issues.length===1?"":"s"}.`}
+        <span class="hint">Checked ${new Date(e.checked_at).toLocaleString()}, generation ${e.generation??"\u2013"}.</span>
+      </p>
+      ${e.issues.filter(l=>!e.files.some(c=>l.includes(c.file))).map(l=>o`<div class="warning">${l}</div>`)}
+      ${e.files.map(l=>o`
+          <${mr} key=${l.file+l.actual_sha256} f=${l} onDone=${a}
+            setError=${s} />
+        `)}
+    `}
+  `}P({path:"/drift",title:"Drift",component:hr});var gr=new Set(["version","created_at","updated_at"]);function tt(e,t="",a=new Map){if(Array.isArray(e)&&e.length)e.forEach((n,r)=>tt(n,`${t}[${r}]`,a));else if(e&&typeof e=="object"&&!Array.isArray(e)&&Object.keys(e).length)for(let[n,r]of Object.entries(e))!t&&gr.has(n)||tt(r,t?`${t}.${n}`:n,a);else a.set(t||"(value)",JSON.stringify(e));return a}function _r(e,t){let a=e==null?new Map:tt(e),n=t==null?new Map:tt(t),r=[],s=0;for(let i of new Set([...a.keys(),...n.keys()]))n.has(i)?a.has(i)?a.get(i)!==n.get(i)?r.push({kind:"chg",text:`~ ${i}: ${a.get(i)} \u2192 ${n.get(i)}`}):s++:r.push({kind:"add",text:`+ ${i}: ${n.get(i)}`}):r.push({kind:"del",text:`- ${i}: ${a.get(i)}`});return{lines:r,same:s}}function an({before:e,after:t}){let{lines:a,same:n}=_r(e,t);return a.length?o`
     <ul class="diff">
-      ${n.map(i=>r`<li class=${i.kind}>${i.text}</li>`)}
+      ${a.map(r=>o`<li class=${r.kind}>${r.text}</li>`)}
     </ul>
-    ${a>0&&r`<p class="hint">${a} unchanged field${a===1?"":"s"} not shown.</p>`}
-  `:r`<p class="muted">No field changed.</p>`}var Qt=["entity","action","from","to","page","page_size"];function en(e){if(!e)return;let t=new Date(e);return Number.isNaN(t.getTime())?e:t.toISOString()}function tn(e){if(!e)return"";let t=new Date(e);if(Number.isNaN(t.getTime()))return"";let n=a=>String(a).padStart(2,"0");return`${t.getFullYear()}-${n(t.getMonth()+1)}-${n(t.getDate())}T${n(t.getHours())}:${n(t.getMinutes())}`}function ba({query:e,error:t}){let[n,a]=h(()=>({entity:e.entity??"",action:e.action??"",from:tn(e.from),to:tn(e.to),page_size:e.page_size??"50"})),i=s=>l=>a(p=>({...p,[s]:l}));function o(s){s.preventDefault(),A("/audit",{...n,from:en(n.from),to:en(n.to),page:void 0})}return r`
-    <${L.Provider} value=${t}>
-      <form class="panel" onSubmit=${o} aria-label="Audit filters">
+    ${n>0&&o`<p class="hint">${n} unchanged field${n===1?"":"s"} not shown.</p>`}
+  `:o`<p class="muted">No field changed.</p>`}var nn=["entity","action","from","to","page","page_size"];function on(e){if(!e)return;let t=new Date(e);return Number.isNaN(t.getTime())?e:t.toISOString()}function rn(e){if(!e)return"";let t=new Date(e);if(Number.isNaN(t.getTime()))return"";let a=n=>String(n).padStart(2,"0");return`${t.getFullYear()}-${a(t.getMonth()+1)}-${a(t.getDate())}T${a(t.getHours())}:${a(t.getMinutes())}`}function br({query:e,error:t}){let[a,n]=m(()=>({entity:e.entity??"",action:e.action??"",from:rn(e.from),to:rn(e.to),page_size:e.page_size??"50"})),r=i=>l=>n(c=>({...c,[i]:l}));function s(i){i.preventDefault(),A("/audit",{...a,from:on(a.from),to:on(a.to),page:void 0})}return o`
+    <${B.Provider} value=${t}>
+      <form class="panel" onSubmit=${s} aria-label="Audit filters">
         <div class="row">
-          <${f} field="entity" label="Entity" value=${n.entity} onValue=${i("entity")}
+          <${v} field="entity" label="Entity" value=${a.entity} onValue=${r("entity")}
             placeholder="site or site/web" />
-          <${f} field="action" label="Action" value=${n.action} onValue=${i("action")}
+          <${v} field="action" label="Action" value=${a.action} onValue=${r("action")}
             placeholder="site.put, apply, ..." />
-          <${f} field="from" label="From" type="datetime-local" value=${n.from}
-            onValue=${i("from")} />
-          <${f} field="to" label="To" type="datetime-local" value=${n.to}
-            onValue=${i("to")} />
-          <${f} as="select" field="page_size" label="Per page" value=${n.page_size}
-            onValue=${i("page_size")}>
-            ${["20","50","100","200"].map(s=>r`<option value=${s}>${s}</option>`)}
-          </${f}>
+          <${v} field="from" label="From" type="datetime-local" value=${a.from}
+            onValue=${r("from")} />
+          <${v} field="to" label="To" type="datetime-local" value=${a.to}
+            onValue=${r("to")} />
+          <${v} as="select" field="page_size" label="Per page" value=${a.page_size}
+            onValue=${r("page_size")}>
+            ${["20","50","100","200"].map(i=>o`<option value=${i}>${i}</option>`)}
+          </${v}>
           <div class="inline-actions">
             <button type="submit" class="primary">Filter</button>
             <a href="#/audit">Clear</a>
           </div>
         </div>
       </form>
-    </${L.Provider}>
-  `}function xa({e}){return r`
+    </${B.Provider}>
+  `}function vr({e}){return o`
     <tr data-audit=${e.id}>
       <td class="mono">${new Date(e.at).toLocaleString()}</td>
       <td>${e.actor}</td>
       <td><code>${e.action}</code></td>
-      <td><a href=${ae("/audit",{entity:`${e.entity.kind}/${e.entity.name}`})}>${e.entity.kind}/${e.entity.name}</a></td>
+      <td><a href=${Z("/audit",{entity:`${e.entity.kind}/${e.entity.name}`})}>${e.entity.kind}/${e.entity.name}</a></td>
       <td>
-        <${Q} status=${e.outcome} />
+        <${ce} status=${e.outcome} />
       </td>
       <td>
-        ${e.message&&r`<div>${e.message}</div>`}
+        ${e.message&&o`<div>${e.message}</div>`}
         <details>
-          <summary>Changes${e.generation!=null?` (generation ${e.generation})`:""}</summary>
-          <${Zt} before=${e.before} after=${e.after} />
-          ${e.nginx_output&&r`<pre>${e.nginx_output}</pre>`}
+          <summary>${e.detail?.diff?"File diff":"Changes"}${e.generation!=null?` (generation ${e.generation})`:""}</summary>
+          ${e.detail?.diff?o`<${W} diff=${e.detail.diff} label=${`audit diff ${e.id}`} />`:e.before!=null||e.after!=null?o`<${an} before=${e.before} after=${e.after} />`:o`<p class="muted">No record changed.</p>`}
+          ${e.nginx_output&&o`<pre>${e.nginx_output}</pre>`}
         </details>
       </td>
     </tr>
-  `}function wa({route:e}){let t=e.query,n=Qt.map(l=>t[l]??"").join("|"),{data:a,error:i}=E(()=>{let l=new URLSearchParams(Object.entries(t).filter(([p,d])=>Qt.includes(p)&&d));return v("GET",`/api/audit${l.size?`?${l}`:""}`)},[n]),o=Number(t.page||1),s=l=>ae("/audit",{...t,page:l>1?String(l):void 0});return r`
+  `}function yr({route:e}){let t=e.query,a=nn.map(l=>t[l]??"").join("|"),{data:n,error:r}=S(()=>{let l=new URLSearchParams(Object.entries(t).filter(([c,u])=>nn.includes(c)&&u));return h("GET",`/api/audit${l.size?`?${l}`:""}`)},[a]),s=Number(t.page||1),i=l=>Z("/audit",{...t,page:l>1?String(l):void 0});return o`
     <div class="page-head">
       <h1>Audit</h1>
     </div>
-    <${ba} key=${n} query=${t} error=${i} />
-    <${x} error=${i} />
-    ${a&&r`
+    <${br} key=${a} query=${t} error=${r} />
+    <${y} error=${r} />
+    ${n&&o`
       <section class="panel table-wrap">
-        ${a.entries.length===0?r`<p class="muted">No entries match.</p>`:r`
+        ${n.entries.length===0?o`<p class="muted">No entries match.</p>`:o`
           <table>
             <thead>
               <tr>
@@ -1257,32 +2042,229 @@ var he,S,et,on,q,Xe,tt,nt,Ce,ce,re,at,je,Le,Ae,ot,$e={},fe=[],rn=/acit|ex(?:s|g|
                 <th>Detail</th>
               </tr>
             </thead>
-            <tbody>${a.entries.map(l=>r`<${xa} key=${l.id} e=${l} />`)}</tbody>
+            <tbody>${n.entries.map(l=>o`<${vr} key=${l.id} e=${l} />`)}</tbody>
           </table>
         `}
         <nav class="actions" aria-label="Audit pages">
-          ${o>1&&r`<a class="button" href=${s(o-1)}>← Newer</a>`}
-          <span class="muted">Page ${o}</span>
-          ${a.has_more&&r`<a class="button" href=${s(o+1)}>Older →</a>`}
+          ${s>1&&o`<a class="button" href=${i(s-1)}>← Newer</a>`}
+          <span class="muted">Page ${s}</span>
+          ${n.has_more&&o`<a class="button" href=${i(s+1)}>Older →</a>`}
         </nav>
       </section>
     `}
-  `}j({path:"/audit",title:"Audit",component:wa});function nn(){let e=Ft(),t=Me(e.segments),n=t?t.page.title:"Not found";z(()=>{document.title=`${n} \xB7 Switchyard`},[n]);let a=t?.page.component;return r`
+  `}P({path:"/audit",title:"Audit",component:yr});var sn=2e3;function kr({source:e,q:t}){let[a,n]=m([]),[r,s]=m(null),[i,l]=m(null),[c,u]=m(!1),p=U(0),$=U(null),d=g=>new URLSearchParams({lines:"500",...t?{q:t}:{},...g});L(()=>{let g=!0;return p.current=0,n([]),h("GET",`/api/console/logs/${b(e)}?${d({})}`).then(k=>{g&&(p.current=k.offset,s(k),n(k.lines.slice(-sn)))},l),()=>g=!1},[e,t]),L(()=>{if(!c)return;let g=setInterval(async()=>{try{let k=await h("GET",`/api/console/logs/${b(e)}?${d({after:String(p.current)})}`);p.current=k.offset,k.lines.length&&n(x=>[...x,...k.lines].slice(-sn))}catch(k){l(k)}},2e3);return()=>clearInterval(g)},[c,e,t]),L(()=>{c&&$.current&&($.current.scrollTop=$.current.scrollHeight)},[a,c]);let _=`/api/console/logs/${b(e)}?${d({download:"1",lines:"5000"})}`;return o`
+    <${y} error=${i} />
+    <div class="row">
+      <label class="check"><input type="checkbox" checked=${c} onChange=${g=>u(g.currentTarget.checked)} /> Follow</label>
+      <a class="button" href=${_} download>Download</a>
+      ${r&&o`
+        <span
+          class="hint"><code>${r.path}</code>${r.missing?" does not exist (yet)":""}${r.truncated?" \xB7 older lines not shown":""} · ${a.length} line${a.length===1?"":"s"}</span>
+      `}
+    </div>
+    <pre class="log-lines" ref=${$} data-log=${e}>${a.join(`
+`)||"(nothing to show)"}</pre>
+  `}function wr({route:e}){let{data:t,error:a}=S(()=>h("GET","/api/console/logs"),[]),n=e.query.source||"nginx-error",r=e.query.q||"",[s,i]=m(r);return o`
+    <div class="page-head">
+      <h1>Logs</h1>
+    </div>
+    <${y} error=${a} />
+    ${t&&o`
+      <form class="panel row" onSubmit=${l=>{l.preventDefault(),A("/logs",{source:n,q:s})}}>
+        <div class="field">
+          <label for="log-source">Log</label>
+          <select id="log-source" value=${n} onChange=${l=>A("/logs",{source:l.currentTarget.value,q:r})}>
+            ${t.sources.map(l=>o`<option value=${l.id}>${l.label}</option>`)}
+          </select>
+        </div>
+        <div class="field grow">
+          <label for="log-q">Filter</label>
+          <input id="log-q" type="search" value=${s} onInput=${l=>i(l.currentTarget.value)}
+            placeholder="text the lines must contain" />
+        </div>
+        <div class="inline-actions"><button type="submit">Filter</button></div>
+      </form>
+      <section class="panel">
+        <${kr} key=${n+"|"+r} source=${n} q=${r} />
+      </section>
+    `}
+  `}P({path:"/logs",title:"Logs",component:wr});function xr(){let{data:e,error:t,reload:a}=S(async()=>{let[g,k]=await Promise.all([h("GET","/api/tenants"),h("GET","/api/tokens")]);return{tenants:g.tenants,tokens:k.tokens}},[]),[n,r]=m({name:"",domains:""}),[s,i]=m({name:"",tenant:"",role:"viewer",expires:"30d"}),[l,c]=m(null),[u,p]=m(null),$=g=>async()=>{p(null);try{await g()}catch(k){p(k)}await a()};if(!H("admin"))return o`
+      <h1>Access</h1>
+      <p>Only an admin manages tenants and tokens.</p>
+    `;let d=$(async()=>{let g=n.domains.split(/[\s,]+/).filter(Boolean);await h("PUT",`/api/tenants/${b(n.name)}`,{domains:g}),r({name:"",domains:""})}),_=$(async()=>{let g={role:s.role,name:s.name||"token"};s.tenant&&(g.tenant=s.tenant),s.expires&&(g.expires=s.expires);let k=await h("POST","/api/tokens",g);c(k)});return o`
+    <h1>Access</h1>
+    <${y} error=${t||u} />
+    <section class="panel">
+      <h2>Tenants</h2>
+      ${e&&o`
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Domains</th>
+              <th><span class="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${e.tenants.map(g=>o`
+                <tr>
+                  <td>${g.name}</td>
+                  <td>${g.domains.join(", ")}</td>
+                  <td>
+                    <${f} class="danger" aria-label=${`Delete tenant ${g.name}`}
+                      onClick=${$(()=>h("DELETE",`/api/tenants/${b(g.name)}`))}>Delete</${f}></td>
+                </tr>
+              `)}
+          </tbody>
+        </table>
+      `}
+      <form onSubmit=${g=>(g.preventDefault(),d())}>
+        <label for="tenant-name">Tenant name</label>
+        <input id="tenant-name" value=${n.name} onInput=${g=>r({...n,name:g.target.value})} />
+        <label for="tenant-domains">Domains (tenant-a.example, *.tenant-a.example)</label>
+        <input id="tenant-domains" value=${n.domains} onInput=${g=>r({...n,domains:g.target.value})} />
+        <${f} type="submit" class="primary">Save tenant</${f}>
+      </form>
+    </section>
+    <section class="panel">
+      <h2>Tokens</h2>
+      ${l&&o`
+        <p class="notice"
+          role="status">Token ${l.name}: <code>${l.token}</code> — shown once, store it now.</p>
+      `}
+      ${e&&o`
+        <table>
+          <thead>
+            <tr>
+              <th>Id</th>
+              <th>Name</th>
+              <th>Tenant</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th>Expires</th>
+              <th><span class="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${e.tokens.map(g=>o`
+                <tr>
+                  <td><code>${g.id}</code></td>
+                  <td>${g.name}</td>
+                  <td>${g.tenant??"*"}</td>
+                  <td>${g.role}</td>
+                  <td>${g.status}</td>
+                  <td>${g.expires_at??"never"}</td>
+                  <td>${g.status==="active"&&o`
+                    <${f} class="danger" aria-label=${`Revoke token ${g.name}`}
+                      onClick=${$(()=>h("DELETE",`/api/tokens/${b(g.id)}`))}>Revoke</${f}>
+                  `}</td>
+                </tr>
+              `)}
+          </tbody>
+        </table>
+      `}
+      <form onSubmit=${g=>(g.preventDefault(),_())}>
+        <label for="token-name">Token name</label>
+        <input id="token-name" value=${s.name} onInput=${g=>i({...s,name:g.target.value})} />
+        <label for="token-tenant">Tenant (empty: admin of everything)</label>
+        <input id="token-tenant" value=${s.tenant} onInput=${g=>i({...s,tenant:g.target.value})} />
+        <label for="token-role">Role</label>
+        <select id="token-role" value=${s.role} onChange=${g=>i({...s,role:g.target.value})}>
+          <option value="viewer">viewer</option>
+          <option value="operator">operator</option>
+          <option value="admin">admin</option>
+        </select>
+        <label for="token-expires">Expires after (30d, 12h; empty: never)</label>
+        <input id="token-expires" value=${s.expires} onInput=${g=>i({...s,expires:g.target.value})} />
+        <${f} type="submit" class="primary">Create token</${f}>
+      </form>
+    </section>
+  `}P({path:"/access",title:"Access",component:xr,admin:!0});var Sr=e=>e?new Date(e).toLocaleString():"\u2013",Tr={ok:["ok","ok"],behind:["warn","behind"],failed:["bad","failed"],no_status:["bad","no status"],unregistered:["warn","fenced"]},Er={behind:"has not applied the current generation yet",no_status:"registered, but its status lease expired: down or cut off from etcd",unregistered:"fenced, but still reporting; not waited for until it restarts"};function Pr({node:e,onDone:t,onKeep:a}){let[n,r]=m(null);async function s(){r(null);try{await h("DELETE",`/api/fleet/nodes/${b(e)}`),F(`Fenced ${e}`),await t()}catch(i){r(i)}}return o`
+    <section class="warning" role="dialog" aria-modal="false" aria-labelledby="fence-head"
+      data-fence-confirm=${e}>
+      <h3 id="fence-head">Fence ${e}?</h3>
+      <p>Its registration and status leave etcd: writes with <code>?wait=applied</code> and
+        migration barriers stop waiting for it. Fence only a node that is down for good or cut off:
+        a partitioned gateway may still serve its old configuration. If it is still running it shows
+        as fenced until it restarts, which registers it again.</p>
+      <${y} error=${n} title="Refused" />
+      <div class="actions">
+        <${f} class="danger" onClick=${s}
+          busyText="Fencing…">Fence ${e}</${f}>
+        <${f} onClick=${a}>Keep it</${f}>
+      </div>
+    </section>
+  `}function Cr({n:e,etcd:t,onFence:a}){let[n,r]=Tr[e.state]??["warn",e.state];return o`
+    <tr data-node=${e.name}>
+      <td>${[e.name,e.this&&"(this node)",e.controller&&"(controller)"].filter(Boolean).join(" ")}</td>
+      <td><span class=${`badge ${n}`} title=${Er[e.state]??""}>${r}</span></td>
+      <td>${e.applied_generation??"\u2013"}</td>
+      <td>${e.lag??"\u2013"}</td>
+      <td>${Sr(e.reported_at)}</td>
+      <td class="err">${e.error??""}</td>
+      <td>${t&&o`
+        <${f} class="danger" aria-label=${`Fence ${e.name}`} onClick=${()=>a(e.name)}>Fence…</${f}>
+      `}</td>
+    </tr>
+  `}function Dr(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/fleet"),[]),[n,r]=m(null);if(ue(a,3e3,H("admin")&&!n),!H("admin"))return o`
+      <h1>Fleet</h1>
+      <p>Only an admin sees the fleet.</p>
+    `;let s=e?.store==="etcd";return o`
+    <div class="page-head">
+      <h1>Fleet</h1>
+    </div>
+    <${y} error=${t} />
+    ${e&&o`
+      <p data-fleet=${e.store}>
+        ${s?o`Cluster <strong>${e.cluster}</strong>, generation ${e.generation}. ${e.stale?o`<span class="badge warn">stale</span> This node is out of touch with etcd
+                (${e.stale_reason}): what it shows may be behind.`:""}`:o`This agent is not in a fleet (<code>store = "kv"</code>): the fleet is this node.`}
+      </p>
+      ${n&&o`
+        <${Pr} node=${n} onKeep=${()=>r(null)} onDone=${async()=>{r(null),await a()}} />
+      `}
+      <section class="panel table-wrap" aria-labelledby="fleet-nodes">
+        <h2 id="fleet-nodes">Nodes</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Node</th>
+              <th>Health</th>
+              <th>Generation</th>
+              <th>Lag</th>
+              <th>Last seen</th>
+              <th>Last error</th>
+              <th><span class="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${e.nodes.map(i=>o`<${Cr} key=${i.name} n=${i} etcd=${s} onFence=${r} />`)}
+          </tbody>
+        </table>
+      </section>
+    `}
+  `}P({path:"/fleet",title:"Fleet",component:Dr,admin:!0});function ln(){let e=Ca(),[t,a]=m(!1),n=ft(e.segments),r=n?n.page.title:"Not found";L(()=>{document.title=`${r} \xB7 Switchyard`,a(!1)},[r,e.path]);let s=n?.page.component;return o`
+    <a class="skip-link" href="#main" onClick=${i=>{i.preventDefault(),document.getElementById("main")?.focus()}}>Skip to content</a>
     <header class="topbar">
       <a class="brand" href="#/">Switchyard</a>
-      <nav aria-label="Main">
-        ${ne.filter(i=>i.nav).map(i=>r`
-            <a href=${ae(i.path)} aria-current=${t?.page===i?"page":void 0}>${i.title}</a>
+      <button type="button" class="menu-toggle" aria-expanded=${t?"true":"false"}
+        aria-controls="main-nav" onClick=${()=>a(!t)}>Menu</button>
+      <nav aria-label="Main" id="main-nav" class=${t?"open":""}>
+        ${me.filter(i=>i.nav&&(!i.admin||H("admin"))).map(i=>o`
+            <a href=${Z(i.path)} aria-current=${n?.page===i?"page":void 0}>${i.title}</a>
           `)}
       </nav>
+      ${he().token&&o`
+        <span class="muted who">${he().token.name} · ${he().role}${he().tenant?` \xB7 ${he().tenant}`:""}</span>
+      `}
       <form method="post" action="/logout">
         <button type="submit">Log out</button>
       </form>
     </header>
-    <main class="page" id="main">
-      ${a?r`<${a} key=${t.page.path} route=${{...e,rest:t.rest}} />`:r`
+    <main class="page" id="main" tabindex="-1">
+      ${s?o`<${s} key=${n.page.path} route=${{...e,rest:n.rest}} />`:o`
           <h1>Not found</h1>
           <p>No page at <code>${e.path}</code>. <a href="#/">Dashboard</a></p>
         `}
     </main>
-  `}var an=document.getElementById("app");an.textContent="";pt(r`<${nn} />`,an);
+    <${ha} />
+  `}var dn=document.getElementById("app");await ga();dn.textContent="";zt(o`<${ln} />`,dn);

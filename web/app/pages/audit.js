@@ -9,6 +9,7 @@ import { useLoad } from "../ui/load.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { Field, FormError } from "../ui/form.js";
 import { JsonDiff } from "../ui/json-diff.js";
+import { DiffView } from "../ui/diff-view.js";
 import { StatusBadge } from "../ui/outcome.js";
 
 const KEYS = ["entity", "action", "from", "to", "page", "page_size"];
@@ -82,8 +83,14 @@ function Entry({ e }) {
       <td>
         ${e.message && html`<div>${e.message}</div>`}
         <details>
-          <summary>Changes${e.generation != null ? ` (generation ${e.generation})` : ""}</summary>
-          <${JsonDiff} before=${e.before} after=${e.after} />
+          <summary>${e.detail?.diff ? "File diff" : "Changes"}${e.generation != null
+            ? ` (generation ${e.generation})`
+            : ""}</summary>
+          ${e.detail?.diff
+            ? html`<${DiffView} diff=${e.detail.diff} label=${`audit diff ${e.id}`} />`
+            : (e.before != null || e.after != null)
+            ? html`<${JsonDiff} before=${e.before} after=${e.after} />`
+            : html`<p class="muted">No record changed.</p>`}
           ${e.nginx_output && html`<pre>${e.nginx_output}</pre>`}
         </details>
       </td>

@@ -4,14 +4,21 @@ import { useState } from "preact/hooks";
 import { html } from "../html.js";
 import { api, enc } from "../api.js";
 import { definePage } from "../registry.js";
-import { useLoad } from "../ui/load.js";
+import { ListControls, Pager, useList } from "../ui/list.js";
 import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { CertForm } from "./cert-form.js";
 import { CertStatus, daysLeft, renewalLines } from "./cert-status.js";
 
-function CertList() {
-  const { data, error, reload } = useLoad(() => api("GET", "/api/certs"), []);
+const SORTS = [["name", "Name"], ["-name", "Name (Z–A)"], ["not_after", "Expires first"], [
+  "status",
+  "Status",
+]];
+
+function CertList({ route }) {
+  const list = useList("/certs", "certs", route.query);
+  const { error, reload } = list;
+  const data = list.data && { ...list.data, certs: list.data.items };
   const [actError, setActError] = useState(null);
   const [renewed, setRenewed] = useState(null);
   async function remove(name) {
@@ -42,6 +49,7 @@ function CertList() {
         <a class="button primary" href="#/certs/new">New certificate</a>
       </div>
     </div>
+    <${ListControls} list=${list} label="certificates" sorts=${SORTS} />
     <${ErrorBox} error=${error} />
     <${ErrorBox} error=${actError} title="Refused" />
     ${renewed && html`
@@ -51,7 +59,9 @@ function CertList() {
     `}
     ${data && html`
       <div class="panel table-wrap">
-        ${data.certs.length === 0
+        ${data.certs.length === 0 && list.q
+          ? html`<p class="muted">Nothing matches "${list.q}".</p>`
+          : data.certs.length === 0
           ? html`
             <p
               class="muted">No certificates yet. A site names one in its TLS settings; a proxy with HTTPS gets its own.</p>
@@ -93,6 +103,7 @@ function CertList() {
               })}</tbody>
             </table>
           `}
+        <${Pager} list=${list} path="/certs" />
       </div>
     `}
   `;
@@ -102,7 +113,7 @@ function CertsPage({ route }) {
   const [action, name] = route.rest;
   if (action === "new") return html`<${CertForm} key="new" name=${null} />`;
   if (action === "edit" && name) return html`<${CertForm} key=${name} name=${name} />`;
-  return html`<${CertList} />`;
+  return html`<${CertList} route=${route} />`;
 }
 
 definePage({ path: "/certs", title: "Certificates", component: CertsPage });

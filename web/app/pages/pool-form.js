@@ -6,10 +6,13 @@ import { useLoad } from "../ui/load.js";
 import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { Check, Field, FormError, NumberField, useGroupInvalid } from "../ui/form.js";
-import { carrySaved, specOf, useSave } from "../ui/save.js";
+import { carrySaved, requireFields, specOf, useSave } from "../ui/save.js";
 import { SavedBanner } from "../ui/saved.js";
-import { Preview } from "../ui/preview.js";
+import { Preview, RefusedCandidate } from "../ui/preview.js";
+import { useUnsaved } from "../ui/guard.js";
+import { ManagedNote } from "../ui/managed.js";
 import { navigate } from "../router.js";
+import { NodeSetup, storageBody, StorageFields } from "./pool-storage.js";
 
 const LB = ["round_robin", "least_conn", "ip_hash", "hash"];
 const NEW_POOL = {
@@ -98,20 +101,42 @@ function Members({ members, onValue }) {
 
 function Form({ initial, isNew }) {
   const [draft, setDraft] = useState(initial);
-  const { busy, error, saved, save } = useSave("pool", "pools");
+  const [creds, setCreds] = useState({ access_key: "", secret_key: "" });
+  const { busy, error, saved, candidate, save, setError } = useSave("pool", "pools", {
+    onAdopt: (v) => setDraft((d) => ({ ...d, version: v })),
+  });
   const [delError, setDelError] = useState(null);
-  const set = (k) => (v) => setDraft((d) => ({ ...d, [k]: v }));
-  async function submit(e) {
-    e.preventDefault();
-    const body = specOf(draft);
+  const [touched, setTouched] = useState(false);
+  useUnsaved(touched);
+  const managed = !!draft.managed_by;
+  const set = (k) => (v) => {
+    setTouched(true);
+    setDraft((d) => ({ ...d, [k]: v }));
+  };
+  function bodyOf() {
+    const body = storageBody(specOf(draft), creds, !!draft.credentials);
     if (body.lb_method !== "hash") {
       // Kept in the draft so switching back restores them, but only valid with hash.
       delete body.hash_key;
       delete body.hash_consistent;
     }
-    const rec = await save(draft.name, body, isNew ? 0 : draft.version);
+    return body;
+  }
+  async function submit(e) {
+    e.preventDefault();
+    const missing = requireFields([
+      ["name", "Name", draft.name],
+      ...draft.members.map((
+        m,
+        i,
+      ) => [`members[${i}].address`, `Member ${i + 1} address`, m.address]),
+    ]);
+    if (missing) return setError(missing);
+    const rec = await save(draft.name, bodyOf(), isNew ? 0 : draft.version);
     if (!rec) return;
+    setTouched(false);
     setDraft(rec);
+    setCreds({ access_key: "", secret_key: "" });
     if (isNew) {
       carrySaved(rec);
       navigate(`/pools/edit/${enc(rec.name)}`);
@@ -132,19 +157,20 @@ function Form({ initial, isNew }) {
       <form onSubmit=${submit} novalidate aria-label="Pool">
         <${ErrorBox} error=${error} title="Not saved" />
         <${SavedBanner} rec=${saved} />
-        ${draft.managed_by && html`<div class="warning">
-          Managed by ${draft.managed_by.kind} "${draft.managed_by.name}": change it there.
-        </div>`}
-        <div class="panel">
-          <div class="row">
-            <${Field} field="name" label="Name" value=${draft.name} onValue=${set("name")}
-              disabled=${!isNew} placeholder="web" hint=${isNew
-                ? "Lower case letters, digits, '-'"
-                : undefined} />
-            <${Field} field="lb_method" label="Load balancing" as="select" value=${draft.lb_method}
-              onValue=${set("lb_method")}>${LB.map((m) =>
-                html`<option value=${m}>${m}</option>`
-              )}</${Field}>
+        <${RefusedCandidate} candidate=${candidate} error=${error} />
+        <${ManagedNote} managedBy=${draft.managed_by} kind="pool" />
+        <fieldset class="plain" disabled=${managed}>
+          <div class="panel">
+            <div class="row">
+              <${Field} field="name" label="Name" value=${draft.name} onValue=${set("name")}
+                disabled=${!isNew} placeholder="web" required hint=${isNew
+                  ? "Lower case letters, digits, '-'"
+                  : undefined} />
+              <${Field} field="lb_method" label="Load balancing" as="select" value=${draft
+                .lb_method}
+                onValue=${set("lb_method")}>${LB.map((m) =>
+                  html`<option value=${m}>${m}</option>`
+                )}</${Field}>
             <${NumberField} field="keepalive" label="Keepalive connections" value=${draft.keepalive}
               onValue=${set("keepalive")} min="0" />
           </div>
@@ -159,18 +185,25 @@ function Form({ initial, isNew }) {
           <${Field} field="description" label="Description" value=${draft.description}
             onValue=${set("description")} />
         </div>
+        <${StorageFields} draft=${draft} set=${set} creds=${creds} setCreds=${setCreds} />
         <${Members} members=${draft.members} onValue=${set("members")} />
+        </fieldset>
         <div class="actions">
-          <${Button} type="submit" class="primary" busy=${busy} busyText="Saving and applying…">Save</${Button}>
+          ${!managed &&
+            html`
+              <${Button} type="submit" class="primary" busy=${busy}
+                busyText="Saving and applying…">Save</${Button}>
+            `}
           ${error && html`<span class="field-error">Not saved: ${error.code} (see above)</span>`}
-          ${!isNew &&
+          ${!isNew && !managed &&
             html`<${Button} class="danger" onClick=${remove} busyText="Deleting…">Delete pool</${Button}>`}
           <a href="#/pools">Back to pools</a>
         </div>
         <${ErrorBox} error=${delError} title="Delete refused" />
       </form>
     </${FormError.Provider}>
-    ${!isNew && html`<${Preview} kind="pool" name=${draft.name} />`}
+    ${!isNew && html`<${NodeSetup} pool=${draft} />`}
+    ${!managed && html`<${Preview} plural="pools" name=${draft.name} body=${bodyOf} />`}
   `;
 }
 

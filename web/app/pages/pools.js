@@ -7,28 +7,49 @@ import { useLoad } from "../ui/load.js";
 import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { PoolForm } from "./pool-form.js";
+import { PoolHealth } from "./pool-health.js";
+import { ListControls, Pager, useList } from "../ui/list.js";
+import { href } from "../router.js";
+import { toast } from "../ui/toast.js";
 
-/** Which sites use each pool (default_pool or a route), to say why a delete is refused. */
-function usage(sites) {
-  const used = {};
-  for (const s of sites) {
-    const pools = [s.default_pool, ...s.routes.map((r) => r.pool)].filter(Boolean);
-    for (const p of new Set(pools)) (used[p] ||= []).push(s.name);
-  }
-  return used;
+/** "3 sites: shop, blog, docs, … show all" (the API counts; the list links the rest). */
+function UsedBy({ use, pool }) {
+  if (!use) return html`<span class="muted">none</span>`;
+  const names = use.first.slice(0, 3).map((id) => id.slice(id.indexOf("/") + 1));
+  return html`
+    <span
+      data-used-by=${use.count}><strong>${use.count}</strong> ${use.count === 1
+        ? "site"
+        : "sites"}: ${names.map((n, i) =>
+          html`${i ? ", " : ""}<a href=${`#/sites/edit/${enc(n)}`}>${n}</a>`
+        )}${use.count > names.length &&
+        html`, … <a href=${href("/sites", { q: pool })}>show all</a>`}</span>
+  `;
 }
 
-function PoolList() {
-  const { data, error, reload } = useLoad(async () => {
-    const [p, s] = await Promise.all([api("GET", "/api/pools"), api("GET", "/api/sites")]);
-    return { pools: p.pools, used: usage(s.sites) };
-  }, []);
+const SORTS = [["name", "Name"], ["-name", "Name (Z–A)"], ["lb_method", "Method"], [
+  "-updated_at",
+  "Recently changed",
+]];
+
+function PoolList({ route }) {
+  const list = useList("/pools", "pools", route.query);
+  const { data, error, reload } = list;
+  const names = data ? data.items.map((p) => p.name).join(",") : "";
+  const used = useLoad(
+    () =>
+      names
+        ? api("GET", `/api/console/used-by/pools?names=${enc(names)}`)
+        : Promise.resolve({ used_by: {} }),
+    [names],
+  );
   const [delError, setDelError] = useState(null);
   async function remove(name) {
     if (!confirm(`Delete pool "${name}"?`)) return;
     setDelError(null);
     try {
       await api("DELETE", `/api/pools/${enc(name)}`);
+      toast(`Deleted pool ${name}`);
     } catch (e) {
       setDelError(e);
     }
@@ -39,12 +60,17 @@ function PoolList() {
       <h1>Pools</h1>
       <a class="button primary" href="#/pools/new">New pool</a>
     </div>
+    <${ListControls} list=${list} label="pools" sorts=${SORTS} />
     <${ErrorBox} error=${error} />
     <${ErrorBox} error=${delError} title="Delete refused" />
     ${data && html`
       <div class="panel table-wrap">
-        ${data.pools.length === 0
-          ? html`<p class="muted">No pools yet. A pool is a set of backend servers (an nginx upstream).</p>`
+        ${data.items.length === 0
+          ? html`<p class="muted">${
+            list.q
+              ? `No pool matches "${list.q}".`
+              : "No pools yet. A pool is a set of backend servers (an nginx upstream)."
+          }</p>`
           : html`
             <table>
               <thead>
@@ -58,10 +84,13 @@ function PoolList() {
                 </tr>
               </thead>
               <tbody>
-                ${data.pools.map((p) =>
+                ${data.items.map((p) =>
                   html`
                     <tr data-pool=${p.name}>
                       <td><a href=${`#/pools/edit/${enc(p.name)}`}>${p.name}</a>
+                        ${p.health_check && html`
+                          <a class="badge" href=${`#/pools/health/${enc(p.name)}`}>health</a>
+                        `}
                         ${p.managed_by && html`
                           <span class="badge">managed by ${p.managed_by.kind}</span>
                         `}
@@ -81,21 +110,21 @@ function PoolList() {
                         )}</td>
                       <td>${p.lb_method}</td>
                       <td class="num">${p.keepalive}</td>
-                      <td>${(data.used[p.name] || []).map((s) =>
-                        html`
-                          <a href=${`#/sites/edit/${enc(s)}`}>${s}</a>
-                        `
-                      )}</td>
+                      <td>${used.data &&
+                        html`<${UsedBy} use=${used.data.used_by[p.name]} pool=${p.name} />`}</td>
                       <td>
-                        <${Button} class="danger" onClick=${() =>
-                          remove(p.name)} busyText="Deleting…"
-                          aria-label=${`Delete pool ${p.name}`}>Delete</${Button}></td>
+                        ${!p.managed_by && html`
+                          <${Button} class="danger" onClick=${() =>
+                            remove(p.name)} busyText="Deleting…"
+                            aria-label=${`Delete pool ${p.name}`}>Delete</${Button}>
+                        `}</td>
                     </tr>
                   `
                 )}
               </tbody>
             </table>
           `}
+        <${Pager} list=${list} path="/pools" />
       </div>
     `}
   `;
@@ -105,7 +134,8 @@ function PoolsPage({ route }) {
   const [action, name] = route.rest;
   if (action === "new") return html`<${PoolForm} key="new" name=${null} />`;
   if (action === "edit" && name) return html`<${PoolForm} key=${name} name=${name} />`;
-  return html`<${PoolList} />`;
+  if (action === "health" && name) return html`<${PoolHealth} key=${name} name=${name} />`;
+  return html`<${PoolList} route=${route} />`;
 }
 
 definePage({ path: "/pools", title: "Pools", component: PoolsPage });

@@ -5,25 +5,24 @@ import { useState } from "preact/hooks";
 import { html } from "../html.js";
 import { api, enc } from "../api.js";
 import { definePage } from "../registry.js";
-import { useLoad } from "../ui/load.js";
+import { ListControls, Pager, useList } from "../ui/list.js";
 import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { projectBody, ProjectForm } from "./project-form.js";
 import { CheckReport } from "./project-check.js";
 import { projectHealth } from "./project-health.js";
 
-async function loadProjects() {
-  const { projects } = await api("GET", "/api/projects");
-  // The list has no service state; one GET per active project reads it.
+/** The list has no service state: one GET per active project of the page shown reads it. */
+async function servicesOf(page) {
   const services = Object.fromEntries(
     await Promise.all(
-      projects.filter((p) => p.status === "active").map((p) =>
+      page.items.filter((p) => p.status === "active").map((p) =>
         api("GET", `/api/projects/${enc(p.name)}`)
           .then((r) => [p.name, r.service], () => [p.name, null])
       ),
     ),
   );
-  return { projects, services };
+  return { services };
 }
 
 function Row({ p, service, check, onDeactivate }) {
@@ -50,8 +49,12 @@ function Row({ p, service, check, onDeactivate }) {
   `;
 }
 
-function ProjectList() {
-  const { data, error, reload } = useLoad(loadProjects, []);
+const SORTS = [["name", "Name"], ["-name", "Name (Z–A)"], ["port", "Port"], ["status", "Status"]];
+
+function ProjectList({ route }) {
+  const list = useList("/projects", "projects", route.query, servicesOf);
+  const { error, reload } = list;
+  const data = list.data && { ...list.data, projects: list.data.items };
   const [report, setReport] = useState(null);
   const [actError, setActError] = useState(null);
   async function check() {
@@ -86,13 +89,16 @@ function ProjectList() {
         <a class="button primary" href="#/projects/new">Activate a project</a>
       </div>
     </div>
+    <${ListControls} list=${list} label="projects" sorts=${SORTS} />
     <${ErrorBox} error=${error} />
     <${ErrorBox} error=${actError} title="Refused" />
     ${data && html`
       <div class="panel table-wrap">
-        ${data.projects.length === 0
-          ? html`<p class="muted">No projects yet. A project is a backend on 127.0.0.1:&lt;port&gt;,
-              run as a service and served at /&lt;name&gt;/.</p>`
+        ${data.projects.length === 0 && list.q
+          ? html`<p class="muted">Nothing matches "${list.q}".</p>`
+          : data.projects.length === 0
+          ? html`<p class="muted">No projects yet. A project is a backend on 127.0.0.1:<var>port</var>,
+              run as a service and served at /<var>name</var>/.</p>`
           : html`
             <table>
               <thead>
@@ -113,6 +119,7 @@ function ProjectList() {
               )}</tbody>
             </table>
           `}
+        <${Pager} list=${list} path="/projects" />
       </div>
     `}
     ${report && html`<${CheckReport} report=${report} />`}
@@ -123,7 +130,7 @@ function ProjectsPage({ route }) {
   const [action, name] = route.rest;
   if (action === "new") return html`<${ProjectForm} key="new" name=${null} />`;
   if (action === "edit" && name) return html`<${ProjectForm} key=${name} name=${name} />`;
-  return html`<${ProjectList} />`;
+  return html`<${ProjectList} route=${route} />`;
 }
 
 definePage({ path: "/projects", title: "Projects", component: ProjectsPage });

@@ -5,11 +5,12 @@ import { useState } from "preact/hooks";
 import { html } from "../html.js";
 import { api, enc } from "../api.js";
 import { definePage } from "../registry.js";
-import { useLoad } from "../ui/load.js";
+import { ListControls, Pager, useList } from "../ui/list.js";
 import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { StatusBadge } from "../ui/outcome.js";
 import { ProxyForm } from "./proxy-form.js";
+import { Expiry } from "../ui/ttl-badge.js";
 
 function SyncResult({ r }) {
   return html`
@@ -26,8 +27,15 @@ function SyncResult({ r }) {
   `;
 }
 
-function ProxyList() {
-  const { data, error, reload } = useLoad(() => api("GET", "/api/proxies"), []);
+const SORTS = [["name", "Name"], ["-name", "Name (Z–A)"], ["domain", "Domain"], [
+  "status",
+  "Status",
+]];
+
+function ProxyList({ route }) {
+  const list = useList("/proxies", "proxies", route.query);
+  const { error, reload } = list;
+  const data = list.data && { ...list.data, proxies: list.data.items };
   const [actError, setActError] = useState(null);
   const [sync, setSync] = useState(null);
   async function remove(name) {
@@ -58,12 +66,15 @@ function ProxyList() {
         <a class="button primary" href="#/proxies/new">New proxy</a>
       </div>
     </div>
+    <${ListControls} list=${list} label="proxies" sorts=${SORTS} />
     <${ErrorBox} error=${error} />
     <${ErrorBox} error=${actError} title="Refused" />
     ${sync && html`<${SyncResult} r=${sync} />`}
     ${data && html`
       <div class="panel table-wrap">
-        ${data.proxies.length === 0
+        ${data.proxies.length === 0 && list.q
+          ? html`<p class="muted">Nothing matches "${list.q}".</p>`
+          : data.proxies.length === 0
           ? html`<p class="muted">No proxies yet. A proxy puts one domain in front of one upstream.</p>`
           : html`
             <table>
@@ -81,6 +92,7 @@ function ProxyList() {
                 html`
                   <tr data-proxy=${p.name}>
                     <td><a href=${`#/proxies/edit/${enc(p.name)}`}>${p.name}</a>
+                      <${Expiry} at=${p.expires_at} />
                       ${p.description && html`<div class="hint">${p.description}</div>`}</td>
                     <td><a href=${p.url}>${p.domain}</a></td>
                     <td><code>${p.upstream_host}:${p.upstream_port}</code>${p.require_healthy &&
@@ -100,6 +112,7 @@ function ProxyList() {
               )}</tbody>
             </table>
           `}
+        <${Pager} list=${list} path="/proxies" />
       </div>
     `}
   `;
@@ -109,7 +122,7 @@ function ProxiesPage({ route }) {
   const [action, name] = route.rest;
   if (action === "new") return html`<${ProxyForm} key="new" name=${null} />`;
   if (action === "edit" && name) return html`<${ProxyForm} key=${name} name=${name} />`;
-  return html`<${ProxyList} />`;
+  return html`<${ProxyList} route=${route} />`;
 }
 
 definePage({ path: "/proxies", title: "Proxies", component: ProxiesPage });

@@ -8,7 +8,9 @@ import { useLoad } from "../ui/load.js";
 import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { Check, Field, FormError, NumberField } from "../ui/form.js";
-import { carrySaved, useSave } from "../ui/save.js";
+import { carrySaved, requireFields, useSave } from "../ui/save.js";
+import { clearUnsaved, useUnsaved } from "../ui/guard.js";
+import { toast } from "../ui/toast.js";
 import { SavedBanner } from "../ui/saved.js";
 import { navigate } from "../router.js";
 
@@ -83,15 +85,78 @@ function Ssl({ draft, onDone }) {
   `;
 }
 
+// A proxy saved whose HTTPS failed opens as the saved proxy with this warning.
+let carriedSsl = null;
+
+/** "Saved, but HTTPS failed" with Retry HTTPS: the honest outcome of a two-step save. */
+function SslFailed({ error, draft, onDone }) {
+  const [again, setAgain] = useState(null);
+  async function retry() {
+    setAgain(null);
+    try {
+      const body = draft.email ? { email: draft.email } : {};
+      const out = await api("POST", `/api/proxies/${enc(draft.name)}/ssl`, body);
+      toast(`HTTPS enabled for ${draft.name}`);
+      onDone(out);
+    } catch (e) {
+      setAgain(e);
+    }
+  }
+  return html`
+    <div class="warning" role="alert" data-ssl-failed>
+      <strong>Saved; HTTPS failed.</strong> The proxy is saved and serves plain HTTP. The
+      certificate could not be issued: ${error.message}
+      <div class="actions">
+        <${Button} class="primary" onClick=${retry} busyText="Issuing…">Retry HTTPS</${Button}>
+      </div>
+      <${ErrorBox} error=${again} title="Still not issued" />
+    </div>
+  `;
+}
+
 function Form({ initial, isNew }) {
   const [draft, setDraft] = useState(initial);
-  const { busy, error, saved, save } = useSave("proxy", "proxies");
+  const [sslError, setSslError] = useState(() => {
+    const e = carriedSsl;
+    carriedSsl = null;
+    return e;
+  });
+  const { busy, error, saved, save, setError } = useSave("proxy", "proxies", {
+    onError: async (e) => {
+      if (e.code !== "SSL_ISSUANCE_FAILED" || !e.detail?.apply) return false;
+      const rec = await api("GET", `/api/proxies/${enc(draft.name)}`).catch(() => null);
+      if (!rec) return false;
+      clearUnsaved();
+      if (isNew) {
+        carriedSsl = e;
+        navigate(`/proxies/edit/${enc(rec.name)}`);
+      } else {
+        setDraft(rec);
+        setSslError(e);
+      }
+      return true;
+    },
+  });
   const [delError, setDelError] = useState(null);
-  const set = (k) => (v) => setDraft((d) => ({ ...d, [k]: v }));
+  const [touched, setTouched] = useState(false);
+  useUnsaved(touched);
+  const set = (k) => (v) => {
+    setTouched(true);
+    setDraft((d) => ({ ...d, [k]: v }));
+  };
   async function submit(e) {
     e.preventDefault();
+    const missing = requireFields([
+      ["name", "Name", draft.name],
+      ["domain", "Domain", draft.domain],
+      ["upstream_host", "Upstream host", draft.upstream_host],
+      ["upstream_port", "Upstream port", draft.upstream_port],
+    ]);
+    if (missing) return setError(missing);
+    setSslError(null);
     const rec = await save(draft.name, proxyBody(draft), isNew ? 0 : draft.version);
     if (!rec) return;
+    setTouched(false);
     setDraft(rec);
     if (isNew) {
       carrySaved(rec);
@@ -110,16 +175,14 @@ function Form({ initial, isNew }) {
       setDelError(e);
     }
   }
-  // The proxy itself was written and is served over HTTP; only the certificate failed.
-  const writtenAnyway = error?.code === "SSL_ISSUANCE_FAILED" && error.detail?.apply;
   return html`
     <${FormError.Provider} value=${error}>
       <form onSubmit=${submit} novalidate aria-label="Proxy">
         <${ErrorBox} error=${error} title="Not saved" />
-        ${writtenAnyway && html`
-          <div class="warning">The proxy was saved and serves plain HTTP: <a
-            href=${`#/proxies/edit/${enc(draft.name)}`}>open it</a> to retry HTTPS.</div>
-        `}
+        ${sslError && html`<${SslFailed} error=${sslError} draft=${draft} onDone=${(out) => {
+          setSslError(null);
+          setDraft((d) => ({ ...d, ...out }));
+        }} />`}
         <${SavedBanner} rec=${saved} />
         <${CertFacts} cert=${saved?.certificate} />
         ${!isNew && html`

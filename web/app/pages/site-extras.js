@@ -79,6 +79,25 @@ export function Headers({ rows, onValue }) {
   `;
 }
 
+function BlockRow({ b, i, set, remove }) {
+  // nginx's file:line mapped to this block (or a field in it) outlines the whole block.
+  const invalid = useGroupInvalid(`extra_blocks[${i}]`);
+  return html`
+    <div class=${`row${invalid ? " refused-target" : ""}`} data-block=${i}>
+      <${Field} as="select" field=${`extra_blocks[${i}].zone`} label=${`Block ${i + 1} position`}
+        value=${b.zone} onValue=${set(i, "zone")}>
+        ${ZONES.map(([z, t]) => html`<option value=${z}>${t}</option>`)}
+      </${Field}>
+      <${Field} as="textarea" field=${`extra_blocks[${i}].content`} label=${`Block ${
+        i + 1
+      } directives`}
+        value=${b.content} onValue=${set(i, "content")} grow required />
+      <button type="button" class="link" onClick=${remove}
+        aria-label=${`Remove block ${i + 1}`}>Remove</button>
+    </div>
+  `;
+}
+
 export function ExtraBlocks({ blocks, onValue }) {
   const set = (i, k) => (v) => onValue(blocks.map((b, j) => (j === i ? { ...b, [k]: v } : b)));
   return html`
@@ -86,21 +105,8 @@ export function ExtraBlocks({ blocks, onValue }) {
       <legend>Extra nginx blocks</legend>
       ${blocks.map((b, i) =>
         html`
-          <div class="row" key=${i}>
-            <${Field} as="select" field=${`extra_blocks[${i}].zone`} label=${`Block ${
-              i + 1
-            } position`}
-              value=${b.zone} onValue=${set(i, "zone")}>
-              ${ZONES.map(([z, t]) => html`<option value=${z}>${t}</option>`)}
-            </${Field}>
-            <${Field} as="textarea" field=${`extra_blocks[${i}].content`} label=${`Block ${
-              i + 1
-            } directives`}
-              value=${b.content} onValue=${set(i, "content")} grow />
-            <button type="button" class="link" onClick=${() =>
-              onValue(blocks.filter((_, j) => j !== i))}
-              aria-label=${`Remove block ${i + 1}`}>Remove</button>
-          </div>
+          <${BlockRow} key=${i} b=${b} i=${i} set=${set}
+            remove=${() => onValue(blocks.filter((_, j) => j !== i))} />
         `
       )}
       <button type="button" onClick=${() =>

@@ -9,9 +9,11 @@ import { Button } from "../ui/button.js";
 import { ErrorBox } from "../ui/error-box.js";
 import { Field, FormError } from "../ui/form.js";
 import { ListField } from "../ui/list-input.js";
-import { carrySaved, specOf, useSave } from "../ui/save.js";
+import { carrySaved, requireFields, specOf, useSave } from "../ui/save.js";
 import { SavedBanner } from "../ui/saved.js";
-import { Preview } from "../ui/preview.js";
+import { Preview, RefusedCandidate } from "../ui/preview.js";
+import { useUnsaved } from "../ui/guard.js";
+import { ManagedNote } from "../ui/managed.js";
 import { navigate } from "../router.js";
 import { routeName, RoutesEditor } from "./site-routes.js";
 import { Listen, Tls, tlsBody, tlsOf } from "./site-listen.js";
@@ -44,9 +46,21 @@ function Form({ initial, pools, isNew }) {
   const [headers, setHeaders] = useState(() => Object.entries(initial.response_headers ?? {}));
   const [ip, setIp] = useState(() => initial.ip_rules ?? { mode: "", addresses: [] });
   const [tls, setTls] = useState(() => tlsOf(initial));
-  const { busy, error, saved, save, setError } = useSave("site", "sites");
+  const { busy, error, saved, candidate, save, setError } = useSave("site", "sites", {
+    onAdopt: (v) => setDraft((d) => ({ ...d, version: v })),
+  });
   const [delError, setDelError] = useState(null);
-  const set = (k) => (v) => setDraft((d) => ({ ...d, [k]: v }));
+  const [touched, setTouched] = useState(false);
+  useUnsaved(touched);
+  const managed = !!draft.managed_by;
+  const set = (k) => (v) => {
+    setTouched(true);
+    setDraft((d) => ({ ...d, [k]: v }));
+  };
+  const touch = (fn) => (v) => {
+    setTouched(true);
+    fn(v);
+  };
 
   function body(routes) {
     const seen = new Set();
@@ -70,6 +84,11 @@ function Form({ initial, pools, isNew }) {
 
   async function submit(e) {
     e.preventDefault();
+    const missing = requireFields([
+      ["name", "Name", draft.name],
+      ...draft.routes.map((r, i) => [`routes[${i}].path`, `Route ${i + 1} path`, r.path]),
+    ]);
+    if (missing) return setError(missing);
     const routes = namedRoutes(draft.routes);
     setDraft((d) => ({ ...d, routes }));
     let b;
@@ -80,6 +99,7 @@ function Form({ initial, pools, isNew }) {
     }
     const rec = await save(draft.name, b, isNew ? 0 : draft.version);
     if (!rec) return;
+    setTouched(false);
     setDraft(rec);
     if (isNew) {
       carrySaved(rec);
@@ -103,15 +123,15 @@ function Form({ initial, pools, isNew }) {
       <form onSubmit=${submit} novalidate aria-label="Site">
         <${ErrorBox} error=${error} title="Not saved" />
         <${SavedBanner} rec=${saved} />
-        ${draft.managed_by && html`<div class="warning">
-          Managed by ${draft.managed_by.kind} "${draft.managed_by.name}": change it there.
-        </div>`}
-        <div class="panel">
-          <div class="row">
-            <${Field} field="name" label="Name" value=${draft.name} onValue=${set("name")}
-              disabled=${!isNew} placeholder="shop" />
-            <${Field} as="select" field="default_pool" label="Default pool (serves /)"
-              value=${draft.default_pool ?? ""} onValue=${set("default_pool")}>
+        <${RefusedCandidate} candidate=${candidate} error=${error} />
+        <${ManagedNote} managedBy=${draft.managed_by} kind="site" />
+        <fieldset class="plain" disabled=${managed}>
+          <div class="panel">
+            <div class="row">
+              <${Field} field="name" label="Name" value=${draft.name} onValue=${set("name")}
+                disabled=${!isNew} placeholder="shop" required />
+              <${Field} as="select" field="default_pool" label="Default pool (serves /)"
+                value=${draft.default_pool ?? ""} onValue=${set("default_pool")}>
               <option value="">none</option>
               ${pools.map((p) => html`<option value=${p}>${p}</option>`)}
               ${draft.default_pool && !pools.includes(draft.default_pool) &&
@@ -130,23 +150,35 @@ function Form({ initial, pools, isNew }) {
         </div>
         <${RoutesEditor} routes=${draft.routes} pools=${pools} onValue=${set("routes")} />
         <${Listen} listen=${draft.listen} onValue=${set("listen")} />
-        <${Tls} tls=${tls} onValue=${setTls} redirect=${draft.redirect_http} onRedirect=${set(
-          "redirect_http",
-        )} />
-        <${IpRules} ip=${ip} onValue=${setIp} />
-        <${Headers} rows=${headers} onValue=${setHeaders} />
+        <${Tls} tls=${tls} onValue=${touch(setTls)} redirect=${draft
+          .redirect_http} onRedirect=${set(
+            "redirect_http",
+          )} />
+        <${IpRules} ip=${ip} onValue=${touch(setIp)} />
+        <${Headers} rows=${headers} onValue=${touch(setHeaders)} />
         <${ExtraBlocks} blocks=${draft.extra_blocks} onValue=${set("extra_blocks")} />
+        </fieldset>
         <div class="actions">
-          <${Button} type="submit" class="primary" busy=${busy} busyText="Saving and applying…">Save</${Button}>
+          ${!managed &&
+            html`
+              <${Button} type="submit" class="primary" busy=${busy}
+                busyText="Saving and applying…">Save</${Button}>
+            `}
           ${error && html`<span class="field-error">Not saved: ${error.code} (see above)</span>`}
-          ${!isNew &&
+          ${!isNew && !managed &&
             html`<${Button} class="danger" onClick=${remove} busyText="Deleting…">Delete site</${Button}>`}
           <a href="#/sites">Back to sites</a>
         </div>
         <${ErrorBox} error=${delError} title="Delete refused" />
       </form>
     </${FormError.Provider}>
-    ${!isNew && html`<${Preview} kind="site" name=${draft.name} />`}
+    ${!managed && html`<${Preview} plural="sites" name=${draft.name} body=${() => {
+      try {
+        return body(namedRoutes(draft.routes));
+      } catch {
+        return specOf(draft);
+      }
+    }} />`}
   `;
 }
 

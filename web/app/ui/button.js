@@ -2,8 +2,15 @@
 // it is disabled and shows a spinner and `busyText` ("Applying...").
 import { useEffect, useRef, useState } from "preact/hooks";
 import { html } from "../html.js";
+import { can } from "../role.js";
 
+/** Buttons change state unless marked `read`: a viewer is not shown them. */
 export function Button(props) {
+  if (!props.read && !can("write")) return null;
+  return html`<${ActionButton} ...${props} />`;
+}
+
+function ActionButton(props) {
   const {
     onClick,
     busy: busyProp,
@@ -12,6 +19,7 @@ export function Button(props) {
     type = "button",
     class: cls,
     disabled,
+    read: _read,
     ...rest
   } = props;
   const [own, setOwn] = useState(false);

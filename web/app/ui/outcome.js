@@ -16,12 +16,24 @@ export function StatusBadge({ status }) {
   return html`<span class=${`badge ${CLASS[status] || ""}`}>${status}</span>`;
 }
 
+/** A refusal the agent reverted is not an outage: nginx still serves the last good generation. */
+export function isReverted(outcome) {
+  return outcome?.status === "failed" && (outcome.refused || []).length > 0 && !outcome.error;
+}
+
 export function ApplyOutcome({ outcome }) {
   if (!outcome) return html`<p class="muted">No apply since the agent started.</p>`;
   const refused = outcome.refused || [];
+  const reverted = isReverted(outcome);
   return html`
     <dl class="facts">
-      <dt>Status</dt><dd><${StatusBadge} status=${outcome.status} /></dd>
+      <dt>Status</dt><dd>${reverted
+        ? html`
+          <span class="badge warn" data-status="reverted"
+            data-reverted>refused and reverted: nginx serves generation ${outcome
+              .generation ?? "–"}</span>
+        `
+        : html`<${StatusBadge} status=${outcome.status} />`}</dd>
       ${outcome.generation != null && html`
         <dt>Generation</dt>
         <dd>${outcome.generation}</dd>
@@ -50,7 +62,7 @@ export function ApplyOutcome({ outcome }) {
     `}
     ${refused.map((r) =>
       html`
-        <div class="error" data-refused=${r.id}>
+        <div class=${reverted ? "warning" : "error"} data-refused=${r.id}>
           <strong>Refused ${r.id}: </strong><span class="code">${r.code}</span>${r.message}
           ${r.nginx_output && html`<pre>${r.nginx_output}</pre>`}
         </div>

@@ -1,0 +1,140 @@
+// A fleet of agents on one desired state in etcd (store = "etcd"). The store
+// writes through etcd first (mirror.ts: EtcdShared) and the local state file
+// becomes this node's mirror; under `agent serve` the node follows etcd,
+// applies other nodes' writes and reports its status (follower.ts). With
+// store = "kv" (the default) nothing here runs.
+import type { Feature } from "../../host.ts";
+import { AgentError, invalid } from "../../errors.ts";
+import { Etcd, type EtcdOptions } from "../../fleet/etcd.ts";
+import { fleetKeys } from "../../fleet/keys.ts";
+import { covers, EtcdShared, mirrorAt } from "./mirror.ts";
+import { FLEET_SETTINGS, type FleetSettings, nodeName } from "./settings.ts";
+import { startFollower } from "./follower.ts";
+import { startController } from "./controller.ts";
+import { fleetDocs, type FleetHandle, fleetRouter } from "./api.ts";
+import { fleetCommand } from "./cli.ts";
+import { failedAt, waitApplied } from "../../fleet/waiting.ts";
+import { readFleet } from "../../fleet/status.ts";
+import { FLEET_WAIT } from "../../api/wait.ts";
+
+async function readPem(setting: string, path: string): Promise<string | undefined> {
+  if (!path) return undefined;
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw invalid(setting, `cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** The etcd client the settings describe; refuses etcd mode without endpoints. */
+export async function etcdOptions(s: FleetSettings): Promise<EtcdOptions> {
+  const endpoints = s.etcd_endpoints.split(",").map((e) => e.trim()).filter(Boolean);
+  if (!endpoints.length) throw invalid("etcd_endpoints", "store = etcd needs at least one URL");
+  for (const e of endpoints) {
+    if (!/^https?:\/\/[^/]+\/?$/.test(e)) {
+      throw invalid("etcd_endpoints", `expected http(s)://host:port, got ${JSON.stringify(e)}`);
+    }
+  }
+  if (!s.etcd_cert_file !== !s.etcd_key_file) {
+    throw invalid("etcd_key_file", "etcd_cert_file and etcd_key_file go together");
+  }
+  if (!s.etcd_user !== !s.etcd_password) {
+    throw invalid("etcd_password", "etcd_user and etcd_password go together");
+  }
+  return {
+    endpoints,
+    caCert: await readPem("etcd_ca_file", s.etcd_ca_file),
+    clientCert: await readPem("etcd_cert_file", s.etcd_cert_file),
+    clientKey: await readPem("etcd_key_file", s.etcd_key_file),
+    ...(s.etcd_user ? { auth: { user: s.etcd_user, password: s.etcd_password } } : {}),
+  };
+}
+
+/**
+ * A state file that holds records but never mirrored the fleet is a single
+ * host's own state: following etcd would replace it. Refused until `agent
+ * fleet join` (which would copy it into an empty fleet) exists.
+ */
+async function refuseOwnState(kv: Deno.Kv): Promise<void> {
+  if ((await mirrorAt(kv)).revision) return;
+  for await (const e of kv.list({ prefix: ["rec"] })) {
+    if (e.key.length !== 3 || !covers(String(e.key[1]))) continue;
+    throw invalid(
+      "store",
+      `the state file holds this host's own records (${String(e.key[1])}/${
+        String(e.key[2])
+      }, ...) and was never ` +
+        `a fleet mirror: joining would replace them with the fleet's. Start the node on an empty ` +
+        `data_dir (copying a host's state into a fleet is not built yet)`,
+    );
+  }
+}
+
+export const fleetFeature: Feature = {
+  name: "fleet",
+  setup(host) {
+    const h = host.settings(FLEET_SETTINGS);
+    const f: FleetHandle = { etcd: null, follower: null, controller: null };
+    h.route({ prefix: "fleet", make: fleetRouter(f), docs: fleetDocs });
+    h.command(fleetCommand);
+    h.init(async (rt) => {
+      if (rt.settings.store !== "etcd") return;
+      if (rt.store.shared) throw new AgentError("INTERNAL", "fleet: the store is already shared");
+      const o = await etcdOptions(rt.settings);
+      await refuseOwnState(rt.store.kv);
+      f.etcd = new Etcd(o);
+      rt.store.shared = new EtcdShared(f.etcd, fleetKeys(rt.settings.cluster), rt.store.kv);
+      // Set before the scheduler starts: no once-per-fleet run before the election.
+      rt.scheduler.setGate(() =>
+        f.controller?.leading() ? null : "not the fleet's controller (another node runs it)"
+      );
+    });
+    h.start((rt) => {
+      if (!f.etcd) return Promise.resolve(async () => {});
+      const e = f.etcd;
+      const keys = fleetKeys(rt.settings.cluster);
+      f.follower = startFollower(rt, e, keys, nodeName(rt.settings));
+      f.controller = startController(e, keys, nodeName(rt.settings), rt.log);
+      return Promise.resolve(async () => {
+        await f.controller?.stop();
+        f.controller = null;
+        await f.follower?.stop();
+        f.follower = null;
+        e.close();
+      });
+    });
+    // ?wait=applied: every registered node at the generation the mirror holds after the write.
+    h.provide(FLEET_WAIT, (rt) => async (timeoutMs, signal) => {
+      const etcd = f.etcd;
+      if (!etcd) return null;
+      const { generation } = await mirrorAt(rt.store.kv);
+      const keys = fleetKeys(rt.settings.cluster);
+      try {
+        const r = await waitApplied(etcd, keys, generation, { timeoutMs, signal });
+        // Every node reached G; those whose round failed did not apply it (named, not waited on).
+        const failed = r.applied ? failedAt((await readFleet(etcd, keys)).nodes, generation) : [];
+        return {
+          applied: r.applied && !failed.length,
+          generation,
+          waiting_for: [...r.waiting_for, ...failed],
+        };
+      } catch (e) {
+        // The write stands (etcd has it); only who applied it is unknown.
+        return { applied: false, generation, waiting_for: [], error: (e as Error).message };
+      }
+    });
+    h.status("fleet", async (rt) => {
+      if (rt.settings.store !== "etcd") return { store: "kv" };
+      return {
+        store: "etcd",
+        cluster: rt.settings.cluster,
+        node: nodeName(rt.settings),
+        mirror: await mirrorAt(rt.store.kv),
+        // Reads answer from the mirror; while out of touch with etcd it may be behind.
+        stale: f.follower ? f.follower.stale() !== null : true,
+        stale_reason: f.follower ? f.follower.stale() : "not following etcd (agent serve does)",
+        last_round: f.follower?.last() ?? null,
+      };
+    });
+  },
+};

@@ -1,0 +1,130 @@
+// Every node follows `desired/` from the revision its mirror is at: each step
+// (a snapshot, or a batch of changes) goes into the local KV as records other
+// nodes wrote, the reconciler applies what is pending, and the node reports
+// what it applied on `nodes/<node>/status` (registered once). etcd out of
+// reach: the node keeps serving what it has and tries again every second.
+import { follow } from "../../fleet/follow.ts";
+import { readGeneration } from "../../fleet/desired.ts";
+import type { Etcd } from "../../fleet/etcd.ts";
+import type { FleetKeys } from "../../fleet/keys.ts";
+import { type NodeStatus, registerNode, StatusReporter } from "../../fleet/status.ts";
+import type { Runtime } from "../../runtime.ts";
+import { followUpdate, mirrorAt } from "./mirror.ts";
+
+export interface Follower {
+  stop(): Promise<void>;
+  /** Out of touch with etcd (reads answer from a mirror that may be behind), with why. */
+  stale(): string | null;
+  /** The last round's answer (for tests and status): ok, or why not. */
+  last(): { generation: number; revision: number; ok: boolean; error: string | null } | null;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+export function startFollower(
+  rt: Runtime,
+  etcd: Etcd,
+  keys: FleetKeys,
+  node: string,
+): Follower {
+  const ctl = new AbortController();
+  const reporter = new StatusReporter(etcd, keys, node);
+  let last: ReturnType<Follower["last"]> = null;
+  let registered = false;
+  let stale: string | null = "not in touch with etcd yet";
+  let outage = false;
+
+  // Reports go out one at a time, in order: a late one never overwrites a newer generation.
+  let sent: NodeStatus | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  const send = (st: NodeStatus) => {
+    sent = st;
+    const p = chain.then(() => reporter.report(st));
+    chain = p.catch(() => {});
+    return p;
+  };
+  // nginx workers of an older configuration still finishing requests (the barrier's D8).
+  const oldWorkers = async () =>
+    (await rt.nginx.workers().catch(() => [])).filter((w) => w.title.includes("shutting down"))
+      .length;
+  // While old workers remain, their count is reported again as it changes, down to 0.
+  let settling: Promise<void> | null = null;
+  const settle = () =>
+    settling ??= (async () => {
+      while (!ctl.signal.aborted && sent && sent.old_workers > 0) {
+        await sleep(500, ctl.signal);
+        if (ctl.signal.aborted) break;
+        const n = await oldWorkers();
+        if (sent && n !== sent.old_workers && !ctl.signal.aborted) {
+          await send({ ...sent, old_workers: n, at: new Date().toISOString() }).catch(() => {});
+        }
+      }
+    })().finally(() => (settling = null));
+
+  const round = async () => {
+    // Applies whatever the mirror holds that nginx does not (others' writes and this node's):
+    // the round starts after this read, so it has at least this generation.
+    const at = await mirrorAt(rt.store.kv);
+    const error = await rt.reconciler.submit([]).then(
+      (o) => o.status === "failed" ? o.error?.message ?? "the apply failed" : null,
+      (e) => (e as Error).message, // e.g. held: the node says why it applies nothing
+    );
+    last = { ...at, ok: !error, error };
+    if (!registered) {
+      await registerNode(etcd, keys, node);
+      registered = true;
+    }
+    await send({
+      applied_generation: at.generation,
+      applied_revision: at.revision,
+      ok: !error,
+      error,
+      nginx_version: rt.nginxVersion ?? "",
+      old_workers: await oldWorkers(),
+      at: new Date().toISOString(),
+    });
+    settle(); // (runs on; bounded by the old workers' exit and stop())
+  };
+
+  const loop = async () => {
+    while (!ctl.signal.aborted) {
+      try {
+        await readGeneration(etcd, keys); // in touch again (the watch brings what is new)
+        if (outage) rt.log("fleet: following etcd again");
+        outage = false;
+        stale = null;
+        const from = (await mirrorAt(rt.store.kv)).revision;
+        const steps = follow(etcd, keys.desired, { fromRevision: from, signal: ctl.signal });
+        for await (const u of steps) {
+          await rt.store.mirror(async () => followUpdate(keys, u, await mirrorAt(rt.store.kv)));
+          await round();
+        }
+      } catch (e) {
+        if (ctl.signal.aborted) break;
+        // Once per outage, not every second of it.
+        const msg = (e as Error).message;
+        if (!outage) rt.log(`fleet: following etcd failed (trying again every second): ${msg}`);
+        outage = true;
+        stale = msg;
+        await sleep(1000, ctl.signal);
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    last: () => last,
+    stale: () => stale,
+    async stop() {
+      ctl.abort();
+      await running;
+      await settling;
+      await chain;
+      await reporter.stop({ revoke: true }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// Ending a migration on the source: before the split (stop, record any partial
+// destination as orphaned_destination) or after it ("abort to source": the
+// split reversed while client writes since split_at are copied back with
+// --update, or with force listed as stranded), then the source route, barrier,
+// and cancelled (or error, when an error led here).
+import { AgentError } from "../../errors.ts";
+import { bucketPut, bucketSpec, clientForPool, getBucket } from "../storage/mod.ts";
+import { clientWriteFloor, errorLines, type Listed, unchangedSince } from "./rclone.ts";
+import { type MigrationRec, save, sidecarDir } from "./records.ts";
+import { type Ctx, DST, SRC, waitBarrier } from "./phases.ts";
+import { holdAndCopy } from "./hold.ts";
+import { MirrorLog } from "./mirror-log.ts";
+
+/** Bucket back on the source route, migration terminal (cancelled or error). */
+async function backToSource(
+  cx: Ctx,
+  m: MigrationRec,
+  patch: Partial<MigrationRec>,
+  line: string,
+): Promise<MigrationRec> {
+  const b = await getBucket(cx.rt, m.site, m.bucket);
+  const phase = m.cancel ? "cancelled" as const : "error" as const;
+  const end = {
+    ...patch,
+    phase,
+    ended_at: cx.rt.store.now().toISOString(),
+    held: [],
+    hold_all: false,
+  };
+  const s = await save(cx.rt, m, end, {
+    action: `migration.${phase}`,
+    line,
+    apply: true,
+    ops: b && b.status === "migrating"
+      ? [bucketPut({ ...bucketSpec(b), status: "routed", routed_pool: m.src }, b.version)]
+      : [],
+  });
+  await waitBarrier(cx, s.generation ?? 0, "the source route").catch(() => {});
+  return s.m;
+}
+
+/** Before the split: stop, keep the source route, record what the destination holds. */
+export async function endBeforeSplit(cx: Ctx, m: MigrationRec, why: string): Promise<MigrationRec> {
+  const dst = await clientForPool(cx.rt, m.dst).catch(() => null);
+  const partial = dst ? await dst.hasObjects(m.bucket).catch(() => false) : false;
+  return await backToSource(
+    cx,
+    m,
+    partial
+      ? {
+        orphaned_destination: {
+          pool: m.dst,
+          bucket: m.bucket,
+          at: cx.rt.store.now().toISOString(),
+        },
+      }
+      : {},
+    why,
+  );
+}
+
+const atAbortFile = (cx: Ctx, m: MigrationRec) => `${sidecarDir(cx.rt)}/${m.name}.at-abort.json`;
+
+async function readAtAbort(cx: Ctx, m: MigrationRec): Promise<Listed[] | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(atAbortFile(cx, m)));
+  } catch {
+    return null; // then only source objects older than the split count as ours
+  }
+}
+
+const same = (a: Listed | undefined, b: Listed) =>
+  !!a && a.size === b.size && (!a.md5 || !b.md5 || a.md5 === b.md5);
+
+/**
+ * After the split: the split reversed (writes to the source, deletes mirrored to
+ * the destination), then the client writes made since split_at are copied back
+ * under a hold (hold.ts), never over a client write made since the reversal;
+ * with force they are listed as stranded instead. Then the source route.
+ */
+export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<MigrationRec> {
+  if (m.phase !== "aborting") {
+    // Deletes the source missed during the split are made while writes still go to
+    // the destination (after the reversal a client may write those keys again there).
+    await new MirrorLog(cx.rt, m, await clientForPool(cx.rt, m.src)).settle();
+    // The source while still frozen: client writes after the reversal differ from it.
+    await Deno.mkdir(sidecarDir(cx.rt), { recursive: true });
+    await Deno.writeTextFile(atAbortFile(cx, m), JSON.stringify(await cx.rclone.lsjson(SRC(m))));
+    const s = await save(cx.rt, m, { phase: "aborting", held: [], hold_all: false }, {
+      action: "migration.phase",
+      line: `aborting to ${m.src}: writes go to ${m.src}, reads fall back to ${m.dst}`,
+      apply: true,
+    });
+    await waitBarrier(cx, s.generation ?? 0, "the reverse split");
+    m = s.m;
+  }
+  const floor = clientWriteFloor(Date.parse(m.split_at!));
+  if (m.cancel?.force) {
+    const ld = await cx.rclone.lsjson(DST(m));
+    const stranded = ld.filter((o) => o.modTime >= floor).map((o) => o.key);
+    return await backToSource(
+      cx,
+      m,
+      { stranded: stranded.slice(0, 1000) },
+      `cancelled with force: ${stranded.length} client write(s) since the split stay on ${m.dst} only`,
+    );
+  }
+  const atAbort = await readAtAbort(cx, m);
+  const pre = new Map((atAbort ?? []).map((o) => [o.key, o]));
+  const ours = (t: Listed | undefined) =>
+    !t || (atAbort ? unchangedSince(pre, t) : t.modTime < floor);
+  let back = 0;
+  for (let round = 1; round <= 1000; round++) {
+    const ld = await cx.rclone.lsjson(DST(m));
+    const src = new Map((await cx.rclone.lsjson(SRC(m))).map((o) => [o.key, o]));
+    const todo = ld.filter((o) =>
+      o.modTime >= floor && ours(src.get(o.key)) && !same(src.get(o.key), o)
+    ).map((o) => o.key);
+    if (!todo.length) break;
+    const h = await holdAndCopy(cx, m, {
+      from: "dst",
+      copy: todo,
+      stillOurs: (t) => ours(t),
+      why: "the hold",
+    });
+    m = h.m;
+    if (h.code !== 0) {
+      throw new AgentError(
+        "UPSTREAM_UNHEALTHY",
+        `copying client writes back to ${m.src} failed: ${errorLines(h.stderr)}`,
+      );
+    }
+    back += h.copied.length;
+  }
+  return await backToSource(
+    cx,
+    m,
+    {},
+    m.cancel
+      ? `cancelled: ${back} client write(s) since the split copied back to ${m.src}`
+      : `error: ${m.error}; ${back} client write(s) since the split copied back to ${m.src}`,
+  );
+}

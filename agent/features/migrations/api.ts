@@ -1,0 +1,101 @@
+// /api/migrations: start (pre-flight), list and show with live progress, the
+// per-migration log, cancel (abort to source after the split), stale and
+// orphaned lists, and the purge of an orphaned source.
+import { Hono } from "hono";
+import { actor, jsonBody, param } from "../../api/http.ts";
+import { ApiDoc } from "../../api/openapi.ts";
+import {
+  orphanedList,
+  purgeOrphaned,
+  staleMigrations,
+  startMigration,
+  StartSchema,
+} from "./start.ts";
+import { getMigration, listMigrations, type MigrationRec } from "./records.ts";
+import { type MigrationEngine, MIGRATIONS, newProgress } from "./engine.ts";
+import type { MigrationRuntime } from "./settings.ts";
+
+export const migrationsDocs = new ApiDoc();
+migrationsDocs.schema("MigrationStart", StartSchema);
+const d = (path: string, method: "get" | "post", summary: string, body?: string) =>
+  migrationsDocs.describe(path, method, { tag: "migrations", summary, ...(body ? { body } : {}) });
+d(
+  "/api/migrations",
+  "get",
+  "List migrations with phase, pass, bytes/objects, rate, ETA and waiting_for",
+);
+d(
+  "/api/migrations",
+  "post",
+  "Start a bucket migration (pre-flight refusals name the field; 201 with cascade_warnings)",
+  "MigrationStart",
+);
+d("/api/migrations/{id}", "get", "One migration with its passes and live progress");
+d("/api/migrations/{id}/log", "get", "The migration's own log, with every pass's figures");
+d(
+  "/api/migrations/{id}/cancel",
+  "post",
+  "Cancel: before the split stop; after it abort to source (?force=true skips copying client writes back and lists them)",
+);
+d(
+  "/api/migrations/stale",
+  "get",
+  "Non-terminal migrations whose pools have no enabled member or whose source bucket vanished",
+);
+d("/api/migrations/orphaned", "get", "Source copies left by finished migrations");
+d(
+  "/api/migrations/orphaned/{id}/purge",
+  "post",
+  "Delete an orphaned source copy (body {confirm: bucket}; refused while live or migrating)",
+);
+
+/** A migration as the API shows it: the record, its progress, no log. */
+export function view(engine: MigrationEngine, m: MigrationRec) {
+  const { log: _l, ...rest } = m;
+  const p = engine.progress(m.name) ?? newProgress(m.phase);
+  const last = m.passes.at(-1);
+  return {
+    id: m.name,
+    ...rest,
+    progress: {
+      ...p,
+      phase: m.phase,
+      pass: p.pass || (last?.n ?? 0),
+      ...(p.bytes || p.objects ? {} : { bytes: last?.bytes ?? 0, objects: last?.transferred ?? 0 }),
+    },
+  };
+}
+
+export function migrationsRouter(rt: MigrationRuntime): Hono {
+  const r = new Hono();
+  const engine = () => rt.use(MIGRATIONS);
+  r.get(
+    "/",
+    async (c) => c.json({ migrations: (await listMigrations(rt)).map((m) => view(engine(), m)) }),
+  );
+  r.post("/", async (c) => {
+    const res = await startMigration(rt, await jsonBody(c), actor(c));
+    await engine().kick();
+    return c.json(
+      { ...view(engine(), res.migration), cascade_warnings: res.cascade_warnings },
+      201,
+    );
+  });
+  r.get("/stale", async (c) => c.json(await staleMigrations(rt)));
+  r.get("/orphaned", async (c) => c.json(await orphanedList(rt)));
+  r.post(
+    "/orphaned/:id/purge",
+    async (c) => c.json(await purgeOrphaned(rt, param(c, "id"), await jsonBody(c), actor(c))),
+  );
+  r.get("/:id", async (c) => c.json(view(engine(), await getMigration(rt, param(c, "id")))));
+  r.get("/:id/log", async (c) => {
+    const m = await getMigration(rt, param(c, "id"));
+    return c.json({ id: m.name, phase: m.phase, log: m.log, passes: m.passes });
+  });
+  r.post("/:id/cancel", async (c) => {
+    const force = c.req.query("force") === "true";
+    const m = await engine().cancel(param(c, "id"), force, actor(c));
+    return c.json(view(engine(), m), 202);
+  });
+  return r;
+}

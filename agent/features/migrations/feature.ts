@@ -1,0 +1,61 @@
+// The migrations feature: moves a bucket between nanio pools with rclone while
+// clients keep reading and writing through nginx (split routing), resumable at
+// its persisted phase, cancellable, and never deleting the source.
+import type { Feature } from "../../host.ts";
+import { STORAGE_SETTINGS } from "../storage/mod.ts";
+import { startMigration } from "./start.ts";
+import { BUCKET_MIGRATOR, MIGRATION_GUARD } from "../storage/mod.ts";
+import { isTerminal, migrationKind } from "./kind.ts";
+import { MIGRATION_SETTINGS } from "./settings.ts";
+import { migrationSplitExtension } from "./split.ts";
+import { migrationsDocs, migrationsRouter } from "./api.ts";
+import { MigrationEngine, MIGRATIONS } from "./engine.ts";
+import { migrationRebuildSource } from "./rebuild-source.ts";
+import { listMigrations } from "./records.ts";
+import { migrateCommand, orphanedCommand } from "./cli.ts";
+
+export const migrationsFeature: Feature = {
+  name: "migrations",
+  setup(host) {
+    const h = host.settings(MIGRATION_SETTINGS).uses(STORAGE_SETTINGS);
+    h.kind(migrationKind);
+    h.render(migrationSplitExtension);
+    h.route({ prefix: "migrations", make: migrationsRouter, docs: migrationsDocs });
+    h.rebuildSource(migrationRebuildSource);
+    h.provide(MIGRATIONS, (rt) => new MigrationEngine(rt));
+    h.provide(MIGRATION_GUARD, (rt) => async (site: string, bucket: string) => {
+      const m = (await listMigrations(rt)).find((x) =>
+        x.site === site && x.bucket === bucket && !isTerminal(x.phase)
+      );
+      return m ? `migration ${m.name} is ${m.phase}` : null;
+    });
+    h.provide(BUCKET_MIGRATOR, (rt) => async (req, actor) => {
+      const res = await startMigration(rt, { ...req, mode: "copy" }, actor);
+      await rt.use(MIGRATIONS).kick();
+      return {
+        id: res.migration.name,
+        phase: res.migration.phase,
+        cascade_warnings: res.cascade_warnings,
+      };
+    });
+    h.status("migrations", async (rt) => {
+      const all = await listMigrations(rt);
+      return {
+        total: all.length,
+        active: all.filter((m) => !isTerminal(m.phase)).map((m) => ({
+          id: m.name,
+          bucket: m.bucket,
+          phase: m.phase,
+        })),
+        orphaned: all.filter((m) => m.phase === "done" && m.orphaned_source && !m.purged).length,
+      };
+    });
+    // serve: resume every non-terminal migration at its persisted phase.
+    h.start(async (rt) => {
+      const e = rt.use(MIGRATIONS);
+      await e.kick();
+      return () => e.stop();
+    });
+    h.command(migrateCommand, orphanedCommand);
+  },
+};
