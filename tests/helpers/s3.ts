@@ -81,16 +81,8 @@ function deny(code: string, msg: string, status = 403) {
   );
 }
 
-/** One s3rver (node) behind a verifying shim; `secrets` maps access keys to their secret. */
-export async function startS3Server(
-  secrets: Record<string, string>,
-  region = "us-east-1",
-): Promise<S3Server> {
-  requireNode();
-  await ensureS3rver();
-  const dir = await tempDir("s3");
-  const backendPort = freePort();
-  const proc = new Deno.Command("node", {
+function spawnS3rver(dir: string, port: number): Deno.ChildProcess {
+  return new Deno.Command("node", {
     args: [
       "--openssl-legacy-provider",
       BIN,
@@ -99,7 +91,7 @@ export async function startS3Server(
       "-a",
       "127.0.0.1",
       "-p",
-      String(backendPort),
+      String(port),
       "--no-vhost-buckets",
       "--allow-mismatched-signatures",
       "--silent",
@@ -108,22 +100,52 @@ export async function startS3Server(
     stderr: "piped",
     env: { NODE_OPTIONS: "" },
   }).spawn();
-  const backend = `http://127.0.0.1:${backendPort}`;
-  const deadline = Date.now() + 30_000;
-  while (true) {
-    try {
-      await (await fetch(backend, { signal: AbortSignal.timeout(1000) })).body?.cancel();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        try {
-          proc.kill("SIGKILL");
-        } catch { /* gone */ }
-        throw new Error("s3rver did not start within 30 s");
+}
+
+/** One s3rver (node) behind a verifying shim; `secrets` maps access keys to their secret. */
+export async function startS3Server(
+  secrets: Record<string, string>,
+  region = "us-east-1",
+): Promise<S3Server> {
+  requireNode();
+  await ensureS3rver();
+  const dir = await tempDir("s3");
+  // A port another test took in between makes node exit at once: a new port then.
+  // Under a full parallel suite node can take long to start, hence the minute.
+  let backendPort = 0;
+  let proc: Deno.ChildProcess | null = null;
+  const deadline = Date.now() + 60_000;
+  while (!proc) {
+    backendPort = freePort();
+    const p = spawnS3rver(dir, backendPort);
+    const exited = p.status.then(() => true);
+    while (true) {
+      const up = await fetch(`http://127.0.0.1:${backendPort}`, {
+        signal: AbortSignal.timeout(1000),
+      }).then(async (r) => (await r.body?.cancel(), true), () => false);
+      if (up) {
+        proc = p;
+        break;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      const gone = await Promise.race([
+        exited,
+        new Promise((r) => setTimeout(() => r(false), 100)),
+      ]);
+      if (gone || Date.now() > deadline) {
+        const err = await new Response(p.stderr).text().catch(() => "");
+        if (!gone) {
+          try {
+            p.kill("SIGKILL");
+          } catch { /* gone */ }
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`s3rver did not start within 60 s: ${err.slice(-400)}`);
+        }
+        break; // exited (its port taken): again on another port
+      }
     }
   }
+  const backend = `http://127.0.0.1:${backendPort}`;
   // Idle connections are dropped before node's 5 s keep-alive timeout closes them.
   const toBackend = Deno.createHttpClient({ poolIdleTimeout: 2000 });
   const rejected: string[] = [];
