@@ -179,7 +179,7 @@ export async function checkDrift(d: DriftDeps, now = new Date()): Promise<DriftR
   }
   const installed = !d.nginx.dryRun;
   const running = installed && (await d.nginx.masterPid()) !== null;
-  if (installed && !running) issues.push("nginx is not running");
+  if (installed && !running) issues.push(NGINX_DOWN);
   const kvPath = `${settings.data_dir}/agent.kv`;
   const present = await Deno.stat(kvPath).then(() => true, () => false);
   if (!present) {
@@ -205,6 +205,9 @@ export async function checkDrift(d: DriftDeps, now = new Date()): Promise<DriftR
     issues,
   };
 }
+
+/** The drift issue that says nginx is down (health checks it live instead). */
+export const NGINX_DOWN = "nginx is not running";
 
 /** Stable keys of the problems in a report, to record each new one in the audit log once. */
 export function driftKeys(

@@ -1,7 +1,7 @@
 // Runs a drift check for a runtime: under the reconciler's lock (so a
 // generation being written is never mistaken for drift), keeping the report for
 // GET /api/config/status, and recording each new problem in the audit log once.
-import { checkDrift, driftKeys, type DriftReport } from "../../nginx/drift.ts";
+import { checkDrift, driftKeys, type DriftReport, NGINX_DOWN } from "../../nginx/drift.ts";
 import { appendAudit } from "../../store/audit.ts";
 import { expectedTextProvider } from "./expected.ts";
 import { stateOf } from "./state.ts";
@@ -77,4 +77,13 @@ async function recordNew(rt: ResilienceRuntime, report: DriftReport): Promise<vo
     });
   }
   await kv.set(KNOWN_KEY, [...now.keys()]);
+}
+
+/**
+ * The last drift check's issues that still stand for /api/health. Whether nginx
+ * runs is the core's live reason: the check's copy goes stale (under the
+ * supervisor the first check runs before nginx has started).
+ */
+export function liveDriftIssues(d: DriftReport | null): string[] {
+  return (d?.issues ?? []).filter((i) => i !== NGINX_DOWN);
 }

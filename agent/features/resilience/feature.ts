@@ -2,7 +2,7 @@
 // restores, generation history, the config CLI and `agent doctor`.
 import type { Feature } from "../../host.ts";
 import { resilienceDocs, resilienceRouter } from "./api.ts";
-import { runDriftCheck } from "./drift-run.ts";
+import { liveDriftIssues, runDriftCheck } from "./drift-run.ts";
 import { takeBackup } from "./backup-job.ts";
 import { startupChecks } from "./startup.ts";
 import { newResilienceState, RESILIENCE, stateOf } from "./state.ts";
@@ -65,6 +65,8 @@ export const resilienceFeature: Feature = {
     h.route({ prefix: "config", make: resilienceRouter, docs: resilienceDocs });
     h.health((rt) => {
       const d = stateOf(rt).drift;
+      const issues = liveDriftIssues(d);
+      const drifted = issues.length > 0;
       return Promise.resolve({
         name: "resilience",
         value: {
@@ -72,13 +74,13 @@ export const resilienceFeature: Feature = {
           drift: d ? { ok: d.ok, files: d.files.length, checked_at: d.checked_at } : null,
           last_backup_at: stateOf(rt).lastBackup?.at ?? null,
         },
-        degraded: rt.reconciler.held !== null || (d !== null && !d.ok),
+        degraded: rt.reconciler.held !== null || drifted,
         reasons: [
           ...(rt.reconciler.held !== null
             ? [{ message: rt.reconciler.held, link: "#/config", degraded: true }]
             : []),
-          ...(d && !d.ok
-            ? (d.issues.length ? d.issues : ["the managed files drifted"]).map((message) => ({
+          ...(drifted
+            ? issues.map((message) => ({
               message,
               link: "#/config",
               degraded: true,
