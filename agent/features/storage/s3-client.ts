@@ -67,6 +67,8 @@ export function keyPath(key: string): string {
 const SLOW_DOWN_RETRIES = 8;
 const RETRIED = new Set([429, 500, 502, 503, 504]);
 
+const isTimeout = (e: unknown) => (e as Error)?.name === "TimeoutError";
+
 export class S3Client {
   /** 503 answers retried so far (a migration's hold answers SlowDown). */
   slowDowns = 0;
@@ -120,6 +122,9 @@ export class S3Client {
           signal: AbortSignal.timeout(this.#timeoutMs),
         });
       } catch (e) {
+        // A keep-alive connection nginx closed as idle (on a reload, say) fails a
+        // request it never read: a read is sent again once, as S3 SDKs do.
+        if ((method === "GET" || method === "HEAD") && attempt === 0 && !isTimeout(e)) continue;
         throw new AgentError(
           "UPSTREAM_UNHEALTHY",
           `S3 ${method} ${path} on ${this.endpoint} failed: ${(e as Error).message}`,
