@@ -3,6 +3,7 @@
 // of the service root: any answer below 500 means alive, an S3 server says 403
 // to anonymous requests). A storage feature can add its own to PROBES.
 import type { Target } from "./targets.ts";
+import { fetchRefusesPort, nodeGet } from "../../http-get.ts";
 
 export interface ProbeResult {
   ok: boolean;
@@ -25,16 +26,23 @@ async function get(
 ): Promise<ProbeResult> {
   const started = performance.now();
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
+  const headers = { ...(t.check.host ? { host: t.check.host } : {}), connection: "close" };
   try {
-    const r = await fetch(url(t, path), {
-      client,
-      redirect: "manual",
-      signal: AbortSignal.timeout(t.check.timeoutMs),
-      headers: { ...(t.check.host ? { host: t.check.host } : {}), connection: "close" },
-    } as RequestInit);
-    await r.body?.cancel().catch(() => {});
-    if (ok(r.status)) return { ok: true, status: r.status, ms: ms() };
-    return { ok: false, status: r.status, error: `HTTP ${r.status}`, ms: ms() };
+    let status: number;
+    if (fetchRefusesPort(url(t, path))) {
+      status = (await nodeGet(url(t, path), { timeoutMs: t.check.timeoutMs, headers })).status;
+    } else {
+      const r = await fetch(url(t, path), {
+        client,
+        redirect: "manual",
+        signal: AbortSignal.timeout(t.check.timeoutMs),
+        headers,
+      } as RequestInit);
+      await r.body?.cancel().catch(() => {});
+      status = r.status;
+    }
+    if (ok(status)) return { ok: true, status, ms: ms() };
+    return { ok: false, status, error: `HTTP ${status}`, ms: ms() };
   } catch (e) {
     return { ok: false, status: null, error: describe(e, t.check.timeoutMs), ms: ms() };
   }
@@ -45,7 +53,7 @@ export function describe(e: unknown, timeoutMs: number): string {
   if (err?.name === "TimeoutError") return `no answer within ${timeoutMs} ms (timed out)`;
   const msg = [err?.message, err?.cause instanceof Error ? err.cause.message : ""].join(" ");
   if (/Connection refused|ECONNREFUSED/i.test(msg)) return "connection refused";
-  if (/Connection reset|connection closed|IncompleteMessage/i.test(msg)) {
+  if (/Connection reset|connection closed|IncompleteMessage|ECONNRESET|socket hang up/i.test(msg)) {
     return "connection closed without an answer";
   }
   return (err?.message ?? String(e)).split("\n")[0];

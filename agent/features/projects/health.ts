@@ -1,6 +1,6 @@
 // The two hops of a project: internal (the backend itself on 127.0.0.1:<port>)
 // and external (through nginx, the way clients reach it).
-import https from "node:https";
+import { fetchRefusesPort, nodeGet } from "../../http-get.ts";
 
 export interface HopResult {
   hop: "internal" | "external";
@@ -24,24 +24,6 @@ export interface ProbeOptions {
   insecure?: boolean;
 }
 
-/** One GET over https that accepts any certificate; the answer's status and text. */
-function insecureGet(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { rejectUnauthorized: false, timeout: timeoutMs }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c.length < 4096 ? c : ""));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on(
-      "timeout",
-      () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })),
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 /** One GET; 2xx is healthy. Redirects are not followed (a redirect is not health). */
 export async function probe(
   hop: HopResult["hop"],
@@ -51,8 +33,9 @@ export async function probe(
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
   try {
-    if (o.insecure && url.startsWith("https:")) {
-      const r = await insecureGet(url, o.timeoutMs ?? 3000);
+    // fetch cannot skip certificate checks, nor reach a port on its blocked list.
+    if ((o.insecure && url.startsWith("https:")) || fetchRefusesPort(url)) {
+      const r = await nodeGet(url, { timeoutMs: o.timeoutMs ?? 3000, insecure: o.insecure });
       const body = r.text.slice(0, 200).trim();
       const ok = r.status >= 200 && r.status < 300;
       return ok
@@ -84,7 +67,7 @@ function describeFetchError(e: unknown): string {
   if (/certificate|UnknownIssuer|InvalidCertificate/i.test(msg)) {
     return `TLS certificate not trusted (${msg.trim().split("\n")[0]}); set projects_check_ca_file`;
   }
-  if (/Connection reset|connection closed|IncompleteMessage/i.test(msg)) {
+  if (/Connection reset|connection closed|IncompleteMessage|ECONNRESET|socket hang up/i.test(msg)) {
     return "the connection was closed without an answer";
   }
   return (err?.cause instanceof Error ? err.cause.message : String(err?.message ?? e)).split(

@@ -8,15 +8,17 @@ import type { Pool } from "../../kinds/pool/kind.ts";
 import { DEFAULT_REGION } from "../../kinds/pool/schema.ts";
 import { POOL_SECRET_FIELDS } from "../../kinds/pool/credentials.ts";
 import { S3Client } from "./s3-client.ts";
+import { fetchRefusesPort, nodeGet } from "../../http-get.ts";
 import type { StorageRuntime } from "./settings.ts";
 
 const PROBE_MS = 3000;
 
 /** Any HTTP answer from the member counts: the node is up (S3 answers / with 403 unsigned). */
 export async function probeMember(address: string, timeoutMs = PROBE_MS): Promise<boolean> {
+  const url = `http://${address}/`;
   try {
-    const r = await fetch(`http://${address}/`, { signal: AbortSignal.timeout(timeoutMs) });
-    await r.body?.cancel();
+    if (fetchRefusesPort(url)) await nodeGet(url, { timeoutMs });
+    else await (await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })).body?.cancel();
     return true;
   } catch {
     return false;
@@ -52,7 +54,11 @@ export async function poolCredentials(
   );
 }
 
-/** A client on the first enabled member that answers a probe. */
+/**
+ * A client on the first enabled member that answers a probe. The S3 client is
+ * fetch, which refuses some ports (6000, 10080...): a member there is skipped,
+ * and when it is the only one that answers the error says so.
+ */
 export async function clientForPool(rt: StorageRuntime, name: string): Promise<S3Client> {
   const pool = await nanioPool(rt, name);
   const creds = await poolCredentials(rt, pool);
@@ -63,7 +69,17 @@ export async function clientForPool(rt: StorageRuntime, name: string): Promise<S
     });
   }
   const answers = await Promise.all(members.map((m) => probeMember(m.address)));
-  const up = members.find((_m, i) => answers[i]);
+  const reachable = (m: { address: string }) => !fetchRefusesPort(`http://${m.address}/`);
+  const up = members.find((m, i) => answers[i] && reachable(m));
+  if (!up && answers.some(Boolean)) {
+    throw new AgentError(
+      "UPSTREAM_UNHEALTHY",
+      `nanio pool "${name}": the members that answer (${
+        members.filter((_m, i) => answers[i]).map((m) => m.address).join(", ")
+      }) are on ports the agent's S3 client (fetch) refuses; give one member another port`,
+      { pool: name },
+    );
+  }
   if (!up) {
     throw new AgentError(
       "UPSTREAM_UNHEALTHY",

@@ -1,0 +1,60 @@
+// One GET through node:http(s), for the checks fetch() cannot make: fetch
+// refuses the WHATWG "bad ports" (6000 is X11's, 6665-6669 IRC's, 10080
+// Amanda's...) and cannot skip certificate verification. A backend may well
+// listen on 6000; without this its health probe would fail ("Requests to port
+// 6000 are blocked") and the monitor would eject a healthy backend.
+import http from "node:http";
+import https from "node:https";
+
+/** fetch's bad ports (the WHATWG fetch standard's list, as Deno applies it). */
+const FETCH_BLOCKED = new Set(
+  (
+    "1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102 103 104 109 110 " +
+    "111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530 531 " +
+    "532 540 548 554 556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 " +
+    "5060 5061 6000 6566 6665 6666 6667 6668 6669 6679 6697 10080"
+  ).split(" ").map(Number),
+);
+
+/** True when fetch() would refuse this URL's port. */
+export function fetchRefusesPort(url: string): boolean {
+  const u = new URL(url);
+  const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+  return FETCH_BLOCKED.has(port);
+}
+
+export interface NodeGetOptions {
+  timeoutMs: number;
+  headers?: Record<string, string>;
+  /** https without verifying the certificate. */
+  insecure?: boolean;
+}
+
+/**
+ * One GET, no redirects followed, no connection kept; the status and the first
+ * 4 KiB of text. A timeout rejects with an error named "TimeoutError", as fetch's
+ * AbortSignal.timeout does, so callers describe both the same way.
+ */
+export function nodeGet(url: string, o: NodeGetOptions): Promise<{ status: number; text: string }> {
+  const lib = url.startsWith("https:") ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(url, {
+      agent: false,
+      headers: { connection: "close", ...o.headers },
+      timeout: o.timeoutMs,
+      ...(o.insecure ? { rejectUnauthorized: false } : {}),
+    }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (text = text.length < 4096 ? text + c : text));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: text.slice(0, 4096) }));
+      res.on("error", reject);
+    });
+    req.on(
+      "timeout",
+      () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })),
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
