@@ -21,10 +21,8 @@ import { MigrationEngine, MIGRATIONS } from "../../agent/features/migrations/eng
 import { SingleHostBarrier } from "../../agent/features/migrations/barrier.ts";
 import { startTestAgent } from "../helpers/agent.ts";
 
-export function resumeCase(stopIn: string, opts: { kvLoss?: boolean; ignore?: string } = {}) {
+export function resumeCase(stopIn: string, opts: { kvLoss?: boolean } = {}) {
   Deno.test({
-    // A case with a known open defect says which (it runs with SWITCHYARD_KNOWN_DEFECTS=1).
-    ignore: !!opts.ignore && !Deno.env.get("SWITCHYARD_KNOWN_DEFECTS"),
     name: `stopped in ${stopIn}${
       opts.kvLoss ? ", KV lost, rebuild-db" : ""
     }: a new agent resumes the migration from its phase to done, nothing lost`,
