@@ -118,12 +118,19 @@ async function attempt(
     const extra = w.compare ?? [];
     try {
       const t = await etcd.txn({
-        compare: [If.mod(keys.generation, "==", cur.revision), ...extra],
+        // A join still copying a host's state holds `joining`: no write mixes into it.
+        compare: [If.mod(keys.generation, "==", cur.revision), If.missing(keys.joining), ...extra],
         success: ops,
-        failure: [op.range(keys.generation), ...extra.map((c) => op.range(c.key))],
+        failure: [
+          op.range(keys.generation),
+          op.range(keys.joining),
+          ...extra.map((c) => op.range(c.key)),
+        ],
       });
       if (t.succeeded) return { generation: next, revision: t.revision };
-      const [gen, ...others] = t.responses;
+      const [gen, join, ...others] = t.responses;
+      const joining = join.type === "range" ? join.kvs[0] : undefined;
+      if (joining) throw joinInProgress(keys, joining.value);
       const genMod = gen.type === "range" ? gen.kvs[0]?.modRevision ?? 0 : 0;
       if (genMod === cur.revision) {
         // The generation held: one of the caller's conditions failed.
@@ -145,6 +152,22 @@ async function attempt(
   }
   if (state.lost) throw state.lost.error;
   throw new AgentError("CONFLICT", `desired write: other writers kept winning (${attempts} tries)`);
+}
+
+/** The answer to a write while `agent fleet join` copies a host's state into the fleet. */
+export function joinInProgress(keys: FleetKeys, value: string): AgentError {
+  let who: { node?: string; started_at?: string } = {};
+  try {
+    who = JSON.parse(value);
+  } catch { /* not ours: named as unknown */ }
+  return new AgentError(
+    "CONFLICT",
+    `a join of node ${who.node ?? "(unknown)"} into this fleet is under way (since ${
+      who.started_at ?? "?"
+    }): no write until it is done; if it was interrupted, run \`agent fleet join\` again on that ` +
+      `node, or clear ${keys.desired} (etcdctl del --prefix)`,
+    { key: keys.joining, joining: who },
+  );
 }
 
 function stale(

@@ -8,6 +8,7 @@ import {
   type KeyValue,
   kvOf,
   num,
+  prefixEnd,
   putBody,
   type PutOptions,
   rangeBody,
@@ -28,6 +29,8 @@ export interface Compare {
   op: CompareOp;
   /** A string for value and lease; a number for version and the revisions. */
   against: string | number;
+  /** Every key from `key` up to this one (base64, as prefixEnd gives it) must hold. */
+  rangeEnd?: string;
 }
 
 /** Builders for compares; a missing key has version, create and mod revision 0. */
@@ -58,6 +61,14 @@ export const If = {
   }),
   /** The key does not exist. */
   missing: (key: string): Compare => ({ key, target: "create_revision", op: "==", against: 0 }),
+  /** No key under `prefix` exists (a range compare: etcd checks every key in it, none is 0). */
+  none: (prefix: string): Compare => ({
+    key: prefix,
+    target: "create_revision",
+    op: "==",
+    against: 0,
+    rangeEnd: prefixEnd(prefix),
+  }),
 };
 
 export type Op =
@@ -105,6 +116,7 @@ function compareBody(c: Compare): Record<string, unknown> {
     target,
     result: RESULT[c.op],
     [field]: c.target === "value" ? b64(String(c.against)) : String(c.against),
+    ...(c.rangeEnd ? { range_end: c.rangeEnd } : {}),
   };
 }
 

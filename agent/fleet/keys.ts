@@ -20,6 +20,8 @@ export interface FleetKeys {
   prefix: string;
   desired: string;
   generation: string;
+  /** Held by an `agent fleet join` that needs several transactions, until its last. */
+  joining: string;
   nodes: string;
   node(name: string): string;
   registered(name: string): string;
@@ -37,6 +39,7 @@ export function fleetKeys(cluster: string): FleetKeys {
     prefix,
     desired: `${prefix}desired/`,
     generation: `${prefix}desired/generation`,
+    joining: `${prefix}desired/joining`,
     nodes,
     node,
     registered: (n) => `${node(n)}registered`,

@@ -1,9 +1,11 @@
 // `agent fleet status` (one line per node: state, generation, lag, last
-// report, error) and `agent fleet remove-node NODE --yes` (fence it).
+// report, error), `agent fleet remove-node NODE --yes` (fence it) and `agent
+// fleet join` (a stopped single host's state into an empty fleet: join-command.ts).
 import type { Command } from "../../cli/command.ts";
 import { UsageError } from "../../cli/command.ts";
 import { apiCall } from "../../cli/api-commands.ts";
 import type { FleetNodeView } from "./api.ts";
+import { runJoin } from "./join-command.ts";
 
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
@@ -42,17 +44,26 @@ export function statusLines(
 
 export const fleetCommand: Command = {
   name: "fleet",
-  summary: "the fleet's nodes (store = etcd): status, remove-node",
-  usage: "fleet status | remove-node NODE --yes",
+  summary: "the fleet's nodes (store = etcd): status, remove-node, join",
+  usage: "fleet status | remove-node NODE --yes | join [--dry-run]",
   help: `The nodes sharing this agent's desired state in etcd.
 
   agent fleet status               every node: state, applied generation, lag, last report, error
   agent fleet remove-node NODE --yes
                                    fence a node (down for good, or cut off): writes with
-                                   ?wait=applied and barriers stop waiting for it`,
-  flags: [{ name: "yes", value: false, help: "remove-node: confirm the fence" }],
+                                   ?wait=applied and barriers stop waiting for it
+  agent fleet join [--dry-run]     on a STOPPED single-host agent whose settings say
+                                   store = "etcd": copy its state into the fleet's
+                                   empty prefix and make its state file the fleet's
+                                   mirror (refused if the fleet holds any state);
+                                   --dry-run prints the counts per kind, writes nothing`,
+  flags: [
+    { name: "yes", value: false, help: "remove-node: confirm the fence" },
+    { name: "dry-run", value: false, help: "join: print what would be copied; write nothing" },
+  ],
   async run(args, io) {
     const [verb = "status", node] = args.positionals;
+    if (verb === "join") return await runJoin(args, io);
     if (verb === "status") {
       return await apiCall(args, io, "GET", "/api/fleet", undefined, (r) => {
         for (const l of statusLines(r, r.nodes)) io.out(l);

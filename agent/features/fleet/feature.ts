@@ -5,10 +5,11 @@
 // store = "kv" (the default) nothing here runs.
 import type { Feature } from "../../host.ts";
 import { AgentError, invalid } from "../../errors.ts";
-import { Etcd, type EtcdOptions } from "../../fleet/etcd.ts";
+import { Etcd } from "../../fleet/etcd.ts";
+import { etcdOptions } from "./etcd-options.ts";
 import { fleetKeys } from "../../fleet/keys.ts";
 import { covers, EtcdShared, mirrorAt } from "./mirror.ts";
-import { FLEET_SETTINGS, type FleetSettings, nodeName } from "./settings.ts";
+import { FLEET_SETTINGS, nodeName } from "./settings.ts";
 import { startFollower } from "./follower.ts";
 import { startController } from "./controller.ts";
 import { fleetDocs, type FleetHandle, fleetRouter } from "./api.ts";
@@ -17,43 +18,12 @@ import { failedAt, waitApplied } from "../../fleet/waiting.ts";
 import { readFleet } from "../../fleet/status.ts";
 import { FLEET_WAIT } from "../../api/wait.ts";
 
-async function readPem(setting: string, path: string): Promise<string | undefined> {
-  if (!path) return undefined;
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    throw invalid(setting, `cannot read ${path}: ${(e as Error).message}`);
-  }
-}
-
-/** The etcd client the settings describe; refuses etcd mode without endpoints. */
-export async function etcdOptions(s: FleetSettings): Promise<EtcdOptions> {
-  const endpoints = s.etcd_endpoints.split(",").map((e) => e.trim()).filter(Boolean);
-  if (!endpoints.length) throw invalid("etcd_endpoints", "store = etcd needs at least one URL");
-  for (const e of endpoints) {
-    if (!/^https?:\/\/[^/]+\/?$/.test(e)) {
-      throw invalid("etcd_endpoints", `expected http(s)://host:port, got ${JSON.stringify(e)}`);
-    }
-  }
-  if (!s.etcd_cert_file !== !s.etcd_key_file) {
-    throw invalid("etcd_key_file", "etcd_cert_file and etcd_key_file go together");
-  }
-  if (!s.etcd_user !== !s.etcd_password) {
-    throw invalid("etcd_password", "etcd_user and etcd_password go together");
-  }
-  return {
-    endpoints,
-    caCert: await readPem("etcd_ca_file", s.etcd_ca_file),
-    clientCert: await readPem("etcd_cert_file", s.etcd_cert_file),
-    clientKey: await readPem("etcd_key_file", s.etcd_key_file),
-    ...(s.etcd_user ? { auth: { user: s.etcd_user, password: s.etcd_password } } : {}),
-  };
-}
+export { etcdOptions } from "./etcd-options.ts";
 
 /**
  * A state file that holds records but never mirrored the fleet is a single
- * host's own state: following etcd would replace it. Refused until `agent
- * fleet join` (which would copy it into an empty fleet) exists.
+ * host's own state: following etcd would replace it. `agent fleet join` (on
+ * the stopped agent) copies it into an empty fleet and marks it a mirror.
  */
 async function refuseOwnState(kv: Deno.Kv): Promise<void> {
   if ((await mirrorAt(kv)).revision) return;
@@ -64,8 +34,9 @@ async function refuseOwnState(kv: Deno.Kv): Promise<void> {
       `the state file holds this host's own records (${String(e.key[1])}/${
         String(e.key[2])
       }, ...) and was never ` +
-        `a fleet mirror: joining would replace them with the fleet's. Start the node on an empty ` +
-        `data_dir (copying a host's state into a fleet is not built yet)`,
+        `a fleet mirror: following the fleet would replace them with the fleet's. To make this ` +
+        `host's state the fleet's, stop the agent and run \`agent fleet join\` (it copies the ` +
+        `state into an empty fleet); to take the fleet's state instead, start on an empty data_dir`,
     );
   }
 }

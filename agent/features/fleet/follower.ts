@@ -9,7 +9,7 @@ import type { Etcd } from "../../fleet/etcd.ts";
 import type { FleetKeys } from "../../fleet/keys.ts";
 import { type NodeStatus, registerNode, StatusReporter } from "../../fleet/status.ts";
 import type { Runtime } from "../../runtime.ts";
-import { followUpdate, mirrorAt } from "./mirror.ts";
+import { followUpdate, mirrorAt, snapshotUpdate } from "./mirror.ts";
 
 export interface Follower {
   stop(): Promise<void>;
@@ -98,9 +98,18 @@ export function startFollower(
         outage = false;
         stale = null;
         const from = (await mirrorAt(rt.store.kv)).revision;
+        // A mirror already current (a restart, a join) brings no step: report what it holds now.
+        if (from && !last) await round();
         const steps = follow(etcd, keys.desired, { fromRevision: from, signal: ctl.signal });
         for await (const u of steps) {
-          await rt.store.mirror(async () => followUpdate(keys, u, await mirrorAt(rt.store.kv)));
+          await rt.store.mirror(async () => {
+            const at = await mirrorAt(rt.store.kv);
+            if (u.type === "snapshot" || at.revision) return followUpdate(keys, u, at);
+            // No generation mirrored yet (an empty fleet, or a join copying in several
+            // transactions): changes alone are not the state; read it whole at their revision.
+            const snap = await etcd.rangeAll(keys.desired, { revision: u.revision });
+            return snapshotUpdate(keys, snap.kvs);
+          });
           await round();
         }
       } catch (e) {

@@ -65,7 +65,8 @@ export function snapshotUpdate(keys: FleetKeys, kvs: KeyValue[]): MirrorUpdate {
     const rec = k && covers(k.kind) ? recOf(kv) : null;
     if (k && rec) changes.push({ ...k, rec });
   }
-  return { changes, replace: covers, meta: [metaSet(at)] };
+  // No generation: no fleet yet (a join still copying a host's state): none of it is mirrored.
+  return { changes: at.revision ? changes : [], replace: covers, meta: [metaSet(at)] };
 }
 
 /** The update a batch of watched changes makes: only revisions the mirror lacks. */
