@@ -12,16 +12,17 @@ import { acquireLock } from "../../agent/cli/lock.ts";
 import { FEATURES } from "../../agent/features/index.ts";
 import { hostFor } from "../../agent/bootstrap.ts";
 import { AgentError } from "../../agent/errors.ts";
-import { Etcd } from "../../agent/fleet/etcd.ts";
+import { Etcd, If, op } from "../../agent/fleet/etcd.ts";
 import { commitDesired } from "../../agent/fleet/desired.ts";
 import { fleetKeys } from "../../agent/fleet/keys.ts";
-import { joinFleet } from "../../agent/features/fleet/join.ts";
-import { mirrorAt } from "../../agent/features/fleet/mirror.ts";
+import { batches, joinFleet } from "../../agent/features/fleet/join.ts";
+import { META, mirrorAt } from "../../agent/features/fleet/mirror.ts";
 import { generateSecret } from "../../agent/store/secrets.ts";
 import { Store } from "../../agent/store/store.ts";
 import { freePort, startTestAgent, tempDir, type TestAgent } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
 import { etcdSuite } from "../helpers/etcd.ts";
+import { agentCli, devEnv, spawnAgent } from "../helpers/proc.ts";
 import { fleetNode, serves } from "./helpers.ts";
 
 const { test, until } = etcdSuite({ args: ["--max-txn-ops=16"] });
@@ -315,9 +316,21 @@ test(
         async () => (await watcher!.api("GET", "/api/pools")).body.pools.length === 40,
       );
       console.log(`join of 40 records in 3 transactions (max-txn-ops 16): ${ms} ms`);
+      // The mark lost (a crash after etcd took the copy): a rerun finds its own state, marks it.
+      await big.kv.delete(META);
+      const again = await joinFleet(big.kv, etcd, keys, { ...opts("gw-big"), maxOps: 16 });
+      assert.equal(again.resolved, true);
+      assert.deepEqual(await mirrorAt(big.kv), { revision: r.revision, generation: 1 });
 
-      // Two joins racing into an empty prefix: exactly one wins, and etcd holds its state alone.
+      // The emptiness compare covers the whole prefix (etcd's range compare).
       const race = fleetKeys("race");
+      const probe = (k: string) =>
+        etcd.txn({ compare: [If.none(race.desired)], success: [op.put(k, "x")] });
+      assert.equal((await probe(`${race.prefix}elsewhere`)).succeeded, true);
+      assert.equal((await probe(`${race.desired}stray/x`)).succeeded, true);
+      assert.equal((await probe(`${race.desired}stray/y`)).succeeded, false);
+      await etcd.delete(race.prefix, { prefix: true });
+      // Two joins racing into an empty prefix: exactly one wins, and etcd holds its state alone.
       const [x, y] = [await host("x", 30), await host("y", 30)];
       const both = await Promise.allSettled([
         joinFleet(x.kv, etcd, race, { ...opts("gw-x"), maxOps: 16 }),
@@ -357,5 +370,57 @@ test(
     await Deno.remove(t.dir, { recursive: true });
   },
 );
+
+test(
+  "the real binary: refused while `agent serve` runs, joined once it stopped",
+  60_000,
+  async (c) => {
+    const cwd = await tempDir("join-bin");
+    const e = devEnv(cwd);
+    const fleet = {
+      AGENT_STORE: "etcd",
+      AGENT_ETCD_ENDPOINTS: c.endpoints.join(","),
+      AGENT_CLUSTER: "bin",
+      AGENT_NODE_NAME: "gw-bin",
+    };
+    const serving = await spawnAgent(e);
+    try {
+      const r = await serving.api("PUT", "/api/pools/web", {
+        members: [{ address: "127.0.0.1:9" }],
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const busy = await agentCli({ ...e, env: { ...e.env, ...fleet } }, ["fleet", "join"]);
+      assert.equal(busy.code, 1, busy.out);
+      assert.match(
+        busy.err,
+        /CONFLICT: the agent is running: data_dir .* is locked by pid \d+ \(.*serve/,
+      );
+      const etcd = new Etcd({ endpoints: c.endpoints });
+      const written = await etcd.range("/switchyard/bin/", { prefix: true, countOnly: true });
+      etcd.close();
+      assert.equal(written.count, 0);
+    } finally {
+      await serving.stop();
+    }
+    const done = await agentCli({ ...e, env: { ...e.env, ...fleet } }, ["fleet", "join"]);
+    assert.equal(done.code, 0, done.err);
+    assert.match(done.out, /^joined fleet bin: copied 1 record\(s\)/);
+    await Deno.remove(cwd, { recursive: true });
+  },
+);
+
+Deno.test("join batches: at most N records and about B bytes a transaction, in order", () => {
+  const rec = (i: number, size: number) => ({
+    kind: "pool",
+    name: `p${i}`,
+    key: `k${i}`,
+    value: "x".repeat(size),
+  });
+  const names = (g: { name: string }[][]) => g.map((b) => b.map((r) => r.name).join(","));
+  const five = [1, 2, 3, 4, 5].map((i) => rec(i, 8));
+  assert.deepEqual(names(batches(five, 2, 1000)), ["p1,p2", "p3,p4", "p5"]);
+  assert.deepEqual(names(batches(five, 10, 25)), ["p1,p2", "p3,p4", "p5"]); // 10 bytes each
+  assert.deepEqual(names(batches([rec(1, 100), rec(2, 1)], 10, 50)), ["p1", "p2"]); // alone
+});
 
 test.stopAtEnd();

@@ -229,13 +229,14 @@ export async function joinFleet(
     resolved: false,
   };
   for (const r of records) report.kinds[r.kind] = (report.kinds[r.kind] ?? 0) + 1;
-  const maxOps = o.maxOps ?? 128;
-  const groups = records.length < maxOps
-    ? batches(records, maxOps - 1, o.maxBytes ?? 1_000_000)
-    : batches(records, maxOps - 2, o.maxBytes ?? 1_000_000);
+  // One transaction: the records and the generation. Several: the first also puts `joining`,
+  // the last also the generation and the delete of `joining`.
+  const maxOps = o.maxOps ?? 128, maxBytes = o.maxBytes ?? 1_000_000;
+  let groups = batches(records, maxOps - 1, maxBytes);
+  if (groups.length > 1) groups = batches(records, maxOps - 2, maxBytes);
   report.transactions = groups.length;
 
-  let state = await prefixState(etcd, keys); // etcd out of reach: SHARED_STORE_UNAVAILABLE
+  const state = await prefixState(etcd, keys); // etcd out of reach: SHARED_STORE_UNAVAILABLE
   const done = async (m: MirrorAt, resolved: boolean) => {
     await markMirror(kv, m);
     return { ...report, ...m, resolved };
@@ -267,7 +268,6 @@ export async function joinFleet(
     });
     if (!t.succeeded) throw notEmpty(keys, await prefixState(etcd, keys));
     report.started_over = true;
-    state = { keys: 0 };
   }
 
   const token = JSON.stringify({
