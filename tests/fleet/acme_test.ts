@@ -152,6 +152,27 @@ test(
         );
       }
 
+      // A forced renewal asked on gw-b: the controller renews, both nodes reload onto it.
+      const t2 = performance.now();
+      const renew = await b.api("POST", "/api/certs/web/renew", { force: true });
+      assert.equal(renew.status, 202, JSON.stringify(renew.body));
+      assert.equal(renew.body.issuer_node, "gw-a");
+      for (const t of nodes) {
+        await until(
+          `${t.settings.node_name} serves the renewed certificate`,
+          60_000,
+          async () =>
+            ![got.body.serial, ""].includes(
+              await servedSerial(https(t), "web.fleet.test").catch(() => ""),
+            ),
+        );
+      }
+      const renewMs = performance.now() - t2;
+      const renewed = await Promise.all(nodes.map((t) => servedSerial(https(t), "web.fleet.test")));
+      assert.equal(renewed[0], renewed[1]);
+      assert.equal((await a.api("GET", "/api/certs/web")).body.serial, renewed[0]);
+      assert.equal(JSON.parse((await etcd.get(keys.artifact("web")))!.value).serial, renewed[0]);
+
       // On the controller a PUT issues itself (as on a single host): 201 once served.
       const t1 = performance.now();
       const site2 = await a.api("PUT", "/api/sites/api", {
@@ -173,7 +194,8 @@ test(
       );
       const ms = (x: number) => `${Math.round(x)} ms`;
       console.log(
-        `fleet issue: PUT on gw-b -> served by both ${ms(fleetMs)}; ` +
+        `fleet issue: PUT on gw-b -> served by both ${ms(fleetMs)}; forced renewal asked on ` +
+          `gw-b -> served by both ${ms(renewMs)}; ` +
           `PUT on the controller ${ms(onA)}, on gw-b too ${ms(performance.now() - t1)}`,
       );
     } finally {

@@ -52,7 +52,7 @@ export function hookCommand(setting: string): string {
     const exe = Deno.execPath();
     // A compiled agent is its own binary; under `deno run` the hook runs main.ts again.
     words = /(^|\/)deno$/.test(exe) && Deno.mainModule.startsWith("file:")
-      ? [exe, "run", "-A", fileURLToPath(Deno.mainModule)]
+      ? [exe, "run", "-A", "--unstable-kv", fileURLToPath(Deno.mainModule)]
       : [exe];
   }
   const bad = words.find((w) => !WORD.test(w));
