@@ -44,7 +44,8 @@ certsDocs.describe("/api/certs/{name}", "delete", {
 });
 certsDocs.describe("/api/certs/{name}/renew", "post", {
   tag: "certs",
-  summary: "Renew now: only when due (missing, other domains, expiring) unless force",
+  summary:
+    "Renew now: only when due (missing, other domains, expiring) unless force; in a fleet, 202 accepted on a node that is not the controller (the controller renews)",
   body: "CertificateRenew",
 });
 certsDocs.describe("/api/certs/renew", "post", {
