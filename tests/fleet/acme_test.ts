@@ -53,7 +53,7 @@ test(
           acme_directory_url: pebble.directoryUrl,
           acme_ca_bundle: pebble.caBundlePath,
           acme_hook_command: agentCommand,
-          acme_challenge_timeout: 30,
+          acme_challenge_timeout: 6,
           cert_renew_interval: 0,
           secret,
         },
@@ -198,6 +198,28 @@ test(
           `gw-b -> served by both ${ms(renewMs)}; ` +
           `PUT on the controller ${ms(onA)}, on gw-b too ${ms(performance.now() - t1)}`,
       );
+
+      // gw-b goes down (still registered): the hook waits for it, names it, and the CA
+      // (which only reaches gw-b) fails: the answer and last_error say which node.
+      await b.close();
+      nodes.splice(nodes.indexOf(b), 1);
+      const site3 = await a.api("PUT", "/api/sites/down", {
+        server_names: ["down.fleet.test"],
+        default_pool: "web",
+      });
+      assert.equal(site3.status, 201, JSON.stringify(site3.body));
+      const t3 = performance.now();
+      const failed = await a.api("PUT", "/api/certs/down", { domains: ["down.fleet.test"] });
+      assert.equal(failed.status, 502, JSON.stringify(failed.body));
+      assert.equal(failed.body.error.code, "SSL_ISSUANCE_FAILED");
+      assert.match(
+        failed.body.error.message,
+        /publish-challenge: challenge for down\.fleet\.test not on every node within 6 s: gw-b \(no status/,
+      );
+      assert.ok(performance.now() - t3 >= 5500);
+      const shown = await a.api("GET", "/api/certs/down");
+      assert.equal(shown.body.status, "failed");
+      assert.match(shown.body.last_error, /gw-b \(no status/);
     } finally {
       etcd.close();
       for (const t of nodes) await t.close().catch(() => {});
