@@ -70,6 +70,12 @@ test(
       );
       const b = await node("gw-b", portB);
       assert.equal((await b.api("GET", "/api/fleet")).body.controller, "gw-a");
+      // Renewal runs on the controller only.
+      const jobs = (await b.api("GET", "/api/scheduler")).body.jobs;
+      assert.equal(
+        jobs.find((j: { name: string }) => j.name === "certificates").once_per_fleet,
+        true,
+      );
 
       assert.equal(
         (await b.api("PUT", "/api/pools/web", { members: [{ address: backend.address }] })).status,
