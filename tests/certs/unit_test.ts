@@ -12,6 +12,7 @@ import {
   statusOf,
 } from "../../agent/features/certs/status.ts";
 import { coveredBy } from "../../agent/features/certs/challenge.ts";
+import { hookCommand } from "../../agent/features/certs/fleet-issue.ts";
 import { loadSettings } from "../../agent/features/index.ts";
 import { AgentError } from "../../agent/errors.ts";
 
@@ -84,6 +85,19 @@ Deno.test("certbot command line: webroot, server, dirs, email or none, EAB, forc
   });
   assert.match(b.join(" "), /-m o@example\.com/);
   assert.ok(b.includes("--force-renewal"));
+  // In a fleet: the agent's hooks answer HTTP-01; certbot's lineages live apart in issuer/.
+  const m = certbotArgs(s, { name: "web", domains: ["a.example.com"], force: false }, {
+    agent: "/usr/local/bin/agent",
+  });
+  const mj = m.join(" ");
+  assert.match(mj, /^certbot certonly --manual --preferred-challenges http --manual-auth-hook/);
+  assert.ok(m.includes("/usr/local/bin/agent acme publish-challenge"));
+  assert.ok(m.includes("/usr/local/bin/agent acme cleanup-challenge"));
+  assert.doesNotMatch(mj, /--webroot/);
+  assert.match(mj, /--config-dir \/var\/lib\/agent\/certbot\/issuer --work-dir/);
+  assert.equal(hookCommand("/opt/agent  --dev"), "/opt/agent --dev");
+  assert.equal(field(() => hookCommand("agent; rm -rf /")), "acme_hook_command");
+  assert.equal(field(() => hookCommand("'/usr/bin/agent'")), "acme_hook_command");
   assert.equal(
     certbotMessage({
       code: 1,

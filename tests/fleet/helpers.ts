@@ -6,11 +6,11 @@ export async function fleetNode(
   endpoints: string[],
   cluster: string,
   name: string,
-  o: { again?: TestAgent; overrides?: Record<string, unknown> } = {},
+  o: { again?: TestAgent; overrides?: Record<string, unknown>; httpPort?: number } = {},
 ): Promise<TestAgent> {
   const t = await startTestAgent({
     dir: o.again?.dir,
-    httpPort: o.again?.httpPort,
+    httpPort: o.again?.httpPort ?? o.httpPort,
     overrides: {
       ...(o.again ? { dev_https_port: o.again.settings.dev_https_port } : {}),
       store: "etcd",

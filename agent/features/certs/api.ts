@@ -35,7 +35,7 @@ certsDocs.describe("/api/certs/{name}", "get", { tag: "certs", summary: "Get a c
 certsDocs.describe("/api/certs/{name}", "put", {
   tag: "certs",
   summary:
-    "Create or update a certificate and issue it with certbot unless a valid one for these domains is on disk (201 created, 200 updated; 502 SSL_ISSUANCE_FAILED)",
+    "Create or update a certificate and issue it with certbot unless a valid one for these domains is on disk (201 created, 200 updated; 502 SSL_ISSUANCE_FAILED). In a fleet, a node that is not the controller answers 202 accepted (status pending, issuer_node): the controller issues",
   body: "Certificate",
 });
 certsDocs.describe("/api/certs/{name}", "delete", {
@@ -44,7 +44,8 @@ certsDocs.describe("/api/certs/{name}", "delete", {
 });
 certsDocs.describe("/api/certs/{name}/renew", "post", {
   tag: "certs",
-  summary: "Renew now: only when due (missing, other domains, expiring) unless force",
+  summary:
+    "Renew now: only when due (missing, other domains, expiring) unless force; in a fleet, 202 accepted on a node that is not the controller (the controller renews)",
   body: "CertificateRenew",
 });
 certsDocs.describe("/api/certs/renew", "post", {
@@ -54,7 +55,8 @@ certsDocs.describe("/api/certs/renew", "post", {
 
 function respond(c: Context, r: IssueResult) {
   if (r.version !== undefined) c.header("ETag", `"${r.version}"`);
-  return c.json(r, r.created ? 201 : 200);
+  // A fleet node other than the controller only asked the controller: accepted, not done.
+  return c.json(r, r.accepted ? 202 : r.created ? 201 : 200);
 }
 
 export function certsRouter(rt: CertsRuntime): Hono {

@@ -28,27 +28,44 @@ export function filesOf(s: Pick<CertsConfig, "certbot_dir">, name: string): Cert
   };
 }
 
-/** Where certbot keeps its state: all under certbot_dir, none in /etc/letsencrypt. */
-export function certbotDirs(s: Pick<CertsConfig, "certbot_dir">): string[] {
-  return [
-    "--config-dir",
-    s.certbot_dir,
-    "--work-dir",
-    `${s.certbot_dir}/work`,
-    "--logs-dir",
-    `${s.certbot_dir}/logs`,
-  ];
+/**
+ * certbot's own state in a fleet: the controller's lineages, apart from the
+ * live/<name>/ files every node writes from etcd (a node that becomes the
+ * controller later has regular files there, not a lineage certbot could renew).
+ */
+export function issuerDir(s: Pick<CertsConfig, "certbot_dir">): string {
+  return `${s.certbot_dir}/issuer`;
+}
+
+/** Where certbot keeps its state: all under certbot_dir (or `dir`), none in /etc/letsencrypt. */
+export function certbotDirs(s: Pick<CertsConfig, "certbot_dir">, dir = s.certbot_dir): string[] {
+  return ["--config-dir", dir, "--work-dir", `${dir}/work`, "--logs-dir", `${dir}/logs`];
+}
+
+/** In a fleet: certbot answers HTTP-01 through the agent's hooks, not the local webroot. */
+export interface ManualMode {
+  /** The agent's own command line (words), e.g. "/usr/local/bin/agent". */
+  agent: string;
 }
 
 /** The certbot command line for a request (pure: tests read it). */
-export function certbotArgs(s: CertsConfig, req: CertbotRequest): string[] {
+export function certbotArgs(s: CertsConfig, req: CertbotRequest, manual?: ManualMode): string[] {
   const email = req.email ?? s.acme_email;
+  const how = manual
+    ? [
+      "--manual",
+      "--preferred-challenges",
+      "http",
+      "--manual-auth-hook",
+      `${manual.agent} acme publish-challenge`,
+      "--manual-cleanup-hook",
+      `${manual.agent} acme cleanup-challenge`,
+    ]
+    : ["--webroot", "-w", s.acme_webroot];
   const args = [
     ...s.certbot_command.trim().split(/\s+/),
     "certonly",
-    "--webroot",
-    "-w",
-    s.acme_webroot,
+    ...how,
     "--cert-name",
     req.name,
     ...req.domains.flatMap((d) => ["-d", d]),
@@ -56,7 +73,7 @@ export function certbotArgs(s: CertsConfig, req: CertbotRequest): string[] {
     "--agree-tos",
     "--server",
     s.acme_directory_url,
-    ...certbotDirs(s),
+    ...certbotDirs(s, manual ? issuerDir(s) : s.certbot_dir),
     ...(email ? ["-m", email, "--no-eff-email"] : ["--register-unsafely-without-email"]),
     // The HMAC key is a secret: certbot reads it from a 0600 config file, never from
     // its command line (/proc/<pid>/cmdline is readable by every user).
@@ -72,7 +89,7 @@ export function certbotArgs(s: CertsConfig, req: CertbotRequest): string[] {
 export function certbotMessage(r: ExecResult): string {
   const text = `${r.stderr}\n${r.stdout}`;
   const boiler =
-    /^(Saving debug log|Ask for help|See the logfile|Some challenges have failed|Requesting a certificate|Account registered|Renewing an existing|Certbot failed to authenticate some domains \(authenticator: webroot\)\. The Certificate Authority reported these problems:$)/;
+    /^(Saving debug log|Ask for help|See the logfile|Some challenges have failed|Requesting a certificate|Account registered|Renewing an existing|Certbot failed to authenticate some domains \(authenticator: (webroot|manual)\)\. The Certificate Authority reported these problems:$)/;
   const lines = text.split("\n").map((l) => l.trimEnd()).filter((l) =>
     l.trim() !== "" && !boiler.test(l.trim())
   );
@@ -110,13 +127,15 @@ export async function runCertbot(
   exec: Exec,
   s: CertsConfig,
   req: CertbotRequest,
+  o: { manual?: ManualMode; env?: Record<string, string> } = {},
 ): Promise<ExecResult> {
   await Deno.mkdir(`${s.acme_webroot}/.well-known/acme-challenge`, { recursive: true });
   await Deno.mkdir(s.certbot_dir, { recursive: true, mode: 0o700 });
+  if (o.manual) await Deno.mkdir(issuerDir(s), { recursive: true, mode: 0o700 });
   const eab = await writeEab(s);
   try {
-    return await exec.run(certbotArgs(s, req), {
-      env: certbotEnv(s),
+    return await exec.run(certbotArgs(s, req, o.manual), {
+      env: { ...certbotEnv(s), ...o.env },
       timeoutMs: s.certbot_timeout * 1000,
     });
   } finally {

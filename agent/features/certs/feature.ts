@@ -1,5 +1,7 @@
 // The certificates feature: ACME certificates through certbot (webroot), served
-// by every site whose tls.cert names them, renewed by a daily job.
+// by every site whose tls.cert names them, renewed by a daily job. In a fleet
+// (store = etcd) the controller issues and renews (HTTP-01 through etcd, see
+// fleet-hook.ts) and every node installs what it issued (fleet-sync.ts).
 import type { Feature } from "../../host.ts";
 import type { Exec } from "../../exec.ts";
 import { CERT_FILES } from "../../runtime.ts";
@@ -15,6 +17,9 @@ import { certificatesHealth } from "./health.ts";
 import { runRenewals } from "./renew-job.ts";
 import { certRebuildSource } from "./rebuild-source.ts";
 import { CERTS_SETTINGS } from "./settings.ts";
+import { acmeCommand } from "./acme-cli.ts";
+import { fleetOf } from "./fleet-issue.ts";
+import { startFleetSync } from "./fleet-sync.ts";
 
 export interface CertsFeatureOptions {
   /** Runs certbot and openssl (tests pass a recording Exec); default: a real one. */
@@ -45,11 +50,17 @@ export function makeCertsFeature(opts: CertsFeatureOptions = {}): Feature {
         name: "certificates",
         every: (rt) => rt.settings.cert_renew_interval,
         firstAfterSeconds: 60,
+        oncePerFleet: true, // in a fleet the controller issues and renews for every node
         run: async (rt) => {
           await runRenewals(rt);
         },
       });
-      h.command(...certCommands);
+      // In a fleet: challenges, certificates and other nodes' requests through etcd.
+      h.start((rt) => {
+        const link = fleetOf(rt);
+        return Promise.resolve(link ? startFleetSync(rt, link) : async () => {});
+      });
+      h.command(...certCommands, acmeCommand);
     },
   };
 }

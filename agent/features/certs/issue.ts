@@ -9,7 +9,8 @@ import type { Rec, WriteResult } from "../../store/store.ts";
 import { specOf } from "../../store/store.ts";
 import { submitChange, writeChange } from "../../changes/apply.ts";
 import type { ApplyOutcome } from "../../nginx/reconciler.ts";
-import { certbotDirs, certbotMessage, filesOf, runCertbot } from "./certbot.ts";
+import { certbotDirs, certbotMessage, filesOf, issuerDir, runCertbot } from "./certbot.ts";
+import { fleetOf, requestIssuance, runFleetCertbot } from "./fleet-issue.ts";
 import { fileSha256, readCertInfo } from "./x509.ts";
 import { acmeOf, refreshFiles, withCertLock } from "./state.ts";
 import {
@@ -45,6 +46,10 @@ export interface IssueResult extends CertView {
   /** Why certbot ran, or why it did not. */
   reason?: string;
   apply?: ApplyOutcome | null;
+  /** In a fleet, on a node that is not the controller: asked of the controller (202). */
+  accepted?: boolean;
+  /** The controller that issues it (null: none elected yet). */
+  issuer_node?: string | null;
 }
 
 type CertRec = CertSpec & Rec;
@@ -157,7 +162,7 @@ async function issueLocked(
 
   // The record goes in first: the challenge server answers for names no site serves.
   const asked = await writeSpec(rt, spec, opts.actor, "cert.put");
-  await submitChange(rt, asked);
+  const askedChange = await submitChange(rt, asked);
 
   const blocked = blockedUntil(spec.failures, now) ??
     (opts.scheduled ? backoffUntil(spec.failures, now) : null);
@@ -180,16 +185,35 @@ async function issueLocked(
     );
   }
 
+  // A fleet issues on its controller only: another node asks it and says so (202).
+  const fleet = fleetOf(rt);
+  if (fleet && !fleet.leading()) {
+    const leader = await requestIssuance(fleet, name, opts);
+    const rec = askedChange.record ?? (await rt.store.get(CERT_KIND, name))!;
+    return {
+      ...(await viewOf(rt, rec)),
+      created,
+      certbot_ran: false,
+      accepted: true,
+      issuer_node: leader,
+      reason: `${opts.force ? "forced" : due}: the fleet's controller ${
+        leader ?? "(none elected yet)"
+      } issues it and every node then serves it; GET /api/certs/${name} shows when it is active`,
+      apply: askedChange.apply,
+    };
+  }
+
   const shaBefore = await fileSha256(files.certificate);
   st.certbotRuns++;
   // An existing lineage is only re-issued when the agent decided so: tell certbot.
+  const req = {
+    name,
+    domains: want.domains,
+    email: want.email,
+    force: opts.force || info !== null,
+  };
   const r = await st.certbotTurn.run(() =>
-    runCertbot(st.exec, s, {
-      name,
-      domains: want.domains,
-      email: want.email,
-      force: opts.force || info !== null,
-    })
+    fleet ? runFleetCertbot(rt, fleet, req) : runCertbot(st.exec, s, req)
   );
   const at = rt.store.now().toISOString();
   const reason = opts.force ? "forced" : due!;
@@ -338,6 +362,11 @@ export async function deleteCertificate(
     // `certbot delete` only removes local files (no revocation): a later rebuild-db
     // would otherwise bring the certificate back from them.
     const s = rt.settings;
+    const fleet = fleetOf(rt);
+    // In a fleet the nodes remove their copies when the artifact goes.
+    await fleet?.etcd.delete(fleet.keys.artifact(name)).catch((e) =>
+      rt.log(`certs: deleting artifacts/certs/${name} failed: ${(e as Error).message}`)
+    );
     await st.certbotTurn.run(() =>
       st.exec.run([
         ...s.certbot_command.trim().split(/\s+/),
@@ -345,7 +374,7 @@ export async function deleteCertificate(
         "--cert-name",
         name,
         "--non-interactive",
-        ...certbotDirs(s),
+        ...certbotDirs(s, fleet ? issuerDir(s) : s.certbot_dir),
       ], { timeoutMs: 60_000 })
     ).then((r) => {
       if (r.code !== 0 && !/No certificate found/i.test(r.stderr + r.stdout)) {

@@ -12,6 +12,8 @@ import { certKind } from "./kind.ts";
 
 export interface RenewalReport {
   renewed: string[];
+  /** In a fleet, on a node that is not the controller: asked of the controller. */
+  requested: string[];
   failed: { name: string; message: string }[];
   /** Due but waiting for the backoff or the hourly limit. */
   deferred: { name: string; until: string }[];
@@ -20,7 +22,7 @@ export interface RenewalReport {
 
 export async function runRenewals(rt: CertsRuntime, actor = "renewal"): Promise<RenewalReport> {
   const st = acmeOf(rt);
-  const report: RenewalReport = { renewed: [], failed: [], deferred: [], valid: [] };
+  const report: RenewalReport = { renewed: [], requested: [], failed: [], deferred: [], valid: [] };
   const now = rt.store.now();
   const certs = await rt.store.list(certKind);
   for (const c of certs) {
@@ -35,8 +37,8 @@ export async function runRenewals(rt: CertsRuntime, actor = "renewal"): Promise<
       continue;
     }
     try {
-      await renewCertificate(rt, c.name, { actor, scheduled: true });
-      report.renewed.push(c.name);
+      const r = await renewCertificate(rt, c.name, { actor, scheduled: true });
+      (r.accepted ? report.requested : report.renewed).push(c.name);
     } catch (e) {
       const message = (e as Error).message;
       report.failed.push({ name: c.name, message });

@@ -52,6 +52,20 @@ export const CERTS_SETTINGS = defineSettings({
     prod: 300,
     description: "Seconds one certbot run may take before it is stopped",
   }),
+  acme_hook_command: str({
+    group: "Certificates",
+    prod: "",
+    description:
+      "Fleet (store = etcd): the agent's own command certbot's HTTP-01 hooks run (`<it> acme publish-challenge`); empty: this binary",
+  }),
+  acme_challenge_timeout: int({
+    group: "Certificates",
+    min: 5,
+    max: 600,
+    prod: 60,
+    description:
+      "Fleet: seconds the challenge hook waits for every registered node to serve an HTTP-01 token",
+  }),
   cert_renew_interval: int({
     group: "Certificates",
     min: 0,

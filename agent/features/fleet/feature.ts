@@ -17,6 +17,7 @@ import { fleetCommand } from "./cli.ts";
 import { failedAt, waitApplied } from "../../fleet/waiting.ts";
 import { readFleet } from "../../fleet/status.ts";
 import { FLEET_WAIT } from "../../api/wait.ts";
+import { FLEET_LINK } from "../../fleet/link.ts";
 
 export { etcdOptions } from "./etcd-options.ts";
 
@@ -73,6 +74,30 @@ export const fleetFeature: Feature = {
         f.follower = null;
         e.close();
       });
+    });
+    // The certificates feature issues on the controller and distributes through etcd.
+    h.provide(FLEET_LINK, (rt) => () => {
+      const etcd = f.etcd;
+      if (!etcd) return null;
+      const keys = fleetKeys(rt.settings.cluster);
+      const s = rt.settings;
+      return {
+        etcd,
+        keys,
+        node: nodeName(s),
+        leading: () => f.controller?.leading() ?? false,
+        controller: async () => (await etcd.leader(keys.controller))?.value ?? null,
+        generation: async () => (await mirrorAt(rt.store.kv)).generation,
+        settings: {
+          etcd_endpoints: s.etcd_endpoints,
+          cluster: s.cluster,
+          etcd_ca_file: s.etcd_ca_file,
+          etcd_cert_file: s.etcd_cert_file,
+          etcd_key_file: s.etcd_key_file,
+          etcd_user: s.etcd_user,
+          etcd_password: s.etcd_password,
+        },
+      };
     });
     // ?wait=applied: every registered node at the generation the mirror holds after the write.
     h.provide(FLEET_WAIT, (rt) => async (timeoutMs, signal) => {
