@@ -56,7 +56,7 @@ export const CERTS_SETTINGS = defineSettings({
     group: "Certificates",
     prod: "",
     description:
-      "Fleet (store = etcd): the agent's own command certbot's HTTP-01 hooks run (`<it> acme publish-challenge`); empty: this binary",
+      "Fleet (store = etcd): the agent's own command certbot's HTTP-01 hooks run (it is run with the arguments acme publish-challenge); empty: this binary",
   }),
   acme_challenge_timeout: int({
     group: "Certificates",
