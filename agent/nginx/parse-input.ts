@@ -5,7 +5,7 @@ import { AgentError } from "../errors.ts";
 import type { Rec } from "../store/store.ts";
 import type { RenderedFile, RenderExtension } from "../render/files.ts";
 import type { RenderContext } from "../render/context.ts";
-import type { UpstreamPlan } from "../render/upstreams.ts";
+import type { UpstreamPlan } from "../render/upstream-plan.ts";
 import type { Directive } from "./tokenizer.ts";
 
 /** A failure to parse a file back, at a line of that file. */

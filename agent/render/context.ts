@@ -3,7 +3,7 @@
 import type { Templates } from "./templates.ts";
 import type { ListenDefaults } from "../model/listen.ts";
 import type { TlsPolicy } from "./tls-profile.ts";
-import type { UpstreamPlan } from "./upstreams.ts";
+import type { UpstreamPlan } from "./upstream-plan.ts";
 
 export interface NginxFeatures {
   /** nginx >= 1.25.1 wants `http2 on;` instead of `listen ... http2`. */

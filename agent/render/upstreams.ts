@@ -14,26 +14,14 @@ import { poolView, upstreamName } from "../kinds/pool/render.ts";
 import { luaBalanced } from "./lua-upstreams.ts";
 import type { PoolSpec } from "../kinds/pool/schema.ts";
 import type { SiteSpec } from "../kinds/site/schema.ts";
+import type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
+
+export type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
 
 export const SHARED_PREFIX = "sy_shared_";
 /** A shared upstream's name: the prefix and 12 hex digits of its body's sha256. */
 export const SHARED_RE = /^sy_shared_[0-9a-f]{12}$/;
 export const UPSTREAM_TEMPLATE = "upstream.conf.eta";
-
-export interface SharedUpstream {
-  name: string;
-  /** The pools it serves, sorted: the first holds it in its file. */
-  pools: string[];
-}
-
-export interface UpstreamPlan {
-  /** The upstream nginx knows a pool by. */
-  nameOf(pool: string): string;
-  /** The shared upstream serving a pool, or null when it has its own. */
-  sharedOf(pool: string): SharedUpstream | null;
-  /** The pools an upstream name serves (a pool's own name: that pool). */
-  poolsOf(upstream: string): string[];
-}
 
 function plan(shared: Map<string, SharedUpstream>): UpstreamPlan {
   const byName = new Map([...shared.values()].map((s) => [s.name, s]));

@@ -1,7 +1,7 @@
 // Pool -> nginx upstream block.
 import type { PoolSpec } from "./schema.ts";
 import { balancerCall, luaBalanced } from "../../render/lua-upstreams.ts";
-import type { SharedUpstream } from "../../render/upstreams.ts";
+import type { SharedUpstream } from "../../render/upstream-plan.ts";
 import { confFileName } from "../../render/files.ts";
 
 /** Upstream names are prefixed so they never collide with the operator's own. */

@@ -4,7 +4,7 @@ import type { AgentError } from "../../errors.ts";
 import type { Route, SiteSpec } from "./schema.ts";
 import type { Directive } from "../../nginx/tokenizer.ts";
 import { routeLocation } from "./render.ts";
-import type { UpstreamPlan } from "../../render/upstreams.ts";
+import type { UpstreamPlan } from "../../render/upstream-plan.ts";
 
 export type Fail = (d: Directive, why: string) => AgentError;
 
