@@ -1,12 +1,13 @@
 // Identical pools share one nginx upstream (setting share_upstreams). nginx looks
 // every `upstream` and every `proxy_pass` host up by a linear scan of the
 // upstreams it has read, so one upstream per pool makes a parse quadratic in the
-// pools. Pools whose upstream body renders the same (balancing, members and
-// their parameters, keepalive; an ejection renders `down`, so pools with
-// different health differ) become one `upstream sy_shared_<hash12>`, written in
-// the file of the first of them by name; every proxy_pass naming any of them
+// pools. Pools of one tenant whose upstream body renders the same (balancing,
+// members and their parameters, keepalive; an ejection renders `down`, so pools
+// with different health differ) become one `upstream sy_shared_<hash12>`, written
+// in the file of the first of them by name; every proxy_pass naming any of them
 // names it, and the others' files say where it is. A pool whose body changes
-// gets its own upstream again. Pure.
+// gets its own upstream again. Never across tenants: the files and answers a
+// tenant reads would name another tenant's pools. Pure.
 import { createHash } from "node:crypto";
 import type { StateView } from "./files.ts";
 import type { RenderContext } from "./context.ts";
@@ -14,6 +15,7 @@ import { poolView, upstreamName } from "../kinds/pool/render.ts";
 import { luaBalanced } from "./lua-upstreams.ts";
 import type { PoolSpec } from "../kinds/pool/schema.ts";
 import type { SiteSpec } from "../kinds/site/schema.ts";
+import { tenantPart } from "../model/tenant-name.ts";
 import type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
 
 export type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
@@ -87,16 +89,17 @@ export function planUpstreams(view: StateView, ctx: RenderContext): UpstreamPlan
   const groups = new Map<string, string[]>();
   for (const p of pools) {
     if (p.type === "nanio" || keep.has(p.name) || (lua && luaBalanced(p))) continue;
-    const body = upstreamBody(p, ctx);
-    const g = groups.get(body);
+    // Per tenant: a shared upstream names its pools in files and answers a tenant reads.
+    const key = `${tenantPart(p.name) ?? ""}\n${upstreamBody(p, ctx)}`;
+    const g = groups.get(key);
     if (g) g.push(p.name);
-    else groups.set(body, [p.name]);
+    else groups.set(key, [p.name]);
   }
   const shared = new Map<string, SharedUpstream>();
   const taken = new Set<string>();
-  for (const [body, names] of groups) {
+  for (const [key, names] of groups) {
     if (names.length < 2) continue;
-    const name = SHARED_PREFIX + createHash("sha256").update(body).digest("hex").slice(0, 12);
+    const name = SHARED_PREFIX + createHash("sha256").update(key).digest("hex").slice(0, 12);
     // Two bodies on one 48-bit name: the second keeps its own upstreams.
     if (taken.has(name)) continue;
     taken.add(name);

@@ -89,6 +89,17 @@ Deno.test("a changed pool gets its own upstream again; the name follows the body
   }
 });
 
+Deno.test("pools of different tenants never share", () => {
+  const files = renderTree(
+    state({ "t1__a": { members: M }, "t1__b": { members: M }, "t2__a": { members: M } }),
+    ctx,
+  );
+  const ups = upstreams(files);
+  assert.equal(ups.length, 2);
+  assert.ok(ups.includes("sy_t2__a"));
+  assert.match(file(files, "pool-t1__b.conf"), /Identical to pool t1__a/);
+});
+
 Deno.test("an ejection (down in one pool) makes the pools differ", () => {
   const ej = {
     name: "b",
