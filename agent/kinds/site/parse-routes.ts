@@ -201,7 +201,7 @@ export function locationFrom(
 /**
  * The pool a proxy_pass names: `sy_<pool>`, or a shared upstream, which stands for
  * any of its identical pools: the stored route's (or default pool) when it is one
- * of them, else the first. [pool, "/" or ""] like the regex's groups.
+ * of them, else the first. [match, pool, "/" or ""], like the regex's groups.
  */
 function poolOf(
   url: string,
