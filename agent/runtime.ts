@@ -308,6 +308,7 @@ export async function createRuntime(
       hsts_max_age: settings.hsts_max_age,
     },
     ...(luaRender ? { lua_upstreams: luaRender } : {}),
+    share_upstreams: settings.share_upstreams,
   });
   // deno-lint-ignore prefer-const
   let rt: Runtime;

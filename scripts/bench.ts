@@ -4,6 +4,8 @@
 //   - 100 concurrent changes: the reloads they cost, until all are live, against one change;
 //   - writing a generation at 1,000 and 5,000 sites, whole against one site changed
 //     (scripts/bench-stage.ts; --no-stage skips it);
+//   - `nginx -t` of 1,000 and 5,000 sites on identical pools, one upstream each against
+//     one shared upstream (scripts/bench-upstreams.ts; --no-upstreams skips it);
 //   - where an apply spends its time (render, stage, nginx -t, swap, reload, prune);
 //   - health checks (scripts/bench-health.ts): a backend's death to its ejection live in
 //     nginx, and the probe job's CPU per 1,000 members;
@@ -22,6 +24,7 @@ import type { Runtime } from "../agent/runtime.ts";
 import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./bench-ref.ts";
 import { benchHealth } from "./bench-health.ts";
 import { benchStage } from "./bench-stage.ts";
+import { benchUpstreams } from "./bench-upstreams.ts";
 
 const NUMS = Deno.args.filter((a) => /^\d+$/.test(a)).map(Number);
 const SIZES = NUMS.length ? NUMS : [10, 100, 1000];
@@ -388,6 +391,7 @@ if (rows.length > 1) {
 }
 
 if (!Deno.args.includes("--no-stage")) await benchStage([1000, 5000]);
+if (!Deno.args.includes("--no-upstreams")) await benchUpstreams([1000, 5000]);
 await benchHealth();
 if (!Deno.args.includes("--no-migrate")) {
   const { benchMigrate } = await import("./bench-migrate.ts");

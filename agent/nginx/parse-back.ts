@@ -8,7 +8,9 @@
 // cannot express therefore fails that comparison, and the error names the first
 // line that differs, so nothing an operator wrote is silently dropped.
 import type { Rec } from "../store/store.ts";
-import { confFileName, renderTree } from "../render/tree.ts";
+import { confFileName, renderTree, upstreamPlanOf } from "../render/tree.ts";
+import { SHARED_RE, type UpstreamPlan } from "../render/upstreams.ts";
+import { upstreamName } from "../kinds/pool/render.ts";
 import {
   type Directive,
   firstDifference,
@@ -54,12 +56,16 @@ export function parseBack(input: ParseBackInput, fromTree: FromTree): Candidate 
     }
     throw e;
   }
-  const candidates = fromTree(input, tree);
-  const edited = flatten(tree);
+  const plan = input.upstreams ?? planOf(input);
+  const candidates = fromTree({ ...input, upstreams: plan }, tree);
+  const edited = flatten(sharedReferences(tree, plan));
   let firstMismatch: ReturnType<typeof firstDifference> = null;
   for (const spec of candidates) {
     const rendered = renderOne(input, spec);
-    const diff = firstDifference(edited, flatten(parseNginx(rendered)));
+    const diff = firstDifference(
+      edited,
+      flatten(ownUpstreamName(parseNginx(rendered), tree, input)),
+    );
     if (!diff) return spec;
     firstMismatch ??= diff;
   }
@@ -100,4 +106,46 @@ export function renderOne(input: ParseBackInput, spec: Candidate): string {
   const f = files.find((x) => x.name === confFileName(input.kind, input.name));
   if (!f) throw absorbError(input.file, null, `the record does not render ${input.file}`);
   return f.text;
+}
+
+const plans = new WeakMap<Map<string, Rec>, UpstreamPlan>();
+
+/** Which upstream serves each pool in the input's state (once per state: a rebuild reads many files). */
+function planOf(input: ParseBackInput): UpstreamPlan {
+  let p = plans.get(input.state);
+  if (!p) plans.set(input.state, p = upstreamPlanOf(input.state, input.ctx, input.extensions));
+  return p;
+}
+
+/**
+ * `proxy_pass http://sy_<pool>` where the pool is served by a shared upstream
+ * reads as the shared name, which is what the record renders (an operator
+ * writes the pool's own name).
+ */
+function sharedReferences(tree: Directive[], plan: UpstreamPlan): Directive[] {
+  for (const d of tree) {
+    if (d.block) sharedReferences(d.block, plan);
+    if (d.name !== "proxy_pass" || !d.args[0]) continue;
+    const m = /^http:\/\/sy_([a-z0-9][a-z0-9_-]*)((?:\/.*)?)$/.exec(d.args[0]);
+    const shared = m ? plan.sharedOf(m[1]) : null;
+    if (shared) d.args[0] = `http://${shared.name}${m![2]}`;
+  }
+  return tree;
+}
+
+/**
+ * A pool's upstream is named by the agent (its own name, or the shared one its
+ * body hashes to), never by the operator: the reader checked the file's name,
+ * so an edited body absorbs although the name it renders under moves.
+ */
+function ownUpstreamName(rendered: Directive[], edited: Directive[], input: ParseBackInput) {
+  if (input.kind !== "pool") return rendered;
+  const own = (n?: string) =>
+    n !== undefined && (n === upstreamName(input.name) || SHARED_RE.test(n));
+  const r = rendered.filter((d) => d.name === "upstream");
+  const e = edited.filter((d) => d.name === "upstream");
+  if (r.length === 1 && e.length === 1 && own(r[0].args[0]) && own(e[0].args[0])) {
+    r[0].args = [...e[0].args];
+  }
+  return rendered;
 }

@@ -5,6 +5,7 @@ import { AgentError } from "../errors.ts";
 import type { Rec } from "../store/store.ts";
 import type { RenderedFile, RenderExtension } from "../render/files.ts";
 import type { RenderContext } from "../render/context.ts";
+import type { UpstreamPlan } from "../render/upstream-plan.ts";
 import type { Directive } from "./tokenizer.ts";
 
 /** A failure to parse a file back, at a line of that file. */
@@ -32,6 +33,8 @@ export interface ParseBackInput {
   extensions?: RenderExtension[];
   /** Renders a whole state as the agent would (its kinds and extensions). */
   renderFiles?: (state: Map<string, Rec>) => RenderedFile[];
+  /** Which upstream serves each pool in `state` (parseBack sets it for the readers). */
+  upstreams?: UpstreamPlan;
 }
 
 /** A spec a reader proposes for the file (validated, without version or times). */

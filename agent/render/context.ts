@@ -3,6 +3,7 @@
 import type { Templates } from "./templates.ts";
 import type { ListenDefaults } from "../model/listen.ts";
 import type { TlsPolicy } from "./tls-profile.ts";
+import type { UpstreamPlan } from "./upstream-plan.ts";
 
 export interface NginxFeatures {
   /** nginx >= 1.25.1 wants `http2 on;` instead of `listen ... http2`. */
@@ -37,6 +38,10 @@ export interface RenderContext extends ListenDefaults {
   tls?: TlsPolicy;
   /** Reload-free upstreams are on (setting lua_upstreams, module loaded); absent: off. */
   lua_upstreams?: LuaUpstreams;
+  /** Identical pools share one upstream (setting share_upstreams); absent: off. */
+  share_upstreams?: boolean;
+  /** Which upstream serves each pool: set by renderTree (render/upstreams.ts); absent: their own. */
+  upstreams?: UpstreamPlan;
 }
 
 export function featuresFor(version: string | null): NginxFeatures {

@@ -14,6 +14,7 @@ import {
   StateView,
 } from "./files.ts";
 import { luaHttpFile } from "./lua-upstreams.ts";
+import { planUpstreams, type UpstreamPlan } from "./upstreams.ts";
 
 export {
   COMMON_FILE,
@@ -25,14 +26,35 @@ export {
   StateView,
 } from "./files.ts";
 
-export function renderTree(
+/** The state as the kinds render it: every extension's derived records added. */
+export function expandedView(
   records: Map<string, Rec>,
   ctx: RenderContext,
   extensions: RenderExtension[] = [],
-  kinds: readonly AnyKind[] = CORE_KINDS,
-): RenderedFile[] {
+): StateView {
   let view = new StateView(records);
   for (const ext of extensions) if (ext.expand) view = ext.expand(view, ctx);
+  return view;
+}
+
+/** Which upstream serves each pool when `records` is rendered (shared or its own). */
+export function upstreamPlanOf(
+  records: Map<string, Rec>,
+  ctx: RenderContext,
+  extensions: RenderExtension[] = [],
+): UpstreamPlan {
+  return planUpstreams(expandedView(records, ctx, extensions), ctx);
+}
+
+export function renderTree(
+  records: Map<string, Rec>,
+  base: RenderContext,
+  extensions: RenderExtension[] = [],
+  kinds: readonly AnyKind[] = CORE_KINDS,
+): RenderedFile[] {
+  const view = expandedView(records, base, extensions);
+  // Pools and sites agree on which upstream serves a pool (render/upstreams.ts).
+  const ctx: RenderContext = { ...base, upstreams: planUpstreams(view, base) };
   const files: RenderedFile[] = [];
   for (const k of kinds) {
     if (!k.render) continue;

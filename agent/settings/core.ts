@@ -221,6 +221,12 @@ export const CORE_SETTINGS = defineSettings({
     prod: 8199,
     description: "Loopback port where nginx takes pools' members from the agent (lua_upstreams)",
   }),
+  share_upstreams: bool({
+    group: "Nginx",
+    prod: true,
+    description:
+      "Identical pools share one nginx upstream (sy_shared_<hash>): nginx parses N identical pools as one; off if your own nginx config names sy_<pool>",
+  }),
   // apply
   apply_mode: oneOf(["auto", "manual"], {
     group: "Apply",

@@ -1,5 +1,5 @@
-var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|mnc|ntw|ine[ch]|zoo|^ord|itera/i,Me=Array.isArray;function ae(e,t){for(var a in t)e[a]=t[a];return e}function it(e){e&&e.parentNode&&e.parentNode.removeChild(e)}function lt(e,t,a){var n,r,s,i={};for(s in t)s=="key"?n=t[s]:s=="ref"?r=t[s]:i[s]=t[s];if(arguments.length>2&&(i.children=arguments.length>3?Ve.call(arguments,2):a),typeof e=="function"&&e.defaultProps!=null)for(s in e.defaultProps)i[s]===void 0&&(i[s]=e.defaultProps[s]);return Ne(e,i,n,r,null)}function Ne(e,t,a,n,r){var s={type:e,props:t,key:a,ref:n,__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:r??++jt,__i:-1,__u:0};return r==null&&D.vnode!=null&&D.vnode(s),s}function Ie(e){return e.children}function je(e,t){this.props=e,this.context=t}function de(e,t){if(t==null)return e.__?de(e.__,e.__i+1):null;for(var a;t<e.__k.length;t++)if((a=e.__k[t])!=null&&a.__e!=null)return a.__e;return typeof e.type=="function"?de(e):null}function pn(e){if(e.__P&&e.__d){var t=e.__v,a=t.__e,n=[],r=[],s=ae({},t);s.__v=t.__v+1,D.vnode&&D.vnode(s),dt(e.__P,s,t,e.__n,e.__P.namespaceURI,32&t.__u?[a]:null,n,a??de(t),!!(32&t.__u),r),s.__v=t.__v,s.__.__k[s.__i]=s,qt(n,s,r),t.__e=t.__=null,s.__e!=a&&Mt(s)}}function Mt(e){if((e=e.__)!=null&&e.__c!=null)return e.__e=e.__c.base=null,e.__k.some(function(t){if(t!=null&&t.__e!=null)return e.__e=e.__c.base=t.__e}),Mt(e)}function rt(e){(!e.__d&&(e.__d=!0)&&se.push(e)&&!Oe.__r++||Rt!=D.debounceRendering)&&((Rt=D.debounceRendering)||Ft)(Oe)}function Oe(){try{for(var e,t=1;se.length;)se.length>t&&se.sort(Bt),e=se.shift(),t=se.length,pn(e)}finally{se.length=Oe.__r=0}}function It(e,t,a,n,r,s,i,l,c,u,p){var $,d,_,g,k,x,T=n&&n.__k||Be,w=t.length;for(c=$n(a,t,T,c,w),$=0;$<w;$++)(_=a.__k[$])!=null&&(d=_.__i!=-1&&T[_.__i]||Fe,_.__i=$,x=dt(e,_,d,r,s,i,l,c,u,p),g=_.__e,_.ref&&d.ref!=_.ref&&(d.ref&&ct(d.ref,null,_),p.push(_.ref,_.__c||g,_)),k==null&&g!=null&&(k=g),4&_.__u?(c=Ht(_,c,e),d.__e&&(d.__e=null)):typeof _.type=="function"&&x!==void 0?c=x:g&&(c=g.nextSibling),_.__u&=-7);return a.__e=k,c}function $n(e,t,a,n,r){var s,i,l,c,u,p=a.length,$=p,d=0;for(e.__k=new Array(r),s=0;s<r;s++)(i=t[s])!=null&&typeof i!="boolean"&&typeof i!="function"?(typeof i=="string"||typeof i=="number"||typeof i=="bigint"||i.constructor==String?i=e.__k[s]=Ne(null,i,null,null,null):Me(i)?i=e.__k[s]=Ne(Ie,{children:i},null,null,null):i.constructor===void 0&&i.__b>0?i=e.__k[s]=Ne(i.type,i.props,i.key,i.ref?i.ref:null,i.__v):e.__k[s]=i,c=s+d,i.__=e,i.__b=e.__b+1,l=null,(u=i.__i=fn(i,a,c,$))!=-1&&($--,(l=a[u])&&(l.__u|=2)),l==null||l.__v==null?(u==-1&&(r>p?d--:r<p&&d++),typeof i.type!="function"&&(i.__u|=4)):u!=c&&(u==c-1?d--:u==c+1?d++:(u>c?d--:d++,i.__u|=4))):e.__k[s]=null;if($)for(s=0;s<p;s++)(l=a[s])!=null&&(2&l.__u)==0&&(l.__e==n&&(n=de(l)),Wt(l,l));return n}function Ht(e,t,a){var n,r;if(typeof e.type=="function"){for(n=e.__k,r=0;n&&r<n.length;r++)n[r]&&(n[r].__=e,t=Ht(n[r],t,a));return t}e.__e!=t&&(t&&e.type&&!t.parentNode&&(t=de(e)),t=a.insertBefore(e.__e,t||null));do t=t&&t.nextSibling;while(t!=null&&t.nodeType==8);return t}function fn(e,t,a,n){var r,s,i,l=e.key,c=e.type,u=t[a],p=u!=null&&(2&u.__u)==0;if(u===null&&l==null||p&&l==u.key&&c==u.type)return a;if(n>(p?1:0)){for(r=a-1,s=a+1;r>=0||s<t.length;)if((u=t[i=r>=0?r--:s++])!=null&&(2&u.__u)==0&&l==u.key&&c==u.type)return i}return-1}function At(e,t,a){t[0]=="-"?e.setProperty(t,a??""):e[t]=a==null?"":typeof a!="number"||un.test(t)?a:a+"px"}function Re(e,t,a,n,r){var s,i;e:if(t=="style")if(typeof a=="string")e.style.cssText=a;else{if(typeof n=="string"&&(e.style.cssText=n=""),n)for(t in n)a&&t in a||At(e.style,t,"");if(a)for(t in a)n&&a[t]==n[t]||At(e.style,t,a[t])}else if(t[0]=="o"&&t[1]=="n")s=t!=(t=t.replace(Ot,"$1")),i=t.toLowerCase(),t=i in e||t=="onFocusOut"||t=="onFocusIn"?i.slice(2):t.slice(2),e.l||(e.l={}),e.l[t+s]=a,a?n?a[ke]=n[ke]:(a[ke]=st,e.addEventListener(t,s?ot:nt,s)):e.removeEventListener(t,s?ot:nt,s);else{if(r=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{e[t]=a??"";break e}catch{}typeof a=="function"||(a==null||a===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&a==1?"":a))}}function Nt(e){return function(t){if(this.l){var a=this.l[t.type+e];if(t[Ae]==null)t[Ae]=st++;else if(t[Ae]<a[ke])return;return a(D.event?D.event(t):t)}}}function dt(e,t,a,n,r,s,i,l,c,u){var p,$,d,_,g,k,x,T,w,C,N,E,j,I,te,oe,G=t.type;if(t.constructor!==void 0)return null;128&a.__u&&(c=!!(32&a.__u),s=[l=t.__e=a.__e]),(p=D.__b)&&p(t);e:if(typeof G=="function"){$=i.length;try{if(w=t.props,C=G.prototype&&G.prototype.render,N=(p=G.contextType)&&n[p.__c],E=p?N?N.props.value:p.__:n,a.__c?T=(d=t.__c=a.__c).__=d.__E:(C?t.__c=d=new G(w,E):(t.__c=d=new je(w,E),d.constructor=G,d.render=hn),N&&N.sub(d),d.state||(d.state={}),d.__n=n,_=d.__d=!0,d.__h=[],d._sb=[]),C&&d.__s==null&&(d.__s=d.state),C&&G.getDerivedStateFromProps!=null&&(d.__s==d.state&&(d.__s=ae({},d.__s)),ae(d.__s,G.getDerivedStateFromProps(w,d.__s))),g=d.props,k=d.state,d.__v=t,_)C&&G.getDerivedStateFromProps==null&&d.componentWillMount!=null&&d.componentWillMount(),C&&d.componentDidMount!=null&&d.__h.push(d.componentDidMount);else{if(C&&G.getDerivedStateFromProps==null&&w!==g&&d.componentWillReceiveProps!=null&&d.componentWillReceiveProps(w,E),t.__v==a.__v||!d.__e&&d.shouldComponentUpdate!=null&&d.shouldComponentUpdate(w,d.__s,E)===!1){t.__v!=a.__v&&(d.props=w,d.state=d.__s,d.__d=!1),t.__e=a.__e,t.__k=a.__k,t.__k.some(function(V){V&&(V.__=t)}),Be.push.apply(d.__h,d._sb),d._sb=[],d.__h.length&&i.push(d),l=de(a);break e}d.componentWillUpdate!=null&&d.componentWillUpdate(w,d.__s,E),C&&d.componentDidUpdate!=null&&d.__h.push(function(){d.componentDidUpdate(g,k,x)})}if(d.context=E,d.props=w,d.__P=e,d.__e=!1,j=D.__r,I=0,C)d.state=d.__s,d.__d=!1,j&&j(t),p=d.render(d.props,d.state,d.context),Be.push.apply(d.__h,d._sb),d._sb=[];else do d.__d=!1,j&&j(t),p=d.render(d.props,d.state,d.context),d.state=d.__s;while(d.__d&&++I<25);d.state=d.__s,d.getChildContext!=null&&(n=ae(ae({},n),d.getChildContext())),C&&!_&&d.getSnapshotBeforeUpdate!=null&&(x=d.getSnapshotBeforeUpdate(g,k)),te=p!=null&&p.type===Ie&&p.key==null?Ut(p.props.children):p,l=It(e,Me(te)?te:[te],t,a,n,r,s,i,l,c,u),d.base=t.__e,t.__u&=-161,d.__h.length&&i.push(d),T&&(d.__E=d.__=null)}catch(V){if(i.length=$,t.__v=null,c||s!=null){if(V.then){for(t.__u|=c?160:128;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;s!=null&&(s[s.indexOf(l)]=null),t.__e=l}else if(s!=null)for(oe=s.length;oe--;)it(s[oe])}else t.__e=a.__e;t.__k==null&&(t.__k=a.__k||[]),V.then||Gt(t),D.__e(V,t,a)}}else s==null&&t.__v==a.__v?(t.__k=a.__k,t.__e=a.__e):l=t.__e=mn(a.__e,t,a,n,r,s,i,c,u);return(p=D.diffed)&&p(t),128&t.__u?void 0:l}function Gt(e){e&&(e.__c&&(e.__c.__e=!0),e.__k&&e.__k.some(Gt))}function qt(e,t,a){for(var n=0;n<a.length;n++)ct(a[n],a[++n],a[++n]);D.__c&&D.__c(t,e),e.some(function(r){try{e=r.__h,r.__h=[],e.some(function(s){s.call(r)})}catch(s){D.__e(s,r.__v)}})}function Ut(e){return typeof e!="object"||e==null||e.__b>0?e:Me(e)?e.map(Ut):e.constructor!==void 0?null:ae({},e)}function mn(e,t,a,n,r,s,i,l,c){var u,p,$,d,_,g,k,x=a.props||Fe,T=t.props,w=t.type;if(w=="svg"?r="http://www.w3.org/2000/svg":w=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),s!=null){for(u=0;u<s.length;u++)if((_=s[u])&&"setAttribute"in _==!!w&&(w?_.localName==w:_.nodeType==3)){e=_,s[u]=null;break}}if(e==null){if(w==null)return document.createTextNode(T);e=document.createElementNS(r,w,T.is&&T),l&&(D.__m&&D.__m(t,s),l=!1),s=null}if(w==null)x===T||l&&e.data==T||(e.data=T);else{if(s=w=="textarea"&&T.defaultValue!=null?null:s&&Ve.call(e.childNodes),!l&&s!=null)for(x={},u=0;u<e.attributes.length;u++)x[(_=e.attributes[u]).name]=_.value;for(u in x)_=x[u],u=="dangerouslySetInnerHTML"?$=_:u=="children"||u in T||u=="value"&&"defaultValue"in T||u=="checked"&&"defaultChecked"in T||Re(e,u,null,_,r);for(u in T)_=T[u],u=="children"?d=_:u=="dangerouslySetInnerHTML"?p=_:u=="value"?g=_:u=="checked"?k=_:l&&typeof _!="function"||x[u]===_||Re(e,u,_,x[u],r);if(p)l||$&&(p.__html==$.__html||p.__html==e.innerHTML)||(e.innerHTML=p.__html),t.__k=[];else if($&&(e.innerHTML=""),It(t.type=="template"?e.content:e,Me(d)?d:[d],t,a,n,w=="foreignObject"?"http://www.w3.org/1999/xhtml":r,s,i,s?s[0]:a.__k&&de(a,0),l,c),s!=null)for(u=s.length;u--;)it(s[u]);l&&w!="textarea"||(u="value",w=="progress"&&g==null?e.removeAttribute("value"):g!=null&&(g!==e[u]||w=="progress"&&!g||w=="option"&&g!=x[u])&&Re(e,u,g,x[u],r),u="checked",k!=null&&k!=e[u]&&Re(e,u,k,x[u],r))}return e}function ct(e,t,a){try{if(typeof e=="function"){var n=typeof e.__u=="function";n&&e.__u(),n&&t==null||(e.__u=e(t))}else e.current=t}catch(r){D.__e(r,a)}}function Wt(e,t,a){var n,r;if(D.unmount&&D.unmount(e),(n=e.ref)&&(n.current&&n.current!=e.__e||ct(n,null,t)),(n=e.__c)!=null){if(n.componentWillUnmount)try{n.componentWillUnmount()}catch(s){D.__e(s,t)}n.base=n.__P=n.__n=null}if(n=e.__k)for(r=0;r<n.length;r++)n[r]&&Wt(n[r],t,a||typeof e.type!="function");a||it(e.__e),e.__c=e.__=e.__e=void 0}function hn(e,t,a){return this.constructor(e,a)}function zt(e,t,a){var n,r,s,i;t==document&&(t=document.documentElement),D.__&&D.__(e,t),r=(n=typeof a=="function")?null:a&&a.__k||t.__k,s=[],i=[],dt(t,e=(!n&&a||t).__k=lt(Ie,null,[e]),r||Fe,Fe,t.namespaceURI,!n&&a?[a]:r?null:t.firstChild?Ve.call(t.childNodes):null,s,!n&&a?a:r?r.__e:t.firstChild,n,i),qt(s,e,i),e.props.children=null}function Kt(e){function t(a){var n,r;return this.getChildContext||(n=new Set,(r={})[t.__c]=this,this.getChildContext=function(){return r},this.componentWillUnmount=function(){n=null},this.shouldComponentUpdate=function(s){this.props.value!=s.value&&n.forEach(function(i){i.__e=!0,rt(i)})},this.sub=function(s){n.add(s);var i=s.componentWillUnmount;s.componentWillUnmount=function(){n&&n.delete(s),i&&i.call(s)}}),a.children}return t.__c="__cC"+Vt++,t.__=e,t.Provider=t.__l=(t.Consumer=function(a,n){return a.children(n)}).contextType=t,t}Ve=Be.slice,D={__e:function(e,t,a,n){for(var r,s,i;t=t.__;)if((r=t.__c)&&!r.__)try{if((s=r.constructor)&&s.getDerivedStateFromError!=null&&(r.setState(s.getDerivedStateFromError(e)),i=r.__d),r.componentDidCatch!=null&&(r.componentDidCatch(e,n||{}),i=r.__d),i)return r.__E=r}catch(l){e=l}throw e}},jt=0,cn=function(e){return e!=null&&e.constructor===void 0},je.prototype.setState=function(e,t){var a;a=this.__s!=null&&this.__s!=this.state?this.__s:this.__s=ae({},this.state),typeof e=="function"&&(e=e(ae({},a),this.props)),e&&ae(a,e),e!=null&&this.__v&&(t&&this._sb.push(t),rt(this))},je.prototype.forceUpdate=function(e){this.__v&&(this.__e=!0,e&&this.__h.push(e),rt(this))},je.prototype.render=Ie,se=[],Ft=typeof Promise=="function"?Promise.prototype.then.bind(Promise.resolve()):setTimeout,Bt=function(e,t){return e.__v.__b-t.__v.__b},Oe.__r=0,at=Math.random().toString(8),Ae="__d"+at,ke="__a"+at,Ot=/(PointerCapture)$|Capture$/i,st=0,nt=Nt(!1),ot=Nt(!0),Vt=0;var Yt=function(e,t,a,n){var r;t[0]=0;for(var s=1;s<t.length;s++){var i=t[s++],l=t[s]?(t[0]|=i?1:2,a[t[s++]]):t[++s];i===3?n[0]=l:i===4?n[1]=Object.assign(n[1]||{},l):i===5?(n[1]=n[1]||{})[t[++s]]=l:i===6?n[1][t[++s]]+=l+"":i?(r=e.apply(l,Yt(e,l,a,["",null])),n.push(r),l[0]?t[0]|=2:(t[s-2]=0,t[s]=r)):n.push(l)}return n},Jt=new Map;function Zt(e){var t=Jt.get(this);return t||(t=new Map,Jt.set(this,t)),(t=Yt(this,t.get(e)||(t.set(e,t=function(a){for(var n,r,s=1,i="",l="",c=[0],u=function(d){s===1&&(d||(i=i.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?c.push(0,d,i):s===3&&(d||i)?(c.push(3,d,i),s=2):s===2&&i==="..."&&d?c.push(4,d,0):s===2&&i&&!d?c.push(5,0,!0,i):s>=5&&((i||!d&&s===5)&&(c.push(s,0,i,r),s=6),d&&(c.push(s,d,0,r),s=6)),i=""},p=0;p<a.length;p++){p&&(s===1&&u(),u(p));for(var $=0;$<a[p].length;$++)n=a[p][$],s===1?n==="<"?(u(),c=[c],s=3):i+=n:s===4?i==="--"&&n===">"?(s=1,i=""):i=n+i[0]:l?n===l?l="":i+=n:n==='"'||n==="'"?l=n:n===">"?(u(),s=1):s&&(n==="="?(s=5,r=i,i=""):n==="/"&&(s<5||a[p][$+1]===">")?(u(),s===3&&(c=c[0]),s=c,(c=c[0]).push(2,0,s),s=0):n===" "||n==="	"||n===`
-`||n==="\r"?(u(),s=2):i+=n),s===3&&i==="!--"&&(s=4,c=c[0])}return u(),c}(e)),t),arguments,[])).length>1?t:t[0]}var o=Zt.bind(lt);var $e,R,ut,Xt,we=0,sa=[],M=D,Qt=M.__b,ea=M.__r,ta=M.diffed,aa=M.__c,na=M.unmount,oa=M.__;function Ge(e,t){M.__h&&M.__h(R,e,we||t),we=0;var a=R.__H||(R.__H={__:[],__h:[]});return e>=a.__.length&&a.__.push({}),a.__[e]}function m(e){return we=1,gn(ua,e)}function gn(e,t,a){var n=Ge($e++,2);if(n.t=e,!n.__c&&(n.__=[a?a(t):ua(void 0,t),function(l){var c=n.__N?n.__N[0]:n.__[0],u=n.t(c,l);c!==u&&(n.__N=[u,n.__[1]],n.__c.setState({}))}],n.__c=R,!R.__f)){var r=function(l,c,u){if(!n.__c.__H)return!0;var p=!1,$=n.__c.props!==l;if(n.__c.__H.__.some(function(_){if(_.__N){p=!0;var g=_.__[0];_.__=_.__N,_.__N=void 0,g!==_.__[0]&&($=!0)}}),s){var d=s.call(this,l,c,u);return p?d||$:d}return!p||$};R.__f=!0;var s=R.shouldComponentUpdate,i=R.componentWillUpdate;R.componentWillUpdate=function(l,c,u){if(this.__e){var p=s;s=void 0,r(l,c,u),s=p}i&&i.call(this,l,c,u)},R.shouldComponentUpdate=r}return n.__N||n.__}function L(e,t){var a=Ge($e++,3);!M.__s&&ca(a.__H,t)&&(a.__=e,a.u=t,R.__H.__h.push(a))}function U(e){return we=5,ia(function(){return{current:e}},[])}function ia(e,t){var a=Ge($e++,7);return ca(a.__H,t)&&(a.__=e(),a.__H=t,a.__h=e),a.__}function la(e,t){return we=8,ia(function(){return e},t)}function da(e){var t=R.context[e.__c],a=Ge($e++,9);return a.c=e,t?(a.__==null&&(a.__=!0,t.sub(R)),t.props.value):e.__}function _n(){for(var e;e=sa.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(He),t.__h.some(pt),t.__h=[]}catch(a){t.__h=[],M.__e(a,e.__v)}}}M.__b=function(e){R=null,Qt&&Qt(e)},M.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),oa&&oa(e,t)},M.__r=function(e){ea&&ea(e),$e=0;var t=(R=e.__c).__H;t&&(ut===R?(t.__h=[],R.__h=[],t.__.some(function(a){a.__N&&(a.__=a.__N),a.u=a.__N=void 0})):(t.__h.some(He),t.__h.some(pt),t.__h=[],$e=0)),ut=R},M.diffed=function(e){ta&&ta(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&(sa.push(t)!==1&&Xt===M.requestAnimationFrame||((Xt=M.requestAnimationFrame)||bn)(_n)),t.__H.__.some(function(a){a.u&&(a.__H=a.u,a.u=void 0)})),ut=R=null},M.__c=function(e,t){t.some(function(a){try{a.__h.some(He),a.__h=a.__h.filter(function(n){return!n.__||pt(n)})}catch(n){t.some(function(r){r.__h&&(r.__h=[])}),t=[],M.__e(n,a.__v)}}),aa&&aa(e,t)},M.unmount=function(e){na&&na(e);var t,a=e.__c;a&&a.__H&&(a.__H.__.some(function(n){try{He(n)}catch(r){t=r}}),a.__H=void 0,t&&M.__e(t,a.__v))};var ra=typeof requestAnimationFrame=="function";function bn(e){var t,a=function(){clearTimeout(n),ra&&cancelAnimationFrame(t),setTimeout(e)},n=setTimeout(a,35);ra&&(t=requestAnimationFrame(a))}function He(e){var t=R,a=e.__c;typeof a=="function"&&(e.__c=void 0,a()),R=t}function pt(e){var t=R;e.__c=e.__(),R=t}function ca(e,t){return!e||e.length!==t.length||t.some(function(a,n){return a!==e[n]})}function ua(e,t){return typeof t=="function"?t(e):t}var ie=class extends Error{constructor(t,a){let n=a&&a.error||{};super(n.message||`HTTP ${t}`),this.status=t,this.code=n.code||`HTTP_${t}`,this.detail=n.detail||{},this.field=typeof this.detail.field=="string"?this.detail.field:null}};function pa(e,t,a){return new ie(400,{error:{code:e,message:`${t}: ${a}`,detail:{field:t}}})}async function h(e,t,a,n={}){let r={"X-Requested-With":"switchyard-ui",Accept:"application/json"};a!==void 0&&(r["Content-Type"]="application/json"),n.ifMatch!==void 0&&n.ifMatch!==null&&(r["If-Match"]=`"${n.ifMatch}"`);let s;try{s=await fetch(t,{method:e,headers:r,credentials:"same-origin",body:a===void 0?void 0:JSON.stringify(a)})}catch(c){throw new ie(0,{error:{code:"NETWORK",message:`the agent did not answer: ${c.message}`}})}let l=(s.headers.get("content-type")||"").includes("json")?await s.json().catch(()=>null):await s.text();if(s.status===401&&e==="GET"&&location.assign("/login?m=expired"),!s.ok)throw new ie(s.status,l&&typeof l=="object"?l:{error:{code:`HTTP_${s.status}`,message:String(l||s.statusText)}});return l}var b=encodeURIComponent;function vn(e){return e.startsWith("+++")||e.startsWith("---")?"file":e.startsWith("@@")?"hunk":e.startsWith("+")?"add":e.startsWith("-")?"del":""}function W({diff:e,label:t="diff"}){return e?o`
+var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g|n|p|$)|rph|grid|ows|mnc|ntw|ine[ch]|zoo|^ord|itera/i,Me=Array.isArray;function ae(e,t){for(var a in t)e[a]=t[a];return e}function it(e){e&&e.parentNode&&e.parentNode.removeChild(e)}function lt(e,t,a){var n,r,s,i={};for(s in t)s=="key"?n=t[s]:s=="ref"?r=t[s]:i[s]=t[s];if(arguments.length>2&&(i.children=arguments.length>3?Ve.call(arguments,2):a),typeof e=="function"&&e.defaultProps!=null)for(s in e.defaultProps)i[s]===void 0&&(i[s]=e.defaultProps[s]);return Ne(e,i,n,r,null)}function Ne(e,t,a,n,r){var s={type:e,props:t,key:a,ref:n,__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:r??++jt,__i:-1,__u:0};return r==null&&D.vnode!=null&&D.vnode(s),s}function Ie(e){return e.children}function je(e,t){this.props=e,this.context=t}function de(e,t){if(t==null)return e.__?de(e.__,e.__i+1):null;for(var a;t<e.__k.length;t++)if((a=e.__k[t])!=null&&a.__e!=null)return a.__e;return typeof e.type=="function"?de(e):null}function pn(e){if(e.__P&&e.__d){var t=e.__v,a=t.__e,n=[],r=[],s=ae({},t);s.__v=t.__v+1,D.vnode&&D.vnode(s),dt(e.__P,s,t,e.__n,e.__P.namespaceURI,32&t.__u?[a]:null,n,a??de(t),!!(32&t.__u),r),s.__v=t.__v,s.__.__k[s.__i]=s,Ut(n,s,r),t.__e=t.__=null,s.__e!=a&&Mt(s)}}function Mt(e){if((e=e.__)!=null&&e.__c!=null)return e.__e=e.__c.base=null,e.__k.some(function(t){if(t!=null&&t.__e!=null)return e.__e=e.__c.base=t.__e}),Mt(e)}function rt(e){(!e.__d&&(e.__d=!0)&&se.push(e)&&!Oe.__r++||Rt!=D.debounceRendering)&&((Rt=D.debounceRendering)||Ft)(Oe)}function Oe(){try{for(var e,t=1;se.length;)se.length>t&&se.sort(Bt),e=se.shift(),t=se.length,pn(e)}finally{se.length=Oe.__r=0}}function It(e,t,a,n,r,s,i,l,c,u,p){var $,d,_,g,k,x,T=n&&n.__k||Be,w=t.length;for(c=$n(a,t,T,c,w),$=0;$<w;$++)(_=a.__k[$])!=null&&(d=_.__i!=-1&&T[_.__i]||Fe,_.__i=$,x=dt(e,_,d,r,s,i,l,c,u,p),g=_.__e,_.ref&&d.ref!=_.ref&&(d.ref&&ct(d.ref,null,_),p.push(_.ref,_.__c||g,_)),k==null&&g!=null&&(k=g),4&_.__u?(c=Ht(_,c,e),d.__e&&(d.__e=null)):typeof _.type=="function"&&x!==void 0?c=x:g&&(c=g.nextSibling),_.__u&=-7);return a.__e=k,c}function $n(e,t,a,n,r){var s,i,l,c,u,p=a.length,$=p,d=0;for(e.__k=new Array(r),s=0;s<r;s++)(i=t[s])!=null&&typeof i!="boolean"&&typeof i!="function"?(typeof i=="string"||typeof i=="number"||typeof i=="bigint"||i.constructor==String?i=e.__k[s]=Ne(null,i,null,null,null):Me(i)?i=e.__k[s]=Ne(Ie,{children:i},null,null,null):i.constructor===void 0&&i.__b>0?i=e.__k[s]=Ne(i.type,i.props,i.key,i.ref?i.ref:null,i.__v):e.__k[s]=i,c=s+d,i.__=e,i.__b=e.__b+1,l=null,(u=i.__i=fn(i,a,c,$))!=-1&&($--,(l=a[u])&&(l.__u|=2)),l==null||l.__v==null?(u==-1&&(r>p?d--:r<p&&d++),typeof i.type!="function"&&(i.__u|=4)):u!=c&&(u==c-1?d--:u==c+1?d++:(u>c?d--:d++,i.__u|=4))):e.__k[s]=null;if($)for(s=0;s<p;s++)(l=a[s])!=null&&(2&l.__u)==0&&(l.__e==n&&(n=de(l)),Wt(l,l));return n}function Ht(e,t,a){var n,r;if(typeof e.type=="function"){for(n=e.__k,r=0;n&&r<n.length;r++)n[r]&&(n[r].__=e,t=Ht(n[r],t,a));return t}e.__e!=t&&(t&&e.type&&!t.parentNode&&(t=de(e)),t=a.insertBefore(e.__e,t||null));do t=t&&t.nextSibling;while(t!=null&&t.nodeType==8);return t}function fn(e,t,a,n){var r,s,i,l=e.key,c=e.type,u=t[a],p=u!=null&&(2&u.__u)==0;if(u===null&&l==null||p&&l==u.key&&c==u.type)return a;if(n>(p?1:0)){for(r=a-1,s=a+1;r>=0||s<t.length;)if((u=t[i=r>=0?r--:s++])!=null&&(2&u.__u)==0&&l==u.key&&c==u.type)return i}return-1}function At(e,t,a){t[0]=="-"?e.setProperty(t,a??""):e[t]=a==null?"":typeof a!="number"||un.test(t)?a:a+"px"}function Re(e,t,a,n,r){var s,i;e:if(t=="style")if(typeof a=="string")e.style.cssText=a;else{if(typeof n=="string"&&(e.style.cssText=n=""),n)for(t in n)a&&t in a||At(e.style,t,"");if(a)for(t in a)n&&a[t]==n[t]||At(e.style,t,a[t])}else if(t[0]=="o"&&t[1]=="n")s=t!=(t=t.replace(Ot,"$1")),i=t.toLowerCase(),t=i in e||t=="onFocusOut"||t=="onFocusIn"?i.slice(2):t.slice(2),e.l||(e.l={}),e.l[t+s]=a,a?n?a[ke]=n[ke]:(a[ke]=st,e.addEventListener(t,s?ot:nt,s)):e.removeEventListener(t,s?ot:nt,s);else{if(r=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{e[t]=a??"";break e}catch{}typeof a=="function"||(a==null||a===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&a==1?"":a))}}function Nt(e){return function(t){if(this.l){var a=this.l[t.type+e];if(t[Ae]==null)t[Ae]=st++;else if(t[Ae]<a[ke])return;return a(D.event?D.event(t):t)}}}function dt(e,t,a,n,r,s,i,l,c,u){var p,$,d,_,g,k,x,T,w,C,N,E,j,I,te,oe,G=t.type;if(t.constructor!==void 0)return null;128&a.__u&&(c=!!(32&a.__u),s=[l=t.__e=a.__e]),(p=D.__b)&&p(t);e:if(typeof G=="function"){$=i.length;try{if(w=t.props,C=G.prototype&&G.prototype.render,N=(p=G.contextType)&&n[p.__c],E=p?N?N.props.value:p.__:n,a.__c?T=(d=t.__c=a.__c).__=d.__E:(C?t.__c=d=new G(w,E):(t.__c=d=new je(w,E),d.constructor=G,d.render=hn),N&&N.sub(d),d.state||(d.state={}),d.__n=n,_=d.__d=!0,d.__h=[],d._sb=[]),C&&d.__s==null&&(d.__s=d.state),C&&G.getDerivedStateFromProps!=null&&(d.__s==d.state&&(d.__s=ae({},d.__s)),ae(d.__s,G.getDerivedStateFromProps(w,d.__s))),g=d.props,k=d.state,d.__v=t,_)C&&G.getDerivedStateFromProps==null&&d.componentWillMount!=null&&d.componentWillMount(),C&&d.componentDidMount!=null&&d.__h.push(d.componentDidMount);else{if(C&&G.getDerivedStateFromProps==null&&w!==g&&d.componentWillReceiveProps!=null&&d.componentWillReceiveProps(w,E),t.__v==a.__v||!d.__e&&d.shouldComponentUpdate!=null&&d.shouldComponentUpdate(w,d.__s,E)===!1){t.__v!=a.__v&&(d.props=w,d.state=d.__s,d.__d=!1),t.__e=a.__e,t.__k=a.__k,t.__k.some(function(V){V&&(V.__=t)}),Be.push.apply(d.__h,d._sb),d._sb=[],d.__h.length&&i.push(d),l=de(a);break e}d.componentWillUpdate!=null&&d.componentWillUpdate(w,d.__s,E),C&&d.componentDidUpdate!=null&&d.__h.push(function(){d.componentDidUpdate(g,k,x)})}if(d.context=E,d.props=w,d.__P=e,d.__e=!1,j=D.__r,I=0,C)d.state=d.__s,d.__d=!1,j&&j(t),p=d.render(d.props,d.state,d.context),Be.push.apply(d.__h,d._sb),d._sb=[];else do d.__d=!1,j&&j(t),p=d.render(d.props,d.state,d.context),d.state=d.__s;while(d.__d&&++I<25);d.state=d.__s,d.getChildContext!=null&&(n=ae(ae({},n),d.getChildContext())),C&&!_&&d.getSnapshotBeforeUpdate!=null&&(x=d.getSnapshotBeforeUpdate(g,k)),te=p!=null&&p.type===Ie&&p.key==null?qt(p.props.children):p,l=It(e,Me(te)?te:[te],t,a,n,r,s,i,l,c,u),d.base=t.__e,t.__u&=-161,d.__h.length&&i.push(d),T&&(d.__E=d.__=null)}catch(V){if(i.length=$,t.__v=null,c||s!=null){if(V.then){for(t.__u|=c?160:128;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;s!=null&&(s[s.indexOf(l)]=null),t.__e=l}else if(s!=null)for(oe=s.length;oe--;)it(s[oe])}else t.__e=a.__e;t.__k==null&&(t.__k=a.__k||[]),V.then||Gt(t),D.__e(V,t,a)}}else s==null&&t.__v==a.__v?(t.__k=a.__k,t.__e=a.__e):l=t.__e=mn(a.__e,t,a,n,r,s,i,c,u);return(p=D.diffed)&&p(t),128&t.__u?void 0:l}function Gt(e){e&&(e.__c&&(e.__c.__e=!0),e.__k&&e.__k.some(Gt))}function Ut(e,t,a){for(var n=0;n<a.length;n++)ct(a[n],a[++n],a[++n]);D.__c&&D.__c(t,e),e.some(function(r){try{e=r.__h,r.__h=[],e.some(function(s){s.call(r)})}catch(s){D.__e(s,r.__v)}})}function qt(e){return typeof e!="object"||e==null||e.__b>0?e:Me(e)?e.map(qt):e.constructor!==void 0?null:ae({},e)}function mn(e,t,a,n,r,s,i,l,c){var u,p,$,d,_,g,k,x=a.props||Fe,T=t.props,w=t.type;if(w=="svg"?r="http://www.w3.org/2000/svg":w=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),s!=null){for(u=0;u<s.length;u++)if((_=s[u])&&"setAttribute"in _==!!w&&(w?_.localName==w:_.nodeType==3)){e=_,s[u]=null;break}}if(e==null){if(w==null)return document.createTextNode(T);e=document.createElementNS(r,w,T.is&&T),l&&(D.__m&&D.__m(t,s),l=!1),s=null}if(w==null)x===T||l&&e.data==T||(e.data=T);else{if(s=w=="textarea"&&T.defaultValue!=null?null:s&&Ve.call(e.childNodes),!l&&s!=null)for(x={},u=0;u<e.attributes.length;u++)x[(_=e.attributes[u]).name]=_.value;for(u in x)_=x[u],u=="dangerouslySetInnerHTML"?$=_:u=="children"||u in T||u=="value"&&"defaultValue"in T||u=="checked"&&"defaultChecked"in T||Re(e,u,null,_,r);for(u in T)_=T[u],u=="children"?d=_:u=="dangerouslySetInnerHTML"?p=_:u=="value"?g=_:u=="checked"?k=_:l&&typeof _!="function"||x[u]===_||Re(e,u,_,x[u],r);if(p)l||$&&(p.__html==$.__html||p.__html==e.innerHTML)||(e.innerHTML=p.__html),t.__k=[];else if($&&(e.innerHTML=""),It(t.type=="template"?e.content:e,Me(d)?d:[d],t,a,n,w=="foreignObject"?"http://www.w3.org/1999/xhtml":r,s,i,s?s[0]:a.__k&&de(a,0),l,c),s!=null)for(u=s.length;u--;)it(s[u]);l&&w!="textarea"||(u="value",w=="progress"&&g==null?e.removeAttribute("value"):g!=null&&(g!==e[u]||w=="progress"&&!g||w=="option"&&g!=x[u])&&Re(e,u,g,x[u],r),u="checked",k!=null&&k!=e[u]&&Re(e,u,k,x[u],r))}return e}function ct(e,t,a){try{if(typeof e=="function"){var n=typeof e.__u=="function";n&&e.__u(),n&&t==null||(e.__u=e(t))}else e.current=t}catch(r){D.__e(r,a)}}function Wt(e,t,a){var n,r;if(D.unmount&&D.unmount(e),(n=e.ref)&&(n.current&&n.current!=e.__e||ct(n,null,t)),(n=e.__c)!=null){if(n.componentWillUnmount)try{n.componentWillUnmount()}catch(s){D.__e(s,t)}n.base=n.__P=n.__n=null}if(n=e.__k)for(r=0;r<n.length;r++)n[r]&&Wt(n[r],t,a||typeof e.type!="function");a||it(e.__e),e.__c=e.__=e.__e=void 0}function hn(e,t,a){return this.constructor(e,a)}function zt(e,t,a){var n,r,s,i;t==document&&(t=document.documentElement),D.__&&D.__(e,t),r=(n=typeof a=="function")?null:a&&a.__k||t.__k,s=[],i=[],dt(t,e=(!n&&a||t).__k=lt(Ie,null,[e]),r||Fe,Fe,t.namespaceURI,!n&&a?[a]:r?null:t.firstChild?Ve.call(t.childNodes):null,s,!n&&a?a:r?r.__e:t.firstChild,n,i),Ut(s,e,i),e.props.children=null}function Kt(e){function t(a){var n,r;return this.getChildContext||(n=new Set,(r={})[t.__c]=this,this.getChildContext=function(){return r},this.componentWillUnmount=function(){n=null},this.shouldComponentUpdate=function(s){this.props.value!=s.value&&n.forEach(function(i){i.__e=!0,rt(i)})},this.sub=function(s){n.add(s);var i=s.componentWillUnmount;s.componentWillUnmount=function(){n&&n.delete(s),i&&i.call(s)}}),a.children}return t.__c="__cC"+Vt++,t.__=e,t.Provider=t.__l=(t.Consumer=function(a,n){return a.children(n)}).contextType=t,t}Ve=Be.slice,D={__e:function(e,t,a,n){for(var r,s,i;t=t.__;)if((r=t.__c)&&!r.__)try{if((s=r.constructor)&&s.getDerivedStateFromError!=null&&(r.setState(s.getDerivedStateFromError(e)),i=r.__d),r.componentDidCatch!=null&&(r.componentDidCatch(e,n||{}),i=r.__d),i)return r.__E=r}catch(l){e=l}throw e}},jt=0,cn=function(e){return e!=null&&e.constructor===void 0},je.prototype.setState=function(e,t){var a;a=this.__s!=null&&this.__s!=this.state?this.__s:this.__s=ae({},this.state),typeof e=="function"&&(e=e(ae({},a),this.props)),e&&ae(a,e),e!=null&&this.__v&&(t&&this._sb.push(t),rt(this))},je.prototype.forceUpdate=function(e){this.__v&&(this.__e=!0,e&&this.__h.push(e),rt(this))},je.prototype.render=Ie,se=[],Ft=typeof Promise=="function"?Promise.prototype.then.bind(Promise.resolve()):setTimeout,Bt=function(e,t){return e.__v.__b-t.__v.__b},Oe.__r=0,at=Math.random().toString(8),Ae="__d"+at,ke="__a"+at,Ot=/(PointerCapture)$|Capture$/i,st=0,nt=Nt(!1),ot=Nt(!0),Vt=0;var Yt=function(e,t,a,n){var r;t[0]=0;for(var s=1;s<t.length;s++){var i=t[s++],l=t[s]?(t[0]|=i?1:2,a[t[s++]]):t[++s];i===3?n[0]=l:i===4?n[1]=Object.assign(n[1]||{},l):i===5?(n[1]=n[1]||{})[t[++s]]=l:i===6?n[1][t[++s]]+=l+"":i?(r=e.apply(l,Yt(e,l,a,["",null])),n.push(r),l[0]?t[0]|=2:(t[s-2]=0,t[s]=r)):n.push(l)}return n},Jt=new Map;function Zt(e){var t=Jt.get(this);return t||(t=new Map,Jt.set(this,t)),(t=Yt(this,t.get(e)||(t.set(e,t=function(a){for(var n,r,s=1,i="",l="",c=[0],u=function(d){s===1&&(d||(i=i.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?c.push(0,d,i):s===3&&(d||i)?(c.push(3,d,i),s=2):s===2&&i==="..."&&d?c.push(4,d,0):s===2&&i&&!d?c.push(5,0,!0,i):s>=5&&((i||!d&&s===5)&&(c.push(s,0,i,r),s=6),d&&(c.push(s,d,0,r),s=6)),i=""},p=0;p<a.length;p++){p&&(s===1&&u(),u(p));for(var $=0;$<a[p].length;$++)n=a[p][$],s===1?n==="<"?(u(),c=[c],s=3):i+=n:s===4?i==="--"&&n===">"?(s=1,i=""):i=n+i[0]:l?n===l?l="":i+=n:n==='"'||n==="'"?l=n:n===">"?(u(),s=1):s&&(n==="="?(s=5,r=i,i=""):n==="/"&&(s<5||a[p][$+1]===">")?(u(),s===3&&(c=c[0]),s=c,(c=c[0]).push(2,0,s),s=0):n===" "||n==="	"||n===`
+`||n==="\r"?(u(),s=2):i+=n),s===3&&i==="!--"&&(s=4,c=c[0])}return u(),c}(e)),t),arguments,[])).length>1?t:t[0]}var o=Zt.bind(lt);var $e,R,ut,Xt,we=0,sa=[],M=D,Qt=M.__b,ea=M.__r,ta=M.diffed,aa=M.__c,na=M.unmount,oa=M.__;function Ge(e,t){M.__h&&M.__h(R,e,we||t),we=0;var a=R.__H||(R.__H={__:[],__h:[]});return e>=a.__.length&&a.__.push({}),a.__[e]}function m(e){return we=1,gn(ua,e)}function gn(e,t,a){var n=Ge($e++,2);if(n.t=e,!n.__c&&(n.__=[a?a(t):ua(void 0,t),function(l){var c=n.__N?n.__N[0]:n.__[0],u=n.t(c,l);c!==u&&(n.__N=[u,n.__[1]],n.__c.setState({}))}],n.__c=R,!R.__f)){var r=function(l,c,u){if(!n.__c.__H)return!0;var p=!1,$=n.__c.props!==l;if(n.__c.__H.__.some(function(_){if(_.__N){p=!0;var g=_.__[0];_.__=_.__N,_.__N=void 0,g!==_.__[0]&&($=!0)}}),s){var d=s.call(this,l,c,u);return p?d||$:d}return!p||$};R.__f=!0;var s=R.shouldComponentUpdate,i=R.componentWillUpdate;R.componentWillUpdate=function(l,c,u){if(this.__e){var p=s;s=void 0,r(l,c,u),s=p}i&&i.call(this,l,c,u)},R.shouldComponentUpdate=r}return n.__N||n.__}function L(e,t){var a=Ge($e++,3);!M.__s&&ca(a.__H,t)&&(a.__=e,a.u=t,R.__H.__h.push(a))}function q(e){return we=5,ia(function(){return{current:e}},[])}function ia(e,t){var a=Ge($e++,7);return ca(a.__H,t)&&(a.__=e(),a.__H=t,a.__h=e),a.__}function la(e,t){return we=8,ia(function(){return e},t)}function da(e){var t=R.context[e.__c],a=Ge($e++,9);return a.c=e,t?(a.__==null&&(a.__=!0,t.sub(R)),t.props.value):e.__}function _n(){for(var e;e=sa.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(He),t.__h.some(pt),t.__h=[]}catch(a){t.__h=[],M.__e(a,e.__v)}}}M.__b=function(e){R=null,Qt&&Qt(e)},M.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),oa&&oa(e,t)},M.__r=function(e){ea&&ea(e),$e=0;var t=(R=e.__c).__H;t&&(ut===R?(t.__h=[],R.__h=[],t.__.some(function(a){a.__N&&(a.__=a.__N),a.u=a.__N=void 0})):(t.__h.some(He),t.__h.some(pt),t.__h=[],$e=0)),ut=R},M.diffed=function(e){ta&&ta(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&(sa.push(t)!==1&&Xt===M.requestAnimationFrame||((Xt=M.requestAnimationFrame)||bn)(_n)),t.__H.__.some(function(a){a.u&&(a.__H=a.u,a.u=void 0)})),ut=R=null},M.__c=function(e,t){t.some(function(a){try{a.__h.some(He),a.__h=a.__h.filter(function(n){return!n.__||pt(n)})}catch(n){t.some(function(r){r.__h&&(r.__h=[])}),t=[],M.__e(n,a.__v)}}),aa&&aa(e,t)},M.unmount=function(e){na&&na(e);var t,a=e.__c;a&&a.__H&&(a.__H.__.some(function(n){try{He(n)}catch(r){t=r}}),a.__H=void 0,t&&M.__e(t,a.__v))};var ra=typeof requestAnimationFrame=="function";function bn(e){var t,a=function(){clearTimeout(n),ra&&cancelAnimationFrame(t),setTimeout(e)},n=setTimeout(a,35);ra&&(t=requestAnimationFrame(a))}function He(e){var t=R,a=e.__c;typeof a=="function"&&(e.__c=void 0,a()),R=t}function pt(e){var t=R;e.__c=e.__(),R=t}function ca(e,t){return!e||e.length!==t.length||t.some(function(a,n){return a!==e[n]})}function ua(e,t){return typeof t=="function"?t(e):t}var ie=class extends Error{constructor(t,a){let n=a&&a.error||{};super(n.message||`HTTP ${t}`),this.status=t,this.code=n.code||`HTTP_${t}`,this.detail=n.detail||{},this.field=typeof this.detail.field=="string"?this.detail.field:null}};function pa(e,t,a){return new ie(400,{error:{code:e,message:`${t}: ${a}`,detail:{field:t}}})}async function h(e,t,a,n={}){let r={"X-Requested-With":"switchyard-ui",Accept:"application/json"};a!==void 0&&(r["Content-Type"]="application/json"),n.ifMatch!==void 0&&n.ifMatch!==null&&(r["If-Match"]=`"${n.ifMatch}"`);let s;try{s=await fetch(t,{method:e,headers:r,credentials:"same-origin",body:a===void 0?void 0:JSON.stringify(a)})}catch(c){throw new ie(0,{error:{code:"NETWORK",message:`the agent did not answer: ${c.message}`}})}let l=(s.headers.get("content-type")||"").includes("json")?await s.json().catch(()=>null):await s.text();if(s.status===401&&e==="GET"&&location.assign("/login?m=expired"),!s.ok)throw new ie(s.status,l&&typeof l=="object"?l:{error:{code:`HTTP_${s.status}`,message:String(l||s.statusText)}});return l}var b=encodeURIComponent;function vn(e){return e.startsWith("+++")||e.startsWith("---")?"file":e.startsWith("@@")?"hunk":e.startsWith("+")?"add":e.startsWith("-")?"del":""}function W({diff:e,label:t="diff"}){return e?o`
     <pre class="udiff" aria-label=${t}>${e.split(`
 `).map(a=>o`<span class=${vn(a)}>${a}\n</span>`)}</pre>
   `:o`<p class="muted">No difference.</p>`}function $a({text:e,line:t,label:a}){return o`
@@ -14,7 +14,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
           </div>
         `)}
     </div>
-  `}var me=[];function P(e){if(!e.path?.startsWith("/")||!e.title||typeof e.component!="function")throw new Error(`definePage: need path ("/..."), title and component: ${JSON.stringify(e)}`);if(me.some(t=>t.path===e.path))throw new Error(`definePage: ${e.path} is defined twice`);return me.push({nav:!0,...e}),e}function ft(e){let t=null;for(let a of me){let n=a.path.split("/").filter(Boolean);n.length>e.length||!n.every((r,s)=>r===e[s])||n.length===0&&e.length>0||(!t||n.length>t.depth)&&(t={page:a,depth:n.length})}return t&&{page:t.page,rest:e.slice(t.depth)}}function S(e,t){let[a,n]=m({data:null,error:null,loading:!0}),r=U(0),s=la(async()=>{let i=++r.current;n(l=>({...l,loading:!0}));try{let l=await e();i===r.current&&n({data:l,error:null,loading:!1})}catch(l){i===r.current&&n(c=>({...c,error:l,loading:!1}))}},t);return L(()=>{s()},[s]),{...a,reload:s}}var xe={via:"root",role:"admin",tenant:null};async function ga(){try{xe=await h("GET","/api/whoami")}catch{}return document.documentElement.dataset.role=xe.role,xe}function he(){return xe}function H(e){let t={viewer:0,operator:1,admin:2}[xe.role]??0;return e==="read"?!0:e==="write"?t>=1:t>=2}function f(e){return!e.read&&!H("write")?null:o`<${kn} ...${e} />`}function kn(e){let{onClick:t,busy:a,busyText:n,children:r,type:s="button",class:i,disabled:l,read:c,...u}=e,[p,$]=m(!1),d=U(!0);L(()=>()=>d.current=!1,[]);let _=a||p;async function g(k){if(t){$(!0);try{await t(k)}finally{d.current&&$(!1)}}}return o`
+  `}var me=[];function P(e){if(!e.path?.startsWith("/")||!e.title||typeof e.component!="function")throw new Error(`definePage: need path ("/..."), title and component: ${JSON.stringify(e)}`);if(me.some(t=>t.path===e.path))throw new Error(`definePage: ${e.path} is defined twice`);return me.push({nav:!0,...e}),e}function ft(e){let t=null;for(let a of me){let n=a.path.split("/").filter(Boolean);n.length>e.length||!n.every((r,s)=>r===e[s])||n.length===0&&e.length>0||(!t||n.length>t.depth)&&(t={page:a,depth:n.length})}return t&&{page:t.page,rest:e.slice(t.depth)}}function S(e,t){let[a,n]=m({data:null,error:null,loading:!0}),r=q(0),s=la(async()=>{let i=++r.current;n(l=>({...l,loading:!0}));try{let l=await e();i===r.current&&n({data:l,error:null,loading:!1})}catch(l){i===r.current&&n(c=>({...c,error:l,loading:!1}))}},t);return L(()=>{s()},[s]),{...a,reload:s}}var xe={via:"root",role:"admin",tenant:null};async function ga(){try{xe=await h("GET","/api/whoami")}catch{}return document.documentElement.dataset.role=xe.role,xe}function he(){return xe}function H(e){let t={viewer:0,operator:1,admin:2}[xe.role]??0;return e==="read"?!0:e==="write"?t>=1:t>=2}function f(e){return!e.read&&!H("write")?null:o`<${kn} ...${e} />`}function kn(e){let{onClick:t,busy:a,busyText:n,children:r,type:s="button",class:i,disabled:l,read:c,...u}=e,[p,$]=m(!1),d=q(!0);L(()=>()=>d.current=!1,[]);let _=a||p;async function g(k){if(t){$(!0);try{await t(k)}finally{d.current&&$(!1)}}}return o`
     <button
       type=${s}
       class=${i}
@@ -26,10 +26,10 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       ${_&&o`<span class="spinner" aria-hidden="true"></span>`}
       ${_&&n?n:r}
     </button>
-  `}var B=Kt(null);function qe(e,t){return!e||!t?!1:e===t||e.startsWith(t+".")||e.startsWith(t+"[")}function mt(e){let t=da(B);return t&&qe(t.field,e)?t:null}function Ue(e){return"f-"+e.replace(/[^A-Za-z0-9_-]/g,"_")}function Se(e){e?.field&&setTimeout(()=>{let t=[...document.querySelectorAll("input, select, textarea")].filter(a=>qe(e.field,a.dataset.field)).sort((a,n)=>n.dataset.field.length-a.dataset.field.length)[0];t?.focus(),t?.scrollIntoView?.({block:"center"})},0)}function _a(e,t){return t?{"aria-invalid":"true","aria-describedby":`${Ue(e)}-err`}:{"aria-invalid":void 0}}function wn(e){let t=`${e.field}: `;return e.message.startsWith(t)?e.message.slice(t.length):e.message}function ba({field:e,err:t,hint:a}){return o`
-    ${t&&o`<p class="field-error" id=${`${Ue(e)}-err`}>${wn(t)}</p>`}
+  `}var B=Kt(null);function Ue(e,t){return!e||!t?!1:e===t||e.startsWith(t+".")||e.startsWith(t+"[")}function mt(e){let t=da(B);return t&&Ue(t.field,e)?t:null}function qe(e){return"f-"+e.replace(/[^A-Za-z0-9_-]/g,"_")}function Se(e){e?.field&&setTimeout(()=>{let t=[...document.querySelectorAll("input, select, textarea")].filter(a=>Ue(e.field,a.dataset.field)).sort((a,n)=>n.dataset.field.length-a.dataset.field.length)[0];t?.focus(),t?.scrollIntoView?.({block:"center"})},0)}function _a(e,t){return t?{"aria-invalid":"true","aria-describedby":`${qe(e)}-err`}:{"aria-invalid":void 0}}function wn(e){let t=`${e.field}: `;return e.message.startsWith(t)?e.message.slice(t.length):e.message}function ba({field:e,err:t,hint:a}){return o`
+    ${t&&o`<p class="field-error" id=${`${qe(e)}-err`}>${wn(t)}</p>`}
     ${a&&!t&&o`<p class="hint">${a}</p>`}
-  `}function v(e){let{field:t,label:a,hint:n,hideLabel:r,as:s="input",value:i,onValue:l,children:c,grow:u,...p}=e,$=mt(t),d=Ue(t),_={id:d,name:t,"data-field":t,..._a(t,$),...p},g=x=>l(x.currentTarget.value),k;return s==="textarea"?k=o`<textarea ...${_} value=${i??""} onInput=${g}></textarea>`:s==="select"?k=o`<select ...${_} value=${i??""} onChange=${g}>${c}</select>`:k=o`<input ...${_} value=${i??""} onInput=${g} />`,o`
+  `}function v(e){let{field:t,label:a,hint:n,hideLabel:r,as:s="input",value:i,onValue:l,children:c,grow:u,...p}=e,$=mt(t),d=qe(t),_={id:d,name:t,"data-field":t,..._a(t,$),...p},g=x=>l(x.currentTarget.value),k;return s==="textarea"?k=o`<textarea ...${_} value=${i??""} onInput=${g}></textarea>`:s==="select"?k=o`<select ...${_} value=${i??""} onChange=${g}>${c}</select>`:k=o`<input ...${_} value=${i??""} onInput=${g} />`,o`
     <div class=${`field${u?" grow":""}`}>
       <label for=${d} class=${r?"sr-only":void 0}>${a}</label>
       ${k}
@@ -42,7 +42,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       inputmode="numeric"
       onValue=${n=>t(n===""?void 0:Number(n))}
     />
-  `}function O({field:e,label:t,checked:a,onValue:n,hint:r}){let s=mt(e),i=Ue(e);return o`
+  `}function O({field:e,label:t,checked:a,onValue:n,hint:r}){let s=mt(e),i=qe(e);return o`
     <div class="field">
       <label class="check" for=${i}>
         <input
@@ -59,7 +59,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       <${ba} field=${e} err=${s} hint=${r} />
     </div>
   `}function ne(e){return!!mt(e)}function xn(e){let t=e.detail||{};return typeof t.nginx_output=="string"?t.nginx_output:(t.outcome?.refused||[]).map(n=>n.nginx_output).filter(Boolean).join(`
-`)||null}function va(e){if(!e||typeof document>"u")return null;let t=[...document.querySelectorAll("[data-field]")].filter(r=>qe(e,r.dataset.field)).sort((r,s)=>s.dataset.field.length-r.dataset.field.length)[0];return t&&((t.id&&document.querySelector(`label[for="${CSS.escape(t.id)}"]`))?.textContent||t.getAttribute("aria-label")||"").trim()||null}function Sn(e){let t=e.field;if(!t||!e.message.startsWith(`${t}: `))return e.message;let a=va(t);return a?`${a}: ${e.message.slice(t.length+2)}`:e.message}function y({error:e,title:t}){if(!e)return null;let a=xn(e),n=e.detail?.current_version!==void 0,r=e.field&&va(e.field);return o`
+`)||null}function va(e){if(!e||typeof document>"u")return null;let t=[...document.querySelectorAll("[data-field]")].filter(r=>Ue(e,r.dataset.field)).sort((r,s)=>s.dataset.field.length-r.dataset.field.length)[0];return t&&((t.id&&document.querySelector(`label[for="${CSS.escape(t.id)}"]`))?.textContent||t.getAttribute("aria-label")||"").trim()||null}function Sn(e){let t=e.field;if(!t||!e.message.startsWith(`${t}: `))return e.message;let a=va(t);return a?`${a}: ${e.message.slice(t.length+2)}`:e.message}function y({error:e,title:t}){if(!e)return null;let a=xn(e),n=e.detail?.current_version!==void 0,r=e.field&&va(e.field);return o`
     <div class="error" role="alert" data-error-code=${e.code}>
       ${t&&o`<strong>${t}: </strong>`}
       <span class="code">${e.code}</span>
@@ -118,7 +118,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         </div>
       `)}
     ${(e.warnings||[]).map(n=>o`<div class="warning">${n}</div>`)}
-  `}function ue(e,t,a){let n=U(e);n.current=e,L(()=>{if(!a)return;let r=!1,s,i=async()=>{try{await n.current()}finally{r||(s=setTimeout(i,t))}};return s=setTimeout(i,t),()=>{r=!0,clearTimeout(s)}},[t,a])}var ya=["pending","copying","write_routing","verifying","switching","done"],gt=["done","error","cancelled"],pe=e=>!gt.includes(e.phase),_t=e=>["write_routing","verifying","aborting"].includes(e.phase),Pn={done:"ok",error:"bad",cancelled:"bad",aborting:"warn"},Cn=e=>Pn[e]??"warn";function ka(e){if(!e)return"0 B";let t=["B","KiB","MiB","GiB","TiB"],a=0,n=e;for(;n>=1024&&a<t.length-1;)n/=1024,a++;return`${n>=100||a===0?Math.round(n):n.toFixed(1)} ${t[a]}`}function Dn(e){return e==null||!Number.isFinite(e)?"\u2013":e<60?`${Math.round(e)} s`:e<3600?`${Math.floor(e/60)} min ${Math.round(e%60)} s`:`${Math.floor(e/3600)} h ${Math.round(e%3600/60)} min`}function Ln(e){let t=e.progress??{},a=e.passes??[],n=gt.includes(e.phase)&&a.length>0,r=d=>a.reduce((_,g)=>_+(g[d]??0),0),s=n?r("bytes"):t.bytes??0,i=n?0:t.total_bytes??0,l=n?r("transferred"):t.objects??0,c=n?0:t.total_objects??0,u=0;e.phase==="done"?u=100:i>0?u=Math.min(100,Math.floor(100*s/i)):c>0&&(u=Math.min(100,Math.floor(100*l/c)));let p=(d,_,g)=>_>0?`${g(d)} of ${g(_)}`:g(d),$=n?a.length:t.pass??0;return{percent:u,bytes:p(s,i,ka),objects:`${p(l,c,d=>d.toLocaleString("en"))} objects${n?" copied":""}`,rate:t.rate?`${ka(t.rate)}/s`:"\u2013",eta:e.phase==="done"?"\u2013":Dn(t.eta),pass:$===0?"":n?`${$} pass${$===1?"":"es"}`:`pass ${$}`,waiting:t.waiting_for??[]}}function ht(e,t){let a=(e.log??[]).find(n=>n.slice(n.indexOf(" ")+1).startsWith(t));return a?a.slice(0,a.indexOf(" ")):null}function Rn(e){let t=i=>(e.passes??[]).find(l=>l.phase===i)?.started??null,a={pending:e.started_at??null,copying:t("copying")??ht(e,"copying"),write_routing:e.split_at??null,verifying:t("verifying"),switching:ht(e,"switching"),aborting:ht(e,"aborting")},n=gt.includes(e.phase);(e.phase==="done"||e.phase==="switching")&&(a.switching??=e.ended_at??null);let r;e.phase==="cancelled"||e.phase==="error"||e.phase==="aborting"?(r=[...ya.filter(l=>l!=="done"&&a[l]),...a.aborting||e.phase==="aborting"?["aborting"]:[]],e.phase!=="aborting"&&r.push(e.phase)):r=ya;let s=r.indexOf(e.phase);return r.map((i,l)=>({phase:i,state:l<s||n&&l===s?"passed":l===s?"current":"todo",at:i===e.phase&&n?e.ended_at??null:a[i]??null}))}var An=e=>e?new Date(e).toLocaleTimeString():"";function wa({m:e}){return o`
+  `}function ue(e,t,a){let n=q(e);n.current=e,L(()=>{if(!a)return;let r=!1,s,i=async()=>{try{await n.current()}finally{r||(s=setTimeout(i,t))}};return s=setTimeout(i,t),()=>{r=!0,clearTimeout(s)}},[t,a])}var ya=["pending","copying","write_routing","verifying","switching","done"],gt=["done","error","cancelled"],pe=e=>!gt.includes(e.phase),_t=e=>["write_routing","verifying","aborting"].includes(e.phase),Pn={done:"ok",error:"bad",cancelled:"bad",aborting:"warn"},Cn=e=>Pn[e]??"warn";function ka(e){if(!e)return"0 B";let t=["B","KiB","MiB","GiB","TiB"],a=0,n=e;for(;n>=1024&&a<t.length-1;)n/=1024,a++;return`${n>=100||a===0?Math.round(n):n.toFixed(1)} ${t[a]}`}function Dn(e){return e==null||!Number.isFinite(e)?"\u2013":e<60?`${Math.round(e)} s`:e<3600?`${Math.floor(e/60)} min ${Math.round(e%60)} s`:`${Math.floor(e/3600)} h ${Math.round(e%3600/60)} min`}function Ln(e){let t=e.progress??{},a=e.passes??[],n=gt.includes(e.phase)&&a.length>0,r=d=>a.reduce((_,g)=>_+(g[d]??0),0),s=n?r("bytes"):t.bytes??0,i=n?0:t.total_bytes??0,l=n?r("transferred"):t.objects??0,c=n?0:t.total_objects??0,u=0;e.phase==="done"?u=100:i>0?u=Math.min(100,Math.floor(100*s/i)):c>0&&(u=Math.min(100,Math.floor(100*l/c)));let p=(d,_,g)=>_>0?`${g(d)} of ${g(_)}`:g(d),$=n?a.length:t.pass??0;return{percent:u,bytes:p(s,i,ka),objects:`${p(l,c,d=>d.toLocaleString("en"))} objects${n?" copied":""}`,rate:t.rate?`${ka(t.rate)}/s`:"\u2013",eta:e.phase==="done"?"\u2013":Dn(t.eta),pass:$===0?"":n?`${$} pass${$===1?"":"es"}`:`pass ${$}`,waiting:t.waiting_for??[]}}function ht(e,t){let a=(e.log??[]).find(n=>n.slice(n.indexOf(" ")+1).startsWith(t));return a?a.slice(0,a.indexOf(" ")):null}function Rn(e){let t=i=>(e.passes??[]).find(l=>l.phase===i)?.started??null,a={pending:e.started_at??null,copying:t("copying")??ht(e,"copying"),write_routing:e.split_at??null,verifying:t("verifying"),switching:ht(e,"switching"),aborting:ht(e,"aborting")},n=gt.includes(e.phase);(e.phase==="done"||e.phase==="switching")&&(a.switching??=e.ended_at??null);let r;e.phase==="cancelled"||e.phase==="error"||e.phase==="aborting"?(r=[...ya.filter(l=>l!=="done"&&a[l]),...a.aborting||e.phase==="aborting"?["aborting"]:[]],e.phase!=="aborting"&&r.push(e.phase)):r=ya;let s=r.indexOf(e.phase);return r.map((i,l)=>({phase:i,state:l<s||n&&l===s?"passed":l===s?"current":"todo",at:i===e.phase&&n?e.ended_at??null:a[i]??null}))}var An=e=>e?new Date(e).toLocaleTimeString():"";function wa({m:e}){return o`
     <ol class="timeline" aria-label=${`Phases of ${e.id}`} data-timeline>
       ${Rn(e).map(t=>o`
           <li class=${`${t.state}${["cancelled","error"].includes(t.phase)?" bad":""}`}
@@ -315,13 +315,13 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </summary>
       <${$a} text=${e.text} line=${t.detail.line} label="refused file" />
     </details>
-  `}var qn={proxy:"proxies",project:"projects",cert:"certs",site:"sites",pool:"pools"};function vt(e){return`#/${qn[e.kind]??`${e.kind}s`}/edit/${b(e.name)}`}function Ze({managedBy:e,kind:t}){return e?o`
+  `}var Un={proxy:"proxies",project:"projects",cert:"certs",site:"sites",pool:"pools"};function vt(e){return`#/${Un[e.kind]??`${e.kind}s`}/edit/${b(e.name)}`}function Ze({managedBy:e,kind:t}){return e?o`
     <div class="notice" role="note" data-managed>
       This ${t} is managed by ${e.kind}
       <a href=${vt(e)}>${e.name}</a>: it is read-only here; change it
       there.
     </div>
-  `:null}function Ea(e){let t=e.replace(/^#/,"")||"/",[a,n=""]=t.split("?"),r=Object.fromEntries(new URLSearchParams(n)),s=a.split("/").filter(Boolean).map(decodeURIComponent);return{path:"/"+s.map(encodeURIComponent).join("/"),segments:s,query:r}}var Pa=e=>e.replace(/^#/,"").split("?")[0]||"/";function Ca(){let[e,t]=m(()=>Ea(location.hash)),a=U(location.hash);return L(()=>{let n=()=>{if(location.hash!==a.current){if(Pa(location.hash)!==Pa(a.current)&&!Ta()){history.replaceState(null,"",a.current||"#/");return}a.current=location.hash,t(Ea(location.hash))}};return addEventListener("hashchange",n),n(),()=>removeEventListener("hashchange",n)},[]),e}function Z(e,t){let a=t?new URLSearchParams(Object.entries(t).filter(([,n])=>n!==void 0&&n!=="")).toString():"";return`#${e}${a?`?${a}`:""}`}function A(e,t){location.hash=Z(e,t)}var yt="********";function Da(e,t,a){return e.type!=="nanio"?(delete e.region,delete e.credentials,e.source_nanio_pool||delete e.source_nanio_pool,e.type!=="http"&&delete e.type,e):(delete e.source_nanio_pool,t.access_key||t.secret_key?e.credentials={access_key:t.access_key||yt,...t.secret_key?{secret_key:t.secret_key}:{}}:a?e.credentials={access_key:yt,secret_key:yt}:delete e.credentials,e)}function La({draft:e,set:t,creds:a,setCreds:n}){let r=e.type==="nanio",s=!!e.credentials;return o`
+  `:null}function Ea(e){let t=e.replace(/^#/,"")||"/",[a,n=""]=t.split("?"),r=Object.fromEntries(new URLSearchParams(n)),s=a.split("/").filter(Boolean).map(decodeURIComponent);return{path:"/"+s.map(encodeURIComponent).join("/"),segments:s,query:r}}var Pa=e=>e.replace(/^#/,"").split("?")[0]||"/";function Ca(){let[e,t]=m(()=>Ea(location.hash)),a=q(location.hash);return L(()=>{let n=()=>{if(location.hash!==a.current){if(Pa(location.hash)!==Pa(a.current)&&!Ta()){history.replaceState(null,"",a.current||"#/");return}a.current=location.hash,t(Ea(location.hash))}};return addEventListener("hashchange",n),n(),()=>removeEventListener("hashchange",n)},[]),e}function Z(e,t){let a=t?new URLSearchParams(Object.entries(t).filter(([,n])=>n!==void 0&&n!=="")).toString():"";return`#${e}${a?`?${a}`:""}`}function A(e,t){location.hash=Z(e,t)}var yt="********";function Da(e,t,a){return e.type!=="nanio"?(delete e.region,delete e.credentials,e.source_nanio_pool||delete e.source_nanio_pool,e.type!=="http"&&delete e.type,e):(delete e.source_nanio_pool,t.access_key||t.secret_key?e.credentials={access_key:t.access_key||yt,...t.secret_key?{secret_key:t.secret_key}:{}}:a?e.credentials={access_key:yt,secret_key:yt}:delete e.credentials,e)}function La({draft:e,set:t,creds:a,setCreds:n}){let r=e.type==="nanio",s=!!e.credentials;return o`
     <fieldset>
       <legend>Storage</legend>
       <div class="row">
@@ -353,7 +353,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
           class="hint">Sealed at rest and never shown again. Empty: the s3_access_key/s3_secret_key settings.</p>
       `}
     </fieldset>
-  `}function Un(e){return navigator.clipboard?.writeText(e).catch(()=>{})}function Ra({pool:e}){let t=e.type==="nanio"?["nanio-only","nginx-nanio"]:e.source_nanio_pool?["nginx-only"]:[],[a,n]=m(null),[r,s]=m(null);if(!t.length||!e.members.length)return null;async function i(l,c){s(null);try{n(await h("GET",`/api/pools/${b(e.name)}/members/${b(l)}/node-config?type=${c}`))}catch(u){s(u)}}return o`
+  `}function qn(e){return navigator.clipboard?.writeText(e).catch(()=>{})}function Ra({pool:e}){let t=e.type==="nanio"?["nanio-only","nginx-nanio"]:e.source_nanio_pool?["nginx-only"]:[],[a,n]=m(null),[r,s]=m(null);if(!t.length||!e.members.length)return null;async function i(l,c){s(null);try{n(await h("GET",`/api/pools/${b(e.name)}/members/${b(l)}/node-config?type=${c}`))}catch(u){s(u)}}return o`
     <section class="panel" aria-label="Node setup">
       <h2>Node setup</h2>
       <p class="hint">Rendered only: nothing is deployed. Credentials are placeholders.</p>
@@ -367,7 +367,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
               <div>
                 <div
                   class="row"><strong>${l.path}</strong> <span class="muted">mode ${l.mode}, ${l.owner}</span>
-                              <button type="button" onClick=${()=>Un(l.content)} aria-label=${`Copy ${l.path}`}>Copy</button></div>
+                              <button type="button" onClick=${()=>qn(l.content)} aria-label=${`Copy ${l.path}`}>Copy</button></div>
                 <pre>${l.content}</pre>
               </div>
             `)}
@@ -481,8 +481,12 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       <h1>${e?`Pool ${e}`:"New pool"}</h1>
     </div>
     <${y} error=${a} />
+    ${t&&o`<${Xn} upstream=${t.upstream} />`}
     ${t&&o`<${Zn} initial=${t} isNew=${!e} />`}
-  `}var Xn={healthy:"ok",unhealthy:"bad",ejected:"warn",unknown:""};function Aa({name:e}){let{data:t,error:a,loading:n,reload:r}=S(()=>h("GET",`/api/pools/${b(e)}/health`),[e]);return o`
+  `}function Xn({upstream:e}){if(!e?.shared_with?.length)return null;let a=`${e.shared_with.length===1?"pool":"pools"} ${e.shared_with.join(", ")}`;return o`<p class="muted" data-testid="shared-upstream">
+    Served by the shared upstream <code>${e.name}</code> (in <code>${e.file}</code>)${" "}
+    with the identical ${a}: a change of this pool's members gives it its own again.
+  </p>`}var Qn={healthy:"ok",unhealthy:"bad",ejected:"warn",unknown:""};function Aa({name:e}){let{data:t,error:a,loading:n,reload:r}=S(()=>h("GET",`/api/pools/${b(e)}/health`),[e]);return o`
     <div class="page-head">
       <h1>Health of pool ${e}</h1>
       <${f} onClick=${r} busy=${n} busyText="Refreshing…">Refresh</${f}>
@@ -512,7 +516,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
                   <td><code>${s.address}</code>${s.operator_down&&o`
                     <span class="badge">down (operator)</span>
                   `}</td>
-                  <td><span class=${`badge ${Xn[s.status]||""}`}>${s.status}</span>
+                  <td><span class=${`badge ${Qn[s.status]||""}`}>${s.status}</span>
                     ${s.not_ejected&&o`<div class="hint">not ejected: ${s.not_ejected}</div>`}</td>
                   <td>${s.last_check_at?new Date(s.last_check_at).toLocaleTimeString():"\u2013"}</td>
                   <td class="num">${s.latency_ms==null?"\u2013":`${s.latency_ms} ms`}</td>
@@ -524,7 +528,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         </table>
       </div>
     `}
-  `}var Qn=50;function X(e,t,a,n){let r=a.q??"",s=a.sort??"name",i=Number(a.page||1);return{...S(async()=>{let u=new URLSearchParams({q:r,sort:s,page:String(i),per_page:String(Qn)}),p=performance.now(),$=await h("GET",`/api/${t}?${u}`),d=n?await n($):{};return{...$,...d,ms:Math.round(performance.now()-p)}},[t,r,s,i]),q:r,sort:s,page:i,go:u=>A(e,{q:r,sort:s,...u})}}function Q({list:e,label:t,sorts:a}){let[n,r]=m(e.q);return L(()=>r(e.q),[e.q]),L(()=>{if(n===e.q)return;let s=setTimeout(()=>e.go({q:n,page:void 0}),250);return()=>clearTimeout(s)},[n]),o`
+  `}var eo=50;function X(e,t,a,n){let r=a.q??"",s=a.sort??"name",i=Number(a.page||1);return{...S(async()=>{let u=new URLSearchParams({q:r,sort:s,page:String(i),per_page:String(eo)}),p=performance.now(),$=await h("GET",`/api/${t}?${u}`),d=n?await n($):{};return{...$,...d,ms:Math.round(performance.now()-p)}},[t,r,s,i]),q:r,sort:s,page:i,go:u=>A(e,{q:r,sort:s,...u})}}function Q({list:e,label:t,sorts:a}){let[n,r]=m(e.q);return L(()=>r(e.q),[e.q]),L(()=>{if(n===e.q)return;let s=setTimeout(()=>e.go({q:n,page:void 0}),250);return()=>clearTimeout(s)},[n]),o`
     <form class="row list-controls" role="search" onSubmit=${s=>{s.preventDefault(),e.go({q:n,page:void 0})}}>
       <div class="field grow">
         <label for="list-q">Search ${t}</label>
@@ -544,15 +548,15 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       <span class="muted" data-total=${a.total}>${n}–${r} of ${a.total.toLocaleString("en")}</span>
       ${a.page<s&&o`<a class="button" href=${i(a.page+1)}>Next →</a>`}
     </nav>
-  `}function eo({use:e,pool:t}){if(!e)return o`<span class="muted">none</span>`;let a=e.first.slice(0,3).map(n=>n.slice(n.indexOf("/")+1));return o`
+  `}function to({use:e,pool:t}){if(!e)return o`<span class="muted">none</span>`;let a=e.first.slice(0,3).map(n=>n.slice(n.indexOf("/")+1));return o`
     <span
       data-used-by=${e.count}><strong>${e.count}</strong> ${e.count===1?"site":"sites"}: ${a.map((n,r)=>o`${r?", ":""}<a href=${`#/sites/edit/${b(n)}`}>${n}</a>`)}${e.count>a.length&&o`, … <a href=${Z("/sites",{q:t})}>show all</a>`}</span>
-  `}var to=[["name","Name"],["-name","Name (Z\u2013A)"],["lb_method","Method"],["-updated_at","Recently changed"]];function ao({route:e}){let t=X("/pools","pools",e.query),{data:a,error:n,reload:r}=t,s=a?a.items.map(p=>p.name).join(","):"",i=S(()=>s?h("GET",`/api/console/used-by/pools?names=${b(s)}`):Promise.resolve({used_by:{}}),[s]),[l,c]=m(null);async function u(p){if(confirm(`Delete pool "${p}"?`)){c(null);try{await h("DELETE",`/api/pools/${b(p)}`),F(`Deleted pool ${p}`)}catch($){c($)}await r()}}return o`
+  `}var ao=[["name","Name"],["-name","Name (Z\u2013A)"],["lb_method","Method"],["-updated_at","Recently changed"]];function no({route:e}){let t=X("/pools","pools",e.query),{data:a,error:n,reload:r}=t,s=a?a.items.map(p=>p.name).join(","):"",i=S(()=>s?h("GET",`/api/console/used-by/pools?names=${b(s)}`):Promise.resolve({used_by:{}}),[s]),[l,c]=m(null);async function u(p){if(confirm(`Delete pool "${p}"?`)){c(null);try{await h("DELETE",`/api/pools/${b(p)}`),F(`Deleted pool ${p}`)}catch($){c($)}await r()}}return o`
     <div class="page-head">
       <h1>Pools</h1>
       <a class="button primary" href="#/pools/new">New pool</a>
     </div>
-    <${Q} list=${t} label="pools" sorts=${to} />
+    <${Q} list=${t} label="pools" sorts=${ao} />
     <${y} error=${n} />
     <${y} error=${l} title="Delete refused" />
     ${a&&o`
@@ -591,7 +595,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
                           `)}</td>
                       <td>${p.lb_method}</td>
                       <td class="num">${p.keepalive}</td>
-                      <td>${i.data&&o`<${eo} use=${i.data.used_by[p.name]} pool=${p.name} />`}</td>
+                      <td>${i.data&&o`<${to} use=${i.data.used_by[p.name]} pool=${p.name} />`}</td>
                       <td>
                         ${!p.managed_by&&o`
                           <${f} class="danger" onClick=${()=>u(p.name)} busyText="Deleting…"
@@ -605,7 +609,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <${ee} list=${t} path="/pools" />
       </div>
     `}
-  `}function no({route:e}){let[t,a]=e.rest;return t==="new"?o`<${kt} key="new" name=${null} />`:t==="edit"&&a?o`<${kt} key=${a} name=${a} />`:t==="health"&&a?o`<${Aa} key=${a} name=${a} />`:o`<${ao} route=${e} />`}P({path:"/pools",title:"Pools",component:no});function Na(e){return e.split(/[\s,]+/).filter(Boolean)}function le({value:e,onValue:t,...a}){let n=e??[],[r,s]=m(n.join(`
+  `}function oo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${kt} key="new" name=${null} />`:t==="edit"&&a?o`<${kt} key=${a} name=${a} />`:t==="health"&&a?o`<${Aa} key=${a} name=${a} />`:o`<${no} route=${e} />`}P({path:"/pools",title:"Pools",component:oo});function Na(e){return e.split(/[\s,]+/).filter(Boolean)}function le({value:e,onValue:t,...a}){let n=e??[],[r,s]=m(n.join(`
 `)),i=Na(r).join(`
 `)===n.join(`
 `)?r:n.join(`
@@ -617,7 +621,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       value=${i}
       onValue=${l=>{s(l),t(Na(l))}}
     />
-  `}var wt=["pool","upstream","redirect","static"],oo=[301,302,303,307,308];function Xe(e){return wt.find(t=>e[t]!==void 0)||"pool"}function ro(e,t){let a={...e};for(let n of wt)delete a[n];return a[t]=t==="redirect"?{url:"",code:301}:t==="static"?{root:""}:"",t==="redirect"&&(a.websocket=!1),a}function so(){return{name:"",path:"/",match:"prefix",pool:"",websocket:!1,strip_prefix:!1}}function ja(e,t){let a=(e||"").toLowerCase().replace(/[^a-z0-9]+/g,"-").replace(/^-+|-+$/g,"").slice(0,56)||"root",n=a;for(let r=2;t.has(n);r++)n=`${a}-${r}`;return n}function io({r:e,at:t,label:a,pools:n,set:r}){let s=Xe(e);return s==="pool"?o`
+  `}var wt=["pool","upstream","redirect","static"],ro=[301,302,303,307,308];function Xe(e){return wt.find(t=>e[t]!==void 0)||"pool"}function so(e,t){let a={...e};for(let n of wt)delete a[n];return a[t]=t==="redirect"?{url:"",code:301}:t==="static"?{root:""}:"",t==="redirect"&&(a.websocket=!1),a}function io(){return{name:"",path:"/",match:"prefix",pool:"",websocket:!1,strip_prefix:!1}}function ja(e,t){let a=(e||"").toLowerCase().replace(/[^a-z0-9]+/g,"-").replace(/^-+|-+$/g,"").slice(0,56)||"root",n=a;for(let r=2;t.has(n);r++)n=`${a}-${r}`;return n}function lo({r:e,at:t,label:a,pools:n,set:r}){let s=Xe(e);return s==="pool"?o`
       <${v} as="select" field=${`${t}.pool`} label=${`${a} pool`} hideLabel
         value=${e.pool} onValue=${i=>r({...e,pool:i})}>
             <option value="">— choose a pool —</option>
@@ -635,14 +639,14 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <${v} as="select" field=${`${t}.redirect.code`} label=${`${a} redirect code`} hideLabel
           value=${String(e.redirect.code??301)}
           onValue=${i=>r({...e,redirect:{...e.redirect,code:Number(i)}})}>
-              ${oo.map(i=>o`<option value=${String(i)}>${i}</option>`)}
+              ${ro.map(i=>o`<option value=${String(i)}>${i}</option>`)}
             </${v}>
           </div>
     `:o`
     <${v} field=${`${t}.static.root`} label=${`${a} static root`} hideLabel
       value=${e.static.root} onValue=${i=>r({...e,static:{...e.static,root:i}})}
       placeholder="/srv/www" />
-  `}function lo({r:e,at:t,label:a,set:n}){let r=s=>i=>n({...e,[s]:i===""?void 0:i});return o`
+  `}function co({r:e,at:t,label:a,set:n}){let r=s=>i=>n({...e,[s]:i===""?void 0:i});return o`
     <div class="row">
       <${O} field=${`${t}.preserve_host`} label="send the client's Host"
         checked=${e.preserve_host!==!1} onValue=${s=>n({...e,preserve_host:s})} />
@@ -664,7 +668,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
     ${e.ip_rules&&o`<p class="hint">
       This route has its own IP rules (${e.ip_rules.mode} ${e.ip_rules.addresses.join(", ")}): they are kept as they are.
     </p>`}
-  `}function co({r:e,i:t,pools:a,set:n,remove:r}){let s=`routes[${t}]`,i=`Route ${t+1}`,l=ne(s),[c,u]=m(!1),p=Xe(e),$=p==="pool"||p==="upstream";return o`
+  `}function uo({r:e,i:t,pools:a,set:n,remove:r}){let s=`routes[${t}]`,i=`Route ${t+1}`,l=ne(s),[c,u]=m(!1),p=Xe(e),$=p==="pool"||p==="upstream";return o`
     <tr class=${l?"invalid":""} data-route=${t}>
       <td>
         <${v} field=${`${s}.name`} label=${`${i} name`} hideLabel value=${e.name}
@@ -680,10 +684,10 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <option value="prefix">prefix</option><option value="exact">exact</option><option value="regex">regex</option>
       </${v}></td>
       <td><label class="sr-only" for=${`tk-${t}`}>${i} target kind</label>
-        <select id=${`tk-${t}`} value=${p} onChange=${d=>n(ro(e,d.currentTarget.value))}>
+        <select id=${`tk-${t}`} value=${p} onChange=${d=>n(so(e,d.currentTarget.value))}>
           ${wt.map(d=>o`<option value=${d}>${d}</option>`)}
         </select></td>
-      <td class="target"><${io} r=${e} at=${s} label=${i} pools=${a} set=${n} /></td>
+      <td class="target"><${lo} r=${e} at=${s} label=${i} pools=${a} set=${n} /></td>
       <td>${$&&o`
         <${O} field=${`${s}.websocket`} label="WebSocket" checked=${e.websocket}
           onValue=${d=>n({...e,websocket:d})} />
@@ -701,7 +705,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
     ${c&&o`
       <tr class=${l?"invalid":""}>
         <td colspan="7">
-          <${lo} r=${e} at=${s} label=${i} set=${n} />
+          <${co} r=${e} at=${s} label=${i} set=${n} />
         </td>
       </tr>
     `}
@@ -724,18 +728,18 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
               </tr>
             </thead>
             <tbody>${e.map((r,s)=>o`
-                <${co} key=${s} r=${r} i=${s} pools=${t} set=${n(s)}
+                <${uo} key=${s} r=${r} i=${s} pools=${t} set=${n(s)}
                   remove=${()=>a(e.filter((i,l)=>l!==s))} />
               `)}
           </tbody>
           </table>
         </div>
       `}
-      <button type="button" onClick=${()=>a([...e,so()])}>Add route</button>
+      <button type="button" onClick=${()=>a([...e,io()])}>Add route</button>
       <p class="hint">Paths start with <code>/</code>; <code>regex</code> takes a regular expression.
         Strip prefix sends <code>/api/x</code> to the target as <code>/x</code>.</p>
     </fieldset>
-  `}function uo({l:e,i:t,set:a,remove:n}){let r=`listen[${t}]`,s=ne(r),i=l=>c=>a({...e,[l]:c});return o`
+  `}function po({l:e,i:t,set:a,remove:n}){let r=`listen[${t}]`,s=ne(r),i=l=>c=>a({...e,[l]:c});return o`
     <tr class=${s?"invalid":""}>
       <td>
         <${z} field=${`${r}.port`} label=${`Listen ${t+1} port`} hideLabel
@@ -774,7 +778,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
               </tr>
             </thead>
             <tbody>${e.map((n,r)=>o`
-                <${uo} key=${r} l=${n} i=${r} set=${a(r)}
+                <${po} key=${r} l=${n} i=${r} set=${a(r)}
                   remove=${()=>t(e.filter((s,i)=>i!==r))} />
               `)}</tbody>
           </table>
@@ -806,7 +810,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
           checked=${t} onValue=${n} />
       `}
     </fieldset>
-  `}var po=[["top","top (after the IP rules)"],["ssl","ssl (after the certificate)"],["proxy","proxy (before the locations)"],["end","end (before the closing brace)"]];function Ia({ip:e,onValue:t}){return o`
+  `}var $o=[["top","top (after the IP rules)"],["ssl","ssl (after the certificate)"],["proxy","proxy (before the locations)"],["end","end (before the closing brace)"]];function Ia({ip:e,onValue:t}){return o`
     <fieldset>
       <legend>IP rules</legend>
       <div class="row">
@@ -823,7 +827,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         `}
       </div>
     </fieldset>
-  `}function $o({h:e,i:t,set:a,remove:n}){let r=ne(`response_headers.${e[0]}`);return o`
+  `}function fo({h:e,i:t,set:a,remove:n}){let r=ne(`response_headers.${e[0]}`);return o`
     <tr class=${r?"invalid":""}>
       <td>
         <${v} field=${`response_headers.${e[0]}`} label=${`Header ${t+1} name`} hideLabel
@@ -849,7 +853,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
             </tr>
           </thead>
           <tbody>${e.map((n,r)=>o`
-              <${$o} key=${r} h=${n} i=${r} set=${a(r)}
+              <${fo} key=${r} h=${n} i=${r} set=${a(r)}
                 remove=${()=>t(e.filter((s,i)=>i!==r))} />
             `)}</tbody>
         </table>
@@ -857,11 +861,11 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       <button type="button" onClick=${()=>t([...e,["",""]])}>Add header</button>
       <p class="hint">Sent with every response (<code>add_header ... always</code>).</p>
     </fieldset>
-  `}function fo({b:e,i:t,set:a,remove:n}){let r=ne(`extra_blocks[${t}]`);return o`
+  `}function mo({b:e,i:t,set:a,remove:n}){let r=ne(`extra_blocks[${t}]`);return o`
     <div class=${`row${r?" refused-target":""}`} data-block=${t}>
       <${v} as="select" field=${`extra_blocks[${t}].zone`} label=${`Block ${t+1} position`}
         value=${e.zone} onValue=${a(t,"zone")}>
-        ${po.map(([s,i])=>o`<option value=${s}>${i}</option>`)}
+        ${$o.map(([s,i])=>o`<option value=${s}>${i}</option>`)}
       </${v}>
       <${v} as="textarea" field=${`extra_blocks[${t}].content`} label=${`Block ${t+1} directives`}
         value=${e.content} onValue=${a(t,"content")} grow required />
@@ -872,7 +876,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
     <fieldset>
       <legend>Extra nginx blocks</legend>
       ${e.map((n,r)=>o`
-          <${fo} key=${r} b=${n} i=${r} set=${a}
+          <${mo} key=${r} b=${n} i=${r} set=${a}
             remove=${()=>t(e.filter((s,i)=>i!==r))} />
         `)}
       <button type="button" onClick=${()=>t([...e,{zone:"top",content:""}])}>Add block</button>
@@ -880,7 +884,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         Raw nginx, checked before use: braces must balance; <code>include</code>, <code>load_module</code>, Lua, njs and Perl directives are refused.
       </p>
     </fieldset>
-  `}var mo={name:"",description:"",server_names:[],listen:[],redirect_http:!1,routes:[],extra_blocks:[],response_headers:{}};function qa(e){let t=new Set(e.map(a=>a.name).filter(Boolean));return e.map(a=>{if(a.name)return a;let n=ja(a.path,t);return t.add(n),{...a,name:n}})}function ho({initial:e,pools:t,isNew:a}){let[n,r]=m(e),[s,i]=m(()=>Object.entries(e.response_headers??{})),[l,c]=m(()=>e.ip_rules??{mode:"",addresses:[]}),[u,p]=m(()=>Oa(e)),{busy:$,error:d,saved:_,candidate:g,save:k,setError:x}=J("site","sites",{onAdopt:V=>r(q=>({...q,version:V}))}),[T,w]=m(null),[C,N]=m(!1);ge(C);let E=!!n.managed_by,j=V=>q=>{N(!0),r(re=>({...re,[V]:q}))},I=V=>q=>{N(!0),V(q)};function te(V){let q=new Set;for(let[re]of s){if(q.has(re.toLowerCase()))throw pa("VALIDATION_FAILED",`response_headers.${re}`,"listed twice");q.add(re.toLowerCase())}return{...Ee(n),routes:V,response_headers:Object.fromEntries(s),ip_rules:l.mode?{mode:l.mode,addresses:l.addresses}:void 0,tls:Va(u),redirect_http:u.mode?n.redirect_http:!1,default_pool:n.default_pool||void 0,client_max_body_size:n.client_max_body_size||void 0}}async function oe(V){V.preventDefault();let q=_e([["name","Name",n.name],...n.routes.map((ye,Lt)=>[`routes[${Lt}].path`,`Route ${Lt+1} path`,ye.path])]);if(q)return x(q);let re=qa(n.routes);r(ye=>({...ye,routes:re}));let Dt;try{Dt=te(re)}catch(ye){return x(ye)}let Le=await k(n.name,Dt,a?0:n.version);Le&&(N(!1),r(Le),a&&(K(Le),A(`/sites/edit/${b(Le.name)}`)))}async function G(){if(confirm(`Delete site "${n.name}"?`)){w(null);try{await h("DELETE",`/api/sites/${b(n.name)}`),A("/sites")}catch(V){w(V)}}}return o`
+  `}var ho={name:"",description:"",server_names:[],listen:[],redirect_http:!1,routes:[],extra_blocks:[],response_headers:{}};function Ua(e){let t=new Set(e.map(a=>a.name).filter(Boolean));return e.map(a=>{if(a.name)return a;let n=ja(a.path,t);return t.add(n),{...a,name:n}})}function go({initial:e,pools:t,isNew:a}){let[n,r]=m(e),[s,i]=m(()=>Object.entries(e.response_headers??{})),[l,c]=m(()=>e.ip_rules??{mode:"",addresses:[]}),[u,p]=m(()=>Oa(e)),{busy:$,error:d,saved:_,candidate:g,save:k,setError:x}=J("site","sites",{onAdopt:V=>r(U=>({...U,version:V}))}),[T,w]=m(null),[C,N]=m(!1);ge(C);let E=!!n.managed_by,j=V=>U=>{N(!0),r(re=>({...re,[V]:U}))},I=V=>U=>{N(!0),V(U)};function te(V){let U=new Set;for(let[re]of s){if(U.has(re.toLowerCase()))throw pa("VALIDATION_FAILED",`response_headers.${re}`,"listed twice");U.add(re.toLowerCase())}return{...Ee(n),routes:V,response_headers:Object.fromEntries(s),ip_rules:l.mode?{mode:l.mode,addresses:l.addresses}:void 0,tls:Va(u),redirect_http:u.mode?n.redirect_http:!1,default_pool:n.default_pool||void 0,client_max_body_size:n.client_max_body_size||void 0}}async function oe(V){V.preventDefault();let U=_e([["name","Name",n.name],...n.routes.map((ye,Lt)=>[`routes[${Lt}].path`,`Route ${Lt+1} path`,ye.path])]);if(U)return x(U);let re=Ua(n.routes);r(ye=>({...ye,routes:re}));let Dt;try{Dt=te(re)}catch(ye){return x(ye)}let Le=await k(n.name,Dt,a?0:n.version);Le&&(N(!1),r(Le),a&&(K(Le),A(`/sites/edit/${b(Le.name)}`)))}async function G(){if(confirm(`Delete site "${n.name}"?`)){w(null);try{await h("DELETE",`/api/sites/${b(n.name)}`),A("/sites")}catch(V){w(V)}}}return o`
     <${B.Provider} value=${d}>
       <form onSubmit=${oe} novalidate aria-label="Site">
         <${y} error=${d} title="Not saved" />
@@ -925,22 +929,22 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <${y} error=${T} title="Delete refused" />
       </form>
     </${B.Provider}>
-    ${!E&&o`<${Je} plural="sites" name=${n.name} body=${()=>{try{return te(qa(n.routes))}catch{return Ee(n)}}} />`}
-  `}function xt({name:e}){let{data:t,error:a}=S(async()=>{let[n,r]=await Promise.all([e?h("GET",`/api/sites/${b(e)}`):Promise.resolve(mo),h("GET","/api/pools")]);return{site:n,pools:r.pools.map(s=>s.name)}},[e]);return o`
+    ${!E&&o`<${Je} plural="sites" name=${n.name} body=${()=>{try{return te(Ua(n.routes))}catch{return Ee(n)}}} />`}
+  `}function xt({name:e}){let{data:t,error:a}=S(async()=>{let[n,r]=await Promise.all([e?h("GET",`/api/sites/${b(e)}`):Promise.resolve(ho),h("GET","/api/pools")]);return{site:n,pools:r.pools.map(s=>s.name)}},[e]);return o`
     <div class="page-head">
       <h1>${e?`Site ${e}`:"New site"}</h1>
     </div>
     <${y} error=${a} />
-    ${t&&o`<${ho} initial=${t.site} pools=${t.pools} isNew=${!e} />`}
-  `}function Ua(e,t=Date.now()){if(!e)return null;let a=Date.parse(e);if(Number.isNaN(a))return null;let n=Math.floor((a-t)/1e3);if(n<=0)return"expired";let r=[["d",86400],["h",3600],["min",60],["s",1]],s=[];for(let[i,l]of r){if(n>=l||i==="s"&&!s.length)s.push(`${Math.floor(n/l)} ${i}`),n%=l;else if(s.length)break;if(s.length===2)break}return`expires in ${s.join(" ")}`}function Pe({at:e}){let t=Ua(e);return t?o`
+    ${t&&o`<${go} initial=${t.site} pools=${t.pools} isNew=${!e} />`}
+  `}function qa(e,t=Date.now()){if(!e)return null;let a=Date.parse(e);if(Number.isNaN(a))return null;let n=Math.floor((a-t)/1e3);if(n<=0)return"expired";let r=[["d",86400],["h",3600],["min",60],["s",1]],s=[];for(let[i,l]of r){if(n>=l||i==="s"&&!s.length)s.push(`${Math.floor(n/l)} ${i}`),n%=l;else if(s.length)break;if(s.length===2)break}return`expires in ${s.join(" ")}`}function Pe({at:e}){let t=qa(e);return t?o`
     <span class=${`badge ${t==="expired"?"bad":"warn"}`} title=${e}
       data-expires=${e}>${t}</span>
-  `:null}function go(e){let t=Xe(e),a=t==="pool"?`pool ${e.pool}`:t==="upstream"?e.upstream:t==="redirect"?`${e.redirect.code} ${e.redirect.url}`:`files ${e.static.root}`;return`${e.match==="exact"?"= ":e.match==="regex"?"~ ":""}${e.path} \u2192 ${a}`}var _o=[["name","Name"],["-name","Name (Z\u2013A)"],["server_names","Server name"],["default_pool","Default pool"],["-updated_at","Recently changed"]];function bo({route:e}){let t=X("/sites","sites",e.query),{data:a,error:n,reload:r}=t,[s,i]=m(null);async function l(c){if(confirm(`Delete site "${c}"?`)){i(null);try{await h("DELETE",`/api/sites/${b(c)}`),F(`Deleted site ${c}`)}catch(u){i(u)}await r()}}return o`
+  `:null}function _o(e){let t=Xe(e),a=t==="pool"?`pool ${e.pool}`:t==="upstream"?e.upstream:t==="redirect"?`${e.redirect.code} ${e.redirect.url}`:`files ${e.static.root}`;return`${e.match==="exact"?"= ":e.match==="regex"?"~ ":""}${e.path} \u2192 ${a}`}var bo=[["name","Name"],["-name","Name (Z\u2013A)"],["server_names","Server name"],["default_pool","Default pool"],["-updated_at","Recently changed"]];function vo({route:e}){let t=X("/sites","sites",e.query),{data:a,error:n,reload:r}=t,[s,i]=m(null);async function l(c){if(confirm(`Delete site "${c}"?`)){i(null);try{await h("DELETE",`/api/sites/${b(c)}`),F(`Deleted site ${c}`)}catch(u){i(u)}await r()}}return o`
     <div class="page-head">
       <h1>Sites</h1>
       <a class="button primary" href="#/sites/new">New site</a>
     </div>
-    <${Q} list=${t} label="sites" sorts=${_o} />
+    <${Q} list=${t} label="sites" sorts=${bo} />
     <${y} error=${n} />
     <${y} error=${s} title="Delete refused" />
     ${a&&o`
@@ -969,7 +973,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
                       <td>${c.server_names.length?c.server_names.join(", "):o`<span class="muted">none</span>`}</td>
                       <td>${c.listen.length?c.listen.map(u=>`${u.port}${u.ssl?" ssl":""}`).join(", "):o`<span class="muted">default${c.tls?" + https":""}</span>`}</td>
                       <td>${c.default_pool?o`<a href=${`#/pools/edit/${b(c.default_pool)}`}>${c.default_pool}</a>`:"\u2013"}</td>
-                      <td>${c.routes.map(u=>o`<div><code>${go(u)}</code> <${Pe} at=${u.expires_at} /></div>`)}</td>
+                      <td>${c.routes.map(u=>o`<div><code>${_o(u)}</code> <${Pe} at=${u.expires_at} /></div>`)}</td>
                       <td>
                         ${!c.managed_by&&o`
                           <${f} class="danger" onClick=${()=>l(c.name)} busyText="Deleting…"
@@ -983,7 +987,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <${ee} list=${t} path="/sites" />
       </div>
     `}
-  `}function vo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${xt} key="new" name=${null} />`:t==="edit"&&a?o`<${xt} key=${a} name=${a} />`:o`<${bo} route=${e} />`}P({path:"/sites",title:"Sites",component:vo});var yo={routed:"ok",unrouted:"warn",migrating:"warn",ignored:"",deleted:"bad"};function ko(){let{data:e,error:t}=S(async()=>{let[a,n]=await Promise.all([h("GET","/api/pools"),h("GET","/api/sites")]),r=new Set(a.pools.filter(s=>s.type==="nanio").map(s=>s.name));return n.sites.filter(s=>r.has(s.default_pool))},[]);return o`
+  `}function yo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${xt} key="new" name=${null} />`:t==="edit"&&a?o`<${xt} key=${a} name=${a} />`:o`<${vo} route=${e} />`}P({path:"/sites",title:"Sites",component:yo});var ko={routed:"ok",unrouted:"warn",migrating:"warn",ignored:"",deleted:"bad"};function wo(){let{data:e,error:t}=S(async()=>{let[a,n]=await Promise.all([h("GET","/api/pools"),h("GET","/api/sites")]),r=new Set(a.pools.filter(s=>s.type==="nanio").map(s=>s.name));return n.sites.filter(s=>r.has(s.default_pool))},[]);return o`
     <div class="page-head">
       <h1>Buckets</h1>
     </div>
@@ -993,7 +997,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         ${e.length===0?o`<p class="muted">No site has a nanio default pool yet.</p>`:o`<ul>${e.map(a=>o`<li><a href=${`#/buckets/${b(a.name)}`}>${a.name}</a> <span class="muted">default pool ${a.default_pool}</span></li>`)}</ul>`}
       </div>
     `}
-  `}function wo({site:e,b:t,pools:a,onDone:n}){let[r,s]=m(t.routed_pool||a[0]||""),[i,l]=m(null),[c,u]=m(null);async function p($){u(null);try{await h("POST",`/api/sites/${b(e)}/buckets/${b(t.bucket)}/promote`,{pool:r,allow_orphan:$}),l(null),await n()}catch(d){d.field==="allow_orphan"?l(d):u(d)}}return o`
+  `}function xo({site:e,b:t,pools:a,onDone:n}){let[r,s]=m(t.routed_pool||a[0]||""),[i,l]=m(null),[c,u]=m(null);async function p($){u(null);try{await h("POST",`/api/sites/${b(e)}/buckets/${b(t.bucket)}/promote`,{pool:r,allow_orphan:$}),l(null),await n()}catch(d){d.field==="allow_orphan"?l(d):u(d)}}return o`
     <div class="row">
       <select aria-label=${`Pool for ${t.bucket}`} value=${r} onChange=${$=>s($.target.value)}>
         ${a.map($=>o`<option value=${$}>${$}</option>`)}
@@ -1009,7 +1013,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </div>
     `}
     <${y} error=${c} title="Not routed" />
-  `}function xo({site:e,onDone:t}){let[a,n]=m(null),[r,s]=m({}),[i,l]=m(null),[c,u]=m(null);async function p(){l(null);try{n(await h("GET",`/api/sites/${b(e)}/buckets/orphans`))}catch(d){l(d)}}async function $(d){l(null);try{let _=await h("POST",`/api/sites/${b(e)}/buckets/${b(d)}/purge-orphan`,{confirm:r[d]||""});u(`Deleted ${_.deleted} orphan object(s) of ${_.bucket} from ${_.pool}.`),await p(),await t()}catch(_){l(_)}}return o`
+  `}function So({site:e,onDone:t}){let[a,n]=m(null),[r,s]=m({}),[i,l]=m(null),[c,u]=m(null);async function p(){l(null);try{n(await h("GET",`/api/sites/${b(e)}/buckets/orphans`))}catch(d){l(d)}}async function $(d){l(null);try{let _=await h("POST",`/api/sites/${b(e)}/buckets/${b(d)}/purge-orphan`,{confirm:r[d]||""});u(`Deleted ${_.deleted} orphan object(s) of ${_.bucket} from ${_.pool}.`),await p(),await t()}catch(_){l(_)}}return o`
     <section class="panel" aria-label="Orphans">
       <h2>Orphans</h2>
       <p class="hint">Objects a routed bucket left on the default pool.</p>
@@ -1039,7 +1043,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
             </table>
           `)}
     </section>
-  `}function So({site:e}){let{data:t,error:a,reload:n}=S(async()=>{let[l,c]=await Promise.all([h("GET",`/api/sites/${b(e)}/buckets`),h("GET","/api/pools")]);return{...l,pools:c.pools.filter(u=>u.type==="nanio").map(u=>u.name)}},[e]),[r,s]=m(null),i=(l,c)=>async()=>{s(null);try{await h(l,c)}catch(u){s(u)}await n()};return o`
+  `}function To({site:e}){let{data:t,error:a,reload:n}=S(async()=>{let[l,c]=await Promise.all([h("GET",`/api/sites/${b(e)}/buckets`),h("GET","/api/pools")]);return{...l,pools:c.pools.filter(u=>u.type==="nanio").map(u=>u.name)}},[e]),[r,s]=m(null),i=(l,c)=>async()=>{s(null);try{await h(l,c)}catch(u){s(u)}await n()};return o`
     <div class="page-head">
       <h1>Buckets of ${e}</h1>
       <${f} onClick=${i("POST",`/api/sites/${b(e)}/buckets/sync`)} busyText="Syncing…">Sync now</${f}>
@@ -1063,10 +1067,10 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
               <tbody>${t.buckets.filter(l=>!l.http).map(l=>o`
                   <tr data-bucket=${l.bucket}>
                     <td>${l.bucket}</td>
-                    <td><span class=${`badge ${yo[l.status]??""}`}>${l.status}</span>
+                    <td><span class=${`badge ${ko[l.status]??""}`}>${l.status}</span>
                                     ${l.routed_target_missing&&o`<span class="badge bad">missing on ${l.routed_pool}</span>`}</td>
                     <td>${l.served_by??"\u2013"}</td>
-                    <td>${l.status!=="migrating"&&l.status!=="deleted"&&o`<${wo} site=${e} b=${l} pools=${t.pools} onDone=${n} />`}</td>
+                    <td>${l.status!=="migrating"&&l.status!=="deleted"&&o`<${xo} site=${e} b=${l} pools=${t.pools} onDone=${n} />`}</td>
                     <td>
                                     ${l.status==="routed"&&o`
                                       <${f} onClick=${i("DELETE",`/api/sites/${b(e)}/buckets/${b(l.bucket)}/route`)}
@@ -1083,9 +1087,9 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
             </table>
           `}
       </div>
-      <${xo} site=${e} onDone=${n} />
+      <${So} site=${e} onDone=${n} />
     `}
-  `}function To({route:e}){let[t]=e.rest;return t?o`<${So} key=${t} site=${t} />`:o`<${ko} />`}P({path:"/buckets",title:"Buckets",component:To});async function Eo(){let[e,t]=await Promise.all([h("GET","/api/pools"),h("GET","/api/sites")]),a=e.pools.filter(s=>s.type==="nanio").map(s=>s.name),n=new Set(a),r=t.sites.filter(s=>n.has(s.default_pool)).map(s=>s.name);return{pools:a,sites:r}}function Wa(e,t){return e.filter(a=>a.status==="routed"&&a.routed_pool===t&&!a.http).map(a=>a.bucket)}function za({onStarted:e}){let t=S(Eo,[]),[a,n]=m({site:"",src_pool:"",bucket:"",dst_pool:"",mode:"copy",read_order:"source_first",force:!1}),[r,s]=m(null),[i,l]=m([]),c=k=>x=>n(T=>({...T,[k]:x})),u=t.data,p=S(async()=>a.site?(await h("GET",`/api/sites/${b(a.site)}/buckets`)).buckets:null,[a.site]),$=p.data;L(()=>{u&&n(k=>{let x=k.site||u.sites[0]||"",T=u.pools.find(N=>$&&Wa($,N).length>0),w=k.src_pool||$&&(T||u.pools[0])||"",C=k.dst_pool&&k.dst_pool!==w?k.dst_pool:u.pools.find(N=>N!==w)||"";return{...k,site:x,src_pool:w,dst_pool:C}})},[u,$,a.src_pool]);let d=$?Wa($,a.src_pool):[];L(()=>{d.includes(a.bucket)||c("bucket")(d[0]??"")},[d.join(",")]);async function _(k){k?.preventDefault(),s(null),l([]);try{let x={...a};x.mode!=="sync"&&delete x.force;let T=await h("POST","/api/migrations",x);l(T.cascade_warnings??[]),F(`Started migration ${T.id}: ${T.bucket} ${T.src} \u2192 ${T.dst}`),await e(T),await p.reload()}catch(x){s(x),Se(x)}}if(t.error)return o`<${y} error=${t.error} />`;if(!u)return o`<p class="muted">Loading…</p>`;if(u.pools.length<2||u.sites.length===0)return o`<p class="muted" data-cannot-start>A migration needs two nanio pools and a site
+  `}function Eo({route:e}){let[t]=e.rest;return t?o`<${To} key=${t} site=${t} />`:o`<${wo} />`}P({path:"/buckets",title:"Buckets",component:Eo});async function Po(){let[e,t]=await Promise.all([h("GET","/api/pools"),h("GET","/api/sites")]),a=e.pools.filter(s=>s.type==="nanio").map(s=>s.name),n=new Set(a),r=t.sites.filter(s=>n.has(s.default_pool)).map(s=>s.name);return{pools:a,sites:r}}function Wa(e,t){return e.filter(a=>a.status==="routed"&&a.routed_pool===t&&!a.http).map(a=>a.bucket)}function za({onStarted:e}){let t=S(Po,[]),[a,n]=m({site:"",src_pool:"",bucket:"",dst_pool:"",mode:"copy",read_order:"source_first",force:!1}),[r,s]=m(null),[i,l]=m([]),c=k=>x=>n(T=>({...T,[k]:x})),u=t.data,p=S(async()=>a.site?(await h("GET",`/api/sites/${b(a.site)}/buckets`)).buckets:null,[a.site]),$=p.data;L(()=>{u&&n(k=>{let x=k.site||u.sites[0]||"",T=u.pools.find(N=>$&&Wa($,N).length>0),w=k.src_pool||$&&(T||u.pools[0])||"",C=k.dst_pool&&k.dst_pool!==w?k.dst_pool:u.pools.find(N=>N!==w)||"";return{...k,site:x,src_pool:w,dst_pool:C}})},[u,$,a.src_pool]);let d=$?Wa($,a.src_pool):[];L(()=>{d.includes(a.bucket)||c("bucket")(d[0]??"")},[d.join(",")]);async function _(k){k?.preventDefault(),s(null),l([]);try{let x={...a};x.mode!=="sync"&&delete x.force;let T=await h("POST","/api/migrations",x);l(T.cascade_warnings??[]),F(`Started migration ${T.id}: ${T.bucket} ${T.src} \u2192 ${T.dst}`),await e(T),await p.reload()}catch(x){s(x),Se(x)}}if(t.error)return o`<${y} error=${t.error} />`;if(!u)return o`<p class="muted">Loading…</p>`;if(u.pools.length<2||u.sites.length===0)return o`<p class="muted" data-cannot-start>A migration needs two nanio pools and a site
       whose default pool is nanio.</p>`;let g=k=>k.map(x=>o`<option value=${x}>${x}</option>`);return o`
     <${B.Provider} value=${r}>
       <form onSubmit=${_} aria-label="Start a migration" data-start-form>
@@ -1174,7 +1178,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
             </table>
           `)}
     </section>
-  `}var be=e=>e?new Date(e).toLocaleString():"\u2013";function Po(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/migrations"),[]),n=e?.migrations??[];return ue(a,1e3,n.some(pe)),o`
+  `}var be=e=>e?new Date(e).toLocaleString():"\u2013";function Co(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/migrations"),[]),n=e?.migrations??[];return ue(a,1e3,n.some(pe)),o`
     <div class="page-head">
       <h1>Migrations</h1>
     </div>
@@ -1216,7 +1220,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
     </section>
     <${Ka} />
     <${Ja} key=${n.filter(r=>r.phase==="done").length} />
-  `}function Co({m:e,onDone:t}){let[a,n]=m(!1),[r,s]=m(!1),[i,l]=m(null);if(!pe(e)||e.phase==="switching"||e.phase==="aborting"||e.cancel)return null;let c=_t(e);async function u(){l(null);try{await h("POST",`/api/migrations/${b(e.id)}/cancel${r?"?force=true":""}`),F(`Cancel of ${e.id} requested`),n(!1),await t()}catch(p){l(p)}}return a?o`
+  `}function Do({m:e,onDone:t}){let[a,n]=m(!1),[r,s]=m(!1),[i,l]=m(null);if(!pe(e)||e.phase==="switching"||e.phase==="aborting"||e.cancel)return null;let c=_t(e);async function u(){l(null);try{await h("POST",`/api/migrations/${b(e.id)}/cancel${r?"?force=true":""}`),F(`Cancel of ${e.id} requested`),n(!1),await t()}catch(p){l(p)}}return a?o`
     <section class="warning" role="dialog" aria-modal="false" aria-labelledby="cancel-head"
       data-cancel-confirm>
       <h3 id="cancel-head">Cancel migration ${e.id}?</h3>
@@ -1238,7 +1242,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <button type="button" onClick=${()=>n(!1)}>Keep running</button>
       </div>
     </section>
-  `:o`<${f} class="danger" onClick=${()=>n(!0)}>Cancel migration…</${f}>`}function Do({passes:e}){return e.length?o`
+  `:o`<${f} class="danger" onClick=${()=>n(!0)}>Cancel migration…</${f}>`}function Lo({passes:e}){return e.length?o`
     <div class="table-wrap">
       <table aria-label="Passes">
         <thead>
@@ -1265,7 +1269,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
           `)}</tbody>
       </table>
     </div>
-  `:null}function Lo({id:e}){let{data:t,error:a,reload:n}=S(async()=>{let[s,i]=await Promise.all([h("GET",`/api/migrations/${b(e)}`),h("GET",`/api/migrations/${b(e)}/log`)]);return{m:{...s,log:i.log},log:i.log}},[e]);ue(n,1e3,!!t&&pe(t.m));let r=t?.m;return o`
+  `:null}function Ro({id:e}){let{data:t,error:a,reload:n}=S(async()=>{let[s,i]=await Promise.all([h("GET",`/api/migrations/${b(e)}`),h("GET",`/api/migrations/${b(e)}/log`)]);return{m:{...s,log:i.log},log:i.log}},[e]);ue(n,1e3,!!t&&pe(t.m));let r=t?.m;return o`
     <div class="page-head">
       <h1>Migration ${e}</h1>
       <a href="#/migrations">All migrations</a>
@@ -1306,11 +1310,11 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
           <div class="notice" role="status">Cancel requested ${be(r.cancel.at)}${r.cancel.force?" (force)":""}: ${_t(r)||r.phase==="aborting"?"aborting to the source":"stopping"}.</div>
         `}
         ${r.error&&o`<div class="error" role="alert">${r.error}</div>`}
-        <${Co} m=${r} onDone=${n} />
+        <${Do} m=${r} onDone=${n} />
       </section>
       <section class="panel" aria-labelledby="mig-passes">
         <h2 id="mig-passes">Passes</h2>
-        ${r.passes.length?o`<${Do} passes=${r.passes} />`:o`<p class="muted">No pass
+        ${r.passes.length?o`<${Lo} passes=${r.passes} />`:o`<p class="muted">No pass
           finished yet.</p>`}
       </section>
       <section class="panel" aria-labelledby="mig-log">
@@ -1319,7 +1323,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
 `)}</pre>
       </section>
     `}
-  `}function Ro({route:e}){let[t]=e.rest;return t?o`<${Lo} key=${t} id=${t} />`:o`<${Po} />`}P({path:"/migrations",title:"Migrations",component:Ro,admin:!0});function Ya(e,t,a){return e.status!=="active"?{label:"inactive",cls:"",why:""}:a?a.ok?{label:"healthy",cls:"ok",why:"service, port, route and both hops answer"}:{label:"failing",cls:"bad",why:a.issues.join("; ")}:t?t.active?{label:t.state,cls:"ok",why:"run Check to test both hops"}:{label:t.state,cls:"bad",why:`${t.manager} reports ${t.state}`}:{label:"unknown",cls:"",why:"service state not read"}}function ve(e){return e?"skipped"in e?`skipped: ${e.skipped}`:e.ok?`${e.status} in ${e.ms} ms`:e.error||`HTTP ${e.status}`:""}var Ao={name:"",description:"",command:"",root:"",health_path:""};function Qe(e,t){let a={name:e.name,port:e.port,status:t};for(let n of["description","command","root","health_path"]){let r=typeof e[n]=="string"?e[n].trim():e[n];r&&(a[n]=r)}return a}function No({rec:e}){let t=e.checks?.internal,a=e.checks?.external;return o`
+  `}function Ao({route:e}){let[t]=e.rest;return t?o`<${Ro} key=${t} id=${t} />`:o`<${Co} />`}P({path:"/migrations",title:"Migrations",component:Ao,admin:!0});function Ya(e,t,a){return e.status!=="active"?{label:"inactive",cls:"",why:""}:a?a.ok?{label:"healthy",cls:"ok",why:"service, port, route and both hops answer"}:{label:"failing",cls:"bad",why:a.issues.join("; ")}:t?t.active?{label:t.state,cls:"ok",why:"run Check to test both hops"}:{label:t.state,cls:"bad",why:`${t.manager} reports ${t.state}`}:{label:"unknown",cls:"",why:"service state not read"}}function ve(e){return e?"skipped"in e?`skipped: ${e.skipped}`:e.ok?`${e.status} in ${e.ms} ms`:e.error||`HTTP ${e.status}`:""}var No={name:"",description:"",command:"",root:"",health_path:""};function Qe(e,t){let a={name:e.name,port:e.port,status:t};for(let n of["description","command","root","health_path"]){let r=typeof e[n]=="string"?e[n].trim():e[n];r&&(a[n]=r)}return a}function jo({rec:e}){let t=e.checks?.internal,a=e.checks?.external;return o`
     <section class="panel" aria-label="Activation" data-activation=${e.name}>
       <dl class="facts">
         ${e.service&&o`
@@ -1345,13 +1349,13 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </dl>
       ${(e.warnings||[]).map(n=>o`<div class="warning">${n}</div>`)}
     </section>
-  `}function jo({initial:e,isNew:t}){let[a,n]=m(e),{busy:r,error:s,saved:i,save:l}=J("project","projects"),[c,u]=m({error:null,rec:null}),p=g=>k=>n(x=>({...x,[g]:k}));async function $(g){g.preventDefault(),u({error:null,rec:null});let k=await l(a.name,Qe(a,"active"),t?0:a.version);k&&(n(x=>({...x,...k})),t&&(K(k),A(`/projects/edit/${b(k.name)}`)))}let d=g=>async()=>{let k=g==="deactivate"?`Deactivate project "${a.name}"? Its route is removed and its service stopped.`:`Forget project "${a.name}"? It is deactivated and its record deleted; its directory stays.`;if(confirm(k)){u({error:null,rec:null});try{let x=g==="deactivate"?await h("PUT",`/api/projects/${b(a.name)}`,Qe(a,"inactive"),{ifMatch:a.version}):await h("DELETE",`/api/projects/${b(a.name)}`);if(g==="forget")return A("/projects");n(T=>({...T,...x})),u({error:null,rec:x})}catch(x){u({error:x,rec:null})}}},_=s?.detail?.diagnosis;return o`
+  `}function Fo({initial:e,isNew:t}){let[a,n]=m(e),{busy:r,error:s,saved:i,save:l}=J("project","projects"),[c,u]=m({error:null,rec:null}),p=g=>k=>n(x=>({...x,[g]:k}));async function $(g){g.preventDefault(),u({error:null,rec:null});let k=await l(a.name,Qe(a,"active"),t?0:a.version);k&&(n(x=>({...x,...k})),t&&(K(k),A(`/projects/edit/${b(k.name)}`)))}let d=g=>async()=>{let k=g==="deactivate"?`Deactivate project "${a.name}"? Its route is removed and its service stopped.`:`Forget project "${a.name}"? It is deactivated and its record deleted; its directory stays.`;if(confirm(k)){u({error:null,rec:null});try{let x=g==="deactivate"?await h("PUT",`/api/projects/${b(a.name)}`,Qe(a,"inactive"),{ifMatch:a.version}):await h("DELETE",`/api/projects/${b(a.name)}`);if(g==="forget")return A("/projects");n(T=>({...T,...x})),u({error:null,rec:x})}catch(x){u({error:x,rec:null})}}},_=s?.detail?.diagnosis;return o`
     <${B.Provider} value=${s}>
       <form onSubmit=${$} novalidate aria-label="Project">
         <${y} error=${s} title="Not activated" />
         ${_&&o`<pre data-diagnosis>${_}</pre>`}
         <${Y} rec=${i} />
-        ${i&&o`<${No} rec=${i} />`}
+        ${i&&o`<${jo} rec=${i} />`}
         ${c.rec&&o`
           <div class="success" role="status">Deactivated: the route is removed and the service
             ${c.rec.service?.state??"stopped"}.</div>
@@ -1392,13 +1396,13 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         </div>
       </form>
     </${B.Provider}>
-  `}function St({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/projects/${b(e)}`):Promise.resolve(Ao),[e]);return o`
+  `}function St({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/projects/${b(e)}`):Promise.resolve(No),[e]);return o`
     <div class="page-head">
       <h1>${e?`Project ${e}`:"Activate a project"}</h1>
     </div>
     <${y} error=${a} />
-    ${t&&o`<${jo} initial=${t} isNew=${!e} />`}
-  `}function De({ok:e,yes:t="ok",no:a="failing"}){return o`<span class=${`badge ${e?"ok":"bad"}`}>${e?t:a}</span>`}function Ce({part:e,text:t}){return e?o`<td><${De} ok=${e.ok} /> <span class="hint">${t}</span></td>`:o`<td class="muted">—</td>`}function Fo({p:e}){return o`
+    ${t&&o`<${Fo} initial=${t} isNew=${!e} />`}
+  `}function De({ok:e,yes:t="ok",no:a="failing"}){return o`<span class=${`badge ${e?"ok":"bad"}`}>${e?t:a}</span>`}function Ce({part:e,text:t}){return e?o`<td><${De} ok=${e.ok} /> <span class="hint">${t}</span></td>`:o`<td class="muted">—</td>`}function Bo({p:e}){return o`
     <tr data-check-project=${e.name} data-ok=${String(e.ok)}>
       <td>${e.name}</td>
       <td>${e.status==="active"?o`<${De} ok=${e.ok} />`:o`<span class="badge">inactive</span>`}</td>
@@ -1436,12 +1440,12 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
                 <th>External hop</th>
               </tr>
             </thead>
-            <tbody>${e.projects.map(n=>o`<${Fo} key=${n.name} p=${n} />`)}</tbody>
+            <tbody>${e.projects.map(n=>o`<${Bo} key=${n.name} p=${n} />`)}</tbody>
           </table>
         </div>
       `}
     </section>
-  `}async function Bo(e){return{services:Object.fromEntries(await Promise.all(e.items.filter(a=>a.status==="active").map(a=>h("GET",`/api/projects/${b(a.name)}`).then(n=>[a.name,n.service],()=>[a.name,null]))))}}function Oo({p:e,service:t,check:a,onDeactivate:n}){let r=Ya(e,t,a);return o`
+  `}async function Oo(e){return{services:Object.fromEntries(await Promise.all(e.items.filter(a=>a.status==="active").map(a=>h("GET",`/api/projects/${b(a.name)}`).then(n=>[a.name,n.service],()=>[a.name,null]))))}}function Vo({p:e,service:t,check:a,onDeactivate:n}){let r=Ya(e,t,a);return o`
     <tr data-project=${e.name}>
       <td><a href=${`#/projects/edit/${b(e.name)}`}>${e.name}</a>
         ${e.description&&o`<div class="hint">${e.description}</div>`}</td>
@@ -1458,7 +1462,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
             aria-label=${`Activate project ${e.name}`}>Activate…</a>
         `}</td>
     </tr>
-  `}var Vo=[["name","Name"],["-name","Name (Z\u2013A)"],["port","Port"],["status","Status"]];function Mo({route:e}){let t=X("/projects","projects",e.query,Bo),{error:a,reload:n}=t,r=t.data&&{...t.data,projects:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u(){c(null);try{i(await h("POST","/api/projects/check"))}catch(d){c(d)}}async function p(d){if(confirm(`Deactivate project "${d.name}"? Its route is removed and its service stopped.`)){c(null);try{await h("PUT",`/api/projects/${b(d.name)}`,Qe(d,"inactive"),{ifMatch:d.version}),i(null)}catch(_){c(_)}await n()}}let $=Object.fromEntries((s?.projects||[]).map(d=>[d.name,d]));return o`
+  `}var Mo=[["name","Name"],["-name","Name (Z\u2013A)"],["port","Port"],["status","Status"]];function Io({route:e}){let t=X("/projects","projects",e.query,Oo),{error:a,reload:n}=t,r=t.data&&{...t.data,projects:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u(){c(null);try{i(await h("POST","/api/projects/check"))}catch(d){c(d)}}async function p(d){if(confirm(`Deactivate project "${d.name}"? Its route is removed and its service stopped.`)){c(null);try{await h("PUT",`/api/projects/${b(d.name)}`,Qe(d,"inactive"),{ifMatch:d.version}),i(null)}catch(_){c(_)}await n()}}let $=Object.fromEntries((s?.projects||[]).map(d=>[d.name,d]));return o`
     <div class="page-head">
       <h1>Projects</h1>
       <div class="row">
@@ -1466,7 +1470,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <a class="button primary" href="#/projects/new">Activate a project</a>
       </div>
     </div>
-    <${Q} list=${t} label="projects" sorts=${Vo} />
+    <${Q} list=${t} label="projects" sorts=${Mo} />
     <${y} error=${a} />
     <${y} error=${l} title="Refused" />
     ${r&&o`
@@ -1485,7 +1489,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
                 </tr>
               </thead>
               <tbody>${r.projects.map(d=>o`
-                  <${Oo} key=${d.name} p=${d} service=${r.services[d.name]}
+                  <${Vo} key=${d.name} p=${d} service=${r.services[d.name]}
                     check=${$[d.name]} onDeactivate=${p} />
                 `)}</tbody>
             </table>
@@ -1494,7 +1498,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </div>
     `}
     ${s&&o`<${Za} report=${s} />`}
-  `}function Io({route:e}){let[t,a]=e.rest;return t==="new"?o`<${St} key="new" name=${null} />`:t==="edit"&&a?o`<${St} key=${a} name=${a} />`:o`<${Mo} route=${e} />`}P({path:"/projects",title:"Projects",component:Io});var Ho={name:"",description:"",domain:"",upstream_host:"127.0.0.1",require_healthy:!0,enable_ssl:!1,health_path:"/health"};function Go(e){let t={name:e.name,description:e.description??"",domain:(e.domain??"").trim(),upstream_host:(e.upstream_host??"").trim(),upstream_port:e.upstream_port,require_healthy:!!e.require_healthy,enable_ssl:!!e.enable_ssl,health_path:(e.health_path??"").trim()||"/health"};return e.email?.trim()&&(t.email=e.email.trim()),t}function Xa({cert:e}){return e?o`
+  `}function Ho({route:e}){let[t,a]=e.rest;return t==="new"?o`<${St} key="new" name=${null} />`:t==="edit"&&a?o`<${St} key=${a} name=${a} />`:o`<${Io} route=${e} />`}P({path:"/projects",title:"Projects",component:Ho});var Go={name:"",description:"",domain:"",upstream_host:"127.0.0.1",require_healthy:!0,enable_ssl:!1,health_path:"/health"};function Uo(e){let t={name:e.name,description:e.description??"",domain:(e.domain??"").trim(),upstream_host:(e.upstream_host??"").trim(),upstream_port:e.upstream_port,require_healthy:!!e.require_healthy,enable_ssl:!!e.enable_ssl,health_path:(e.health_path??"").trim()||"/health"};return e.email?.trim()&&(t.email=e.email.trim()),t}function Xa({cert:e}){return e?o`
     <div class="notice" data-certificate=${e.status}>
       Certificate <strong>${e.name}</strong>: <span class="badge">${e.status}</span>
       ${e.not_after&&` valid until ${new Date(e.not_after).toLocaleString()}`}
@@ -1513,7 +1517,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       <${y} error=${r.error} title="Not issued" />
       <${Xa} cert=${r.cert} />
     </section>
-  `}var Tt=null;function Uo({error:e,draft:t,onDone:a}){let[n,r]=m(null);async function s(){r(null);try{let i=t.email?{email:t.email}:{},l=await h("POST",`/api/proxies/${b(t.name)}/ssl`,i);F(`HTTPS enabled for ${t.name}`),a(l)}catch(i){r(i)}}return o`
+  `}var Tt=null;function Wo({error:e,draft:t,onDone:a}){let[n,r]=m(null);async function s(){r(null);try{let i=t.email?{email:t.email}:{},l=await h("POST",`/api/proxies/${b(t.name)}/ssl`,i);F(`HTTPS enabled for ${t.name}`),a(l)}catch(i){r(i)}}return o`
     <div class="warning" role="alert" data-ssl-failed>
       <strong>Saved; HTTPS failed.</strong> The proxy is saved and serves plain HTTP. The
       certificate could not be issued: ${e.message}
@@ -1522,11 +1526,11 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </div>
       <${y} error=${n} title="Still not issued" />
     </div>
-  `}function Wo({initial:e,isNew:t}){let[a,n]=m(e),[r,s]=m(()=>{let w=Tt;return Tt=null,w}),{busy:i,error:l,saved:c,save:u,setError:p}=J("proxy","proxies",{onError:async w=>{if(w.code!=="SSL_ISSUANCE_FAILED"||!w.detail?.apply)return!1;let C=await h("GET",`/api/proxies/${b(a.name)}`).catch(()=>null);return C?(Ke(),t?(Tt=w,A(`/proxies/edit/${b(C.name)}`)):(n(C),s(w)),!0):!1}}),[$,d]=m(null),[_,g]=m(!1);ge(_);let k=w=>C=>{g(!0),n(N=>({...N,[w]:C}))};async function x(w){w.preventDefault();let C=_e([["name","Name",a.name],["domain","Domain",a.domain],["upstream_host","Upstream host",a.upstream_host],["upstream_port","Upstream port",a.upstream_port]]);if(C)return p(C);s(null);let N=await u(a.name,Go(a),t?0:a.version);N&&(g(!1),n(N),t&&(K(N),A(`/proxies/edit/${b(N.name)}`)))}async function T(){if(confirm(`Delete proxy "${a.name}" (its site and pool; the certificate stays)?`)){d(null);try{await h("DELETE",`/api/proxies/${b(a.name)}`),A("/proxies")}catch(w){d(w)}}}return o`
+  `}function zo({initial:e,isNew:t}){let[a,n]=m(e),[r,s]=m(()=>{let w=Tt;return Tt=null,w}),{busy:i,error:l,saved:c,save:u,setError:p}=J("proxy","proxies",{onError:async w=>{if(w.code!=="SSL_ISSUANCE_FAILED"||!w.detail?.apply)return!1;let C=await h("GET",`/api/proxies/${b(a.name)}`).catch(()=>null);return C?(Ke(),t?(Tt=w,A(`/proxies/edit/${b(C.name)}`)):(n(C),s(w)),!0):!1}}),[$,d]=m(null),[_,g]=m(!1);ge(_);let k=w=>C=>{g(!0),n(N=>({...N,[w]:C}))};async function x(w){w.preventDefault();let C=_e([["name","Name",a.name],["domain","Domain",a.domain],["upstream_host","Upstream host",a.upstream_host],["upstream_port","Upstream port",a.upstream_port]]);if(C)return p(C);s(null);let N=await u(a.name,Uo(a),t?0:a.version);N&&(g(!1),n(N),t&&(K(N),A(`/proxies/edit/${b(N.name)}`)))}async function T(){if(confirm(`Delete proxy "${a.name}" (its site and pool; the certificate stays)?`)){d(null);try{await h("DELETE",`/api/proxies/${b(a.name)}`),A("/proxies")}catch(w){d(w)}}}return o`
     <${B.Provider} value=${l}>
       <form onSubmit=${x} novalidate aria-label="Proxy">
         <${y} error=${l} title="Not saved" />
-        ${r&&o`<${Uo} error=${r} draft=${a} onDone=${w=>{s(null),n(C=>({...C,...w}))}} />`}
+        ${r&&o`<${Wo} error=${r} draft=${a} onDone=${w=>{s(null),n(C=>({...C,...w}))}} />`}
         <${Y} rec=${c} />
         <${Xa} cert=${c?.certificate} />
         ${!t&&o`
@@ -1572,13 +1576,13 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </form>
     </${B.Provider}>
     ${!t&&a.enable_ssl&&o`<${qo} draft=${a} onDone=${w=>n(C=>({...C,...w}))} />`}
-  `}function Et({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/proxies/${b(e)}`):Promise.resolve(Ho),[e]);return o`
+  `}function Et({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/proxies/${b(e)}`):Promise.resolve(Go),[e]);return o`
     <div class="page-head">
       <h1>${e?`Proxy ${e}`:"New proxy"}</h1>
     </div>
     <${y} error=${a} />
-    ${t&&o`<${Wo} initial=${t} isNew=${!e} />`}
-  `}function zo({r:e}){return o`
+    ${t&&o`<${zo} initial=${t} isNew=${!e} />`}
+  `}function Ko({r:e}){return o`
     <div class="success" role="status" data-sync=${e.synced_count}>
       Synced ${e.synced_count} from <code>${e.source}</code> (created ${e.created.length}, updated
       ${e.updated.length}, unchanged ${e.unchanged.length}); apply: <${ce}
@@ -1587,7 +1591,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <ul>${e.skipped.map(t=>o`<li>skipped <strong>${t.name}</strong>: ${t.reason}</li>`)}</ul>
       `}
     </div>
-  `}var Ko=[["name","Name"],["-name","Name (Z\u2013A)"],["domain","Domain"],["status","Status"]];function Jo({route:e}){let t=X("/proxies","proxies",e.query),{error:a,reload:n}=t,r=t.data&&{...t.data,proxies:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u($){if(confirm(`Delete proxy "${$}" (its site and pool; the certificate stays)?`)){i(null);try{await h("DELETE",`/api/proxies/${b($)}`)}catch(d){i(d)}await n()}}async function p(){i(null),c(null);try{c(await h("POST","/api/proxies/sync-from-registry",{}))}catch($){i($)}await n()}return o`
+  `}var Jo=[["name","Name"],["-name","Name (Z\u2013A)"],["domain","Domain"],["status","Status"]];function Yo({route:e}){let t=X("/proxies","proxies",e.query),{error:a,reload:n}=t,r=t.data&&{...t.data,proxies:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u($){if(confirm(`Delete proxy "${$}" (its site and pool; the certificate stays)?`)){i(null);try{await h("DELETE",`/api/proxies/${b($)}`)}catch(d){i(d)}await n()}}async function p(){i(null),c(null);try{c(await h("POST","/api/proxies/sync-from-registry",{}))}catch($){i($)}await n()}return o`
     <div class="page-head">
       <h1>Proxies</h1>
       <div class="row">
@@ -1595,10 +1599,10 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <a class="button primary" href="#/proxies/new">New proxy</a>
       </div>
     </div>
-    <${Q} list=${t} label="proxies" sorts=${Ko} />
+    <${Q} list=${t} label="proxies" sorts=${Jo} />
     <${y} error=${a} />
     <${y} error=${s} title="Refused" />
-    ${l&&o`<${zo} r=${l} />`}
+    ${l&&o`<${Ko} r=${l} />`}
     ${r&&o`
       <div class="panel table-wrap">
         ${r.proxies.length===0&&t.q?o`<p class="muted">Nothing matches "${t.q}".</p>`:r.proxies.length===0?o`<p class="muted">No proxies yet. A proxy puts one domain in front of one upstream.</p>`:o`
@@ -1633,7 +1637,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <${ee} list=${t} path="/proxies" />
       </div>
     `}
-  `}function Yo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${Et} key="new" name=${null} />`:t==="edit"&&a?o`<${Et} key=${a} name=${a} />`:o`<${Jo} route=${e} />`}P({path:"/proxies",title:"Proxies",component:Yo});var Zo={active:"ok",pending:"warn",expiring:"warn",expired:"bad",failed:"bad"};function et({c:e}){return o`<span class=${`badge ${Zo[e.status]||""}`} data-status=${e.status}>${e.status}</span>`}function Qa(e,t=Date.now()){return e?Math.floor((Date.parse(e)-t)/864e5):null}function en(e){let t=[];e.renewed.length&&t.push(`renewed: ${e.renewed.join(", ")}`);for(let a of e.failed)t.push(`failed ${a.name}: ${a.message}`);for(let a of e.deferred)t.push(`deferred ${a.name} until ${a.until}`);return e.valid.length&&t.push(`still valid: ${e.valid.join(", ")}`),t.length?t:["no certificates"]}var Xo={name:"",domains:[],email:""};function Qo({c:e}){let t=a=>a?new Date(a).toLocaleString():"\u2014";return o`
+  `}function Zo({route:e}){let[t,a]=e.rest;return t==="new"?o`<${Et} key="new" name=${null} />`:t==="edit"&&a?o`<${Et} key=${a} name=${a} />`:o`<${Yo} route=${e} />`}P({path:"/proxies",title:"Proxies",component:Zo});var Xo={active:"ok",pending:"warn",expiring:"warn",expired:"bad",failed:"bad"};function et({c:e}){return o`<span class=${`badge ${Xo[e.status]||""}`} data-status=${e.status}>${e.status}</span>`}function Qa(e,t=Date.now()){return e?Math.floor((Date.parse(e)-t)/864e5):null}function en(e){let t=[];e.renewed.length&&t.push(`renewed: ${e.renewed.join(", ")}`);for(let a of e.failed)t.push(`failed ${a.name}: ${a.message}`);for(let a of e.deferred)t.push(`deferred ${a.name} until ${a.until}`);return e.valid.length&&t.push(`still valid: ${e.valid.join(", ")}`),t.length?t:["no certificates"]}var Qo={name:"",domains:[],email:""};function er({c:e}){let t=a=>a?new Date(a).toLocaleString():"\u2014";return o`
     <section class="panel" aria-label="Certificate">
       <dl class="facts">
         <dt>Status</dt><dd><${et} c=${e} /></dd>
@@ -1661,14 +1665,14 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       ${e.reason&&o`<p class="hint" data-reason>${e.reason}</p>`}
       ${e.last_error&&o`<div class="error">Last error<pre>${e.last_error}</pre></div>`}
     </section>
-  `}function er({name:e,onDone:t}){let[a,n]=m(!1),[r,s]=m(null);async function i(){s(null);try{t(await h("POST",`/api/certs/${b(e)}/renew`,{force:a}))}catch(l){s(l)}}return o`
+  `}function tr({name:e,onDone:t}){let[a,n]=m(!1),[r,s]=m(null);async function i(){s(null);try{t(await h("POST",`/api/certs/${b(e)}/renew`,{force:a}))}catch(l){s(l)}}return o`
     <div class="row">
       <${O} field="force" label="force (re-issue a valid certificate)" checked=${a}
         onValue=${n} />
       <${f} onClick=${i} busyText="Renewing…">Renew now</${f}>
     </div>
     <${y} error=${r} title="Not renewed" />
-  `}function tr({initial:e,isNew:t}){let[a,n]=m(e),{busy:r,error:s,saved:i,save:l}=J("certificate","certs"),[c,u]=m(null),p=_=>g=>n(k=>({...k,[_]:g}));async function $(_){_.preventDefault();let g={domains:a.domains,...a.email?{email:a.email}:{}},k=await l(a.name,g,t?0:a.version);k&&(n(k),t&&(K(k),A(`/certs/edit/${b(k.name)}`)))}async function d(){if(confirm(`Delete certificate "${a.name}" and its files?`)){u(null);try{await h("DELETE",`/api/certs/${b(a.name)}`),A("/certs")}catch(_){u(_)}}}return o`
+  `}function ar({initial:e,isNew:t}){let[a,n]=m(e),{busy:r,error:s,saved:i,save:l}=J("certificate","certs"),[c,u]=m(null),p=_=>g=>n(k=>({...k,[_]:g}));async function $(_){_.preventDefault();let g={domains:a.domains,...a.email?{email:a.email}:{}},k=await l(a.name,g,t?0:a.version);k&&(n(k),t&&(K(k),A(`/certs/edit/${b(k.name)}`)))}async function d(){if(confirm(`Delete certificate "${a.name}" and its files?`)){u(null);try{await h("DELETE",`/api/certs/${b(a.name)}`),A("/certs")}catch(_){u(_)}}}return o`
     <${B.Provider} value=${s}>
       <form onSubmit=${$} novalidate aria-label="Certificate">
         <${y} error=${s} title="Not saved" />
@@ -1696,16 +1700,16 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
       </form>
     </${B.Provider}>
     ${!t&&o`
-      <${Qo} c=${a} />
-      <${er} name=${a.name} onDone=${n} />
+      <${er} c=${a} />
+      <${tr} name=${a.name} onDone=${n} />
     `}
-  `}function Pt({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/certs/${b(e)}`):Promise.resolve(Xo),[e]);return o`
+  `}function Pt({name:e}){let{data:t,error:a}=S(()=>e?h("GET",`/api/certs/${b(e)}`):Promise.resolve(Qo),[e]);return o`
     <div class="page-head">
       <h1>${e?`Certificate ${e}`:"New certificate"}</h1>
     </div>
     <${y} error=${a} />
-    ${t&&o`<${tr} initial=${t} isNew=${!e} />`}
-  `}var ar=[["name","Name"],["-name","Name (Z\u2013A)"],["not_after","Expires first"],["status","Status"]];function nr({route:e}){let t=X("/certs","certs",e.query),{error:a,reload:n}=t,r=t.data&&{...t.data,certs:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u($){if(confirm(`Delete certificate "${$}" and its files?`)){i(null);try{await h("DELETE",`/api/certs/${b($)}`)}catch(d){i(d)}await n()}}async function p(){i(null),c(null);try{c(await h("POST","/api/certs/renew"))}catch($){i($)}await n()}return o`
+    ${t&&o`<${ar} initial=${t} isNew=${!e} />`}
+  `}var nr=[["name","Name"],["-name","Name (Z\u2013A)"],["not_after","Expires first"],["status","Status"]];function or({route:e}){let t=X("/certs","certs",e.query),{error:a,reload:n}=t,r=t.data&&{...t.data,certs:t.data.items},[s,i]=m(null),[l,c]=m(null);async function u($){if(confirm(`Delete certificate "${$}" and its files?`)){i(null);try{await h("DELETE",`/api/certs/${b($)}`)}catch(d){i(d)}await n()}}async function p(){i(null),c(null);try{c(await h("POST","/api/certs/renew"))}catch($){i($)}await n()}return o`
     <div class="page-head">
       <h1>Certificates</h1>
       <div class="row">
@@ -1713,7 +1717,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <a class="button primary" href="#/certs/new">New certificate</a>
       </div>
     </div>
-    <${Q} list=${t} label="certificates" sorts=${ar} />
+    <${Q} list=${t} label="certificates" sorts=${nr} />
     <${y} error=${a} />
     <${y} error=${s} title="Refused" />
     ${l&&o`
@@ -1759,7 +1763,7 @@ var Ve,D,jt,cn,se,Rt,Ft,Bt,at,Ae,ke,Ot,st,nt,ot,Vt,Fe={},Be=[],un=/acit|ex(?:s|g
         <${ee} list=${t} path="/certs" />
       </div>
     `}
-  `}function or({route:e}){let[t,a]=e.rest;return t==="new"?o`<${Pt} key="new" name=${null} />`:t==="edit"&&a?o`<${Pt} key=${a} name=${a} />`:o`<${nr} route=${e} />`}P({path:"/certs",title:"Certificates",component:or});function rr(e,t){if(t)return`Rollback to generation ${t}`;if(!e||typeof e!="object")return"";let a=r=>r.length>4?`${r.slice(0,4).join(", ")} and ${r.length-4} more`:r.join(", "),n=[];e.changed?.length&&n.push(`changed ${a(e.changed)}`),e.refused?.length&&n.push(`refused ${a(e.refused)}`);for(let[r,s]of Object.entries(e))r==="changed"||r==="refused"||s===null||s===""||Array.isArray(s)&&s.length===0||n.push(`${r}: ${Array.isArray(s)?a(s):typeof s=="object"?JSON.stringify(s):s}`);return n.join("; ")||"re-render"}async function sr(){let[e,t]=await Promise.all([h("GET","/api/config/generations"),h("GET","/api/audit?action=rollback&page_size=200").catch(()=>({entries:[]}))]),a={};for(let n of t.entries){let r=/generation (\d+)/.exec(n.message||"");n.generation!=null&&r&&(a[n.generation]=Number(r[1]))}return{generations:e.generations,rollbacks:a}}function ir({onDone:e}){let[t,a]=m(null),[n,r]=m(null),s=(l,c)=>async()=>{if(a(null),r(null),l==="reload"){let u=await h("GET","/api/config/drift").catch(()=>null);if(u&&u.files.length){let p=u.files.map(d=>`  ${d.file} (${d.status})`).join(`
+  `}function rr({route:e}){let[t,a]=e.rest;return t==="new"?o`<${Pt} key="new" name=${null} />`:t==="edit"&&a?o`<${Pt} key=${a} name=${a} />`:o`<${or} route=${e} />`}P({path:"/certs",title:"Certificates",component:rr});function sr(e,t){if(t)return`Rollback to generation ${t}`;if(!e||typeof e!="object")return"";let a=r=>r.length>4?`${r.slice(0,4).join(", ")} and ${r.length-4} more`:r.join(", "),n=[];e.changed?.length&&n.push(`changed ${a(e.changed)}`),e.refused?.length&&n.push(`refused ${a(e.refused)}`);for(let[r,s]of Object.entries(e))r==="changed"||r==="refused"||s===null||s===""||Array.isArray(s)&&s.length===0||n.push(`${r}: ${Array.isArray(s)?a(s):typeof s=="object"?JSON.stringify(s):s}`);return n.join("; ")||"re-render"}async function ir(){let[e,t]=await Promise.all([h("GET","/api/config/generations"),h("GET","/api/audit?action=rollback&page_size=200").catch(()=>({entries:[]}))]),a={};for(let n of t.entries){let r=/generation (\d+)/.exec(n.message||"");n.generation!=null&&r&&(a[n.generation]=Number(r[1]))}return{generations:e.generations,rollbacks:a}}function lr({onDone:e}){let[t,a]=m(null),[n,r]=m(null),s=(l,c)=>async()=>{if(a(null),r(null),l==="reload"){let u=await h("GET","/api/config/drift").catch(()=>null);if(u&&u.files.length){let p=u.files.map(d=>`  ${d.file} (${d.status})`).join(`
 `);if(!confirm(`These managed files were changed by hand:
 ${p}
 
@@ -1788,7 +1792,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
           ${i.output&&o`<pre>${i.output}</pre>`}</div>
       `}
     </section>
-  `}function lr({n:e}){let{data:t,error:a}=S(()=>h("GET",`/api/console/generations/${e}/files`),[e]);return o`
+  `}function dr({n:e}){let{data:t,error:a}=S(()=>h("GET",`/api/console/generations/${e}/files`),[e]);return o`
     <section class="panel" aria-label=${`Generation ${e} files`} data-gen-files=${e}>
       <h2>Generation ${e}: files</h2>
       <${y} error=${a} />
@@ -1809,7 +1813,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
             `)}
       </div>
     `}
-  `}function dr({target:e,current:t,onClose:a,onDone:n}){let[r,s]=m(null);async function i(){s(null);try{let l=await h("POST",`/api/config/generations/${e}/rollback`);F(`Rolled back to generation ${e}: now generation ${l.generation}`),n()}catch(l){s(l)}}return o`
+  `}function cr({target:e,current:t,onClose:a,onDone:n}){let[r,s]=m(null);async function i(){s(null);try{let l=await h("POST",`/api/config/generations/${e}/rollback`);F(`Rolled back to generation ${e}: now generation ${l.generation}`),n()}catch(l){s(l)}}return o`
     <section class="panel" role="dialog" aria-modal="false" aria-labelledby="rb-head"
       data-rollback=${e}>
       <h2 id="rb-head">Roll back to generation ${e}?</h2>
@@ -1824,7 +1828,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         <button type="button" onClick=${a}>Cancel</button>
       </div>
     </section>
-  `}function cr({data:e,reload:t}){let[a,n]=m(null),[r,s]=m([]),[i,l]=m(null),c=e.generations.find(d=>d.current)?.generation,u=d=>s(_=>_.includes(d)?_.filter(g=>g!==d):[..._.slice(-1),d]),[p,$]=[...r].sort((d,_)=>d-_);return o`
+  `}function ur({data:e,reload:t}){let[a,n]=m(null),[r,s]=m([]),[i,l]=m(null),c=e.generations.find(d=>d.current)?.generation,u=d=>s(_=>_.includes(d)?_.filter(g=>g!==d):[..._.slice(-1),d]),[p,$]=[...r].sort((d,_)=>d-_);return o`
     <div class="table-wrap">
       <table>
         <thead>
@@ -1846,7 +1850,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
               `}</td>
               <td>${d.created_at?new Date(d.created_at).toLocaleString():""}</td>
               <td class="num">${d.files}</td>
-              <td class="hint">${rr(d.cause,e.rollbacks[d.generation])}</td>
+              <td class="hint">${sr(d.cause,e.rollbacks[d.generation])}</td>
               <td class="inline-actions">
                 <button type="button" class="link" onClick=${()=>n(d.generation)}
                   aria-label=${`Open generation ${d.generation}`}>Open</button>
@@ -1861,7 +1865,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
     </div>
     <p class="hint">Tick two generations to see what changed between them.</p>
     ${i&&o`
-      <${dr} target=${i} current=${c}
+      <${cr} target=${i} current=${c}
         onClose=${()=>l(null)} onDone=${()=>{l(null),t()}} />
     `}
     ${r.length===2&&o`
@@ -1870,18 +1874,18 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         <${tn} a=${p} b=${$} />
       </section>
     `}
-    ${a&&o`<${lr} n=${a} />`}
-  `}function ur(){let{data:e,error:t,reload:a}=S(sr,[]);return o`
+    ${a&&o`<${dr} n=${a} />`}
+  `}function pr(){let{data:e,error:t,reload:a}=S(ir,[]);return o`
     <div class="page-head">
       <h1>Config</h1>
     </div>
-    <${ir} onDone=${a} />
+    <${lr} onDone=${a} />
     <section class="panel" aria-labelledby="cfg-gens">
       <h2 id="cfg-gens">History (generations)</h2>
       <${y} error=${t} />
-      ${e&&(e.generations.length===0?o`<p class="muted">No generation yet: the first apply writes one.</p>`:o`<${cr} data=${e} reload=${a} />`)}
+      ${e&&(e.generations.length===0?o`<p class="muted">No generation yet: the first apply writes one.</p>`:o`<${ur} data=${e} reload=${a} />`)}
     </section>
-  `}P({path:"/config",title:"Config",component:ur});var Ct=e=>e===""?'""':String(e);function pr({s:e,onSaved:t}){let[a,n]=m(e.secret?"":String(e.file_value??e.value)),[r,s]=m(null),i=async()=>{s(null);try{let u=e.type==="int"&&/^-?\d+$/.test(a.trim())?Number(a):a;await h("PUT",`/api/config/settings/${e.name}`,{value:u}),t()}catch(u){s(u)}},l=`set-${e.name}`,c=e.type==="enum"||e.type==="bool"?o`<select id=${l} value=${a} onChange=${u=>n(u.target.value)}>
+  `}P({path:"/config",title:"Config",component:pr});var Ct=e=>e===""?'""':String(e);function $r({s:e,onSaved:t}){let[a,n]=m(e.secret?"":String(e.file_value??e.value)),[r,s]=m(null),i=async()=>{s(null);try{let u=e.type==="int"&&/^-?\d+$/.test(a.trim())?Number(a):a;await h("PUT",`/api/config/settings/${e.name}`,{value:u}),t()}catch(u){s(u)}},l=`set-${e.name}`,c=e.type==="enum"||e.type==="bool"?o`<select id=${l} value=${a} onChange=${u=>n(u.target.value)}>
         ${(e.values??["true","false"]).map(u=>o`<option value=${u}>${u}</option>`)}
       </select>`:o`
       <input id=${l} type=${e.secret?"password":"text"} value=${a}
@@ -1892,7 +1896,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
     ${c}
     <${f} class="primary" onClick=${i} busyText="Saving…">Save</${f}>
     <${y} error=${r} />
-  </div>`}function $r({s:e,editing:t,setEditing:a,onSaved:n}){return o`
+  </div>`}function fr({s:e,editing:t,setEditing:a,onSaved:n}){return o`
     <tr data-setting=${e.name} class=${e.restart_needed?"pending":""}>
       <td><code>${e.name}</code><div class="hint">${e.description}</div></td>
       <td data-value>${Ct(e.value)}${e.restart_needed&&o`
@@ -1900,9 +1904,9 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
       `}</td>
       <td class="muted">${Ct(e.default)}</td>
       <td>${e.source==="environment"?o`<span title=${`fixed by ${e.env}`}>env ${e.env}</span>`:e.source}</td>
-      <td>${e.editable?t===e.name?o`<${pr} s=${e} onSaved=${()=>{a(null),n()}} />`:o`<button type="button" onClick=${()=>a(e.name)}>Edit</button>`:o`<span class="muted">fixed by the environment</span>`}</td>
+      <td>${e.editable?t===e.name?o`<${$r} s=${e} onSaved=${()=>{a(null),n()}} />`:o`<button type="button" onClick=${()=>a(e.name)}>Edit</button>`:o`<span class="muted">fixed by the environment</span>`}</td>
     </tr>
-  `}function fr(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/config/settings"),[]),[n,r]=m(null),[s,i]=m(null),[l,c]=m(null),u=async()=>{c(null);try{i(await h("POST","/api/config/settings/restart"))}catch($){c($)}},p=e?[...new Set(e.settings.map($=>$.group))]:[];return o`
+  `}function mr(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/config/settings"),[]),[n,r]=m(null),[s,i]=m(null),[l,c]=m(null),u=async()=>{c(null);try{i(await h("POST","/api/config/settings/restart"))}catch($){c($)}},p=e?[...new Set(e.settings.map($=>$.group))]:[];return o`
     <div class="page-head">
       <h1>Settings</h1>
     </div>
@@ -1933,12 +1937,12 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
                   <th></th>
                 </tr>
               </thead>
-              <tbody>${e.settings.filter(d=>d.group===$).map(d=>o`<${$r} s=${d} editing=${n} setEditing=${r} onSaved=${a} />`)}</tbody>
+              <tbody>${e.settings.filter(d=>d.group===$).map(d=>o`<${fr} s=${d} editing=${n} setEditing=${r} onSaved=${a} />`)}</tbody>
             </table>
           </section>
         `)}
     `}
-  `}P({path:"/settings",title:"Settings",component:fr});function mr({f:e,onDone:t,setError:a}){let n=(r,s)=>async()=>{a(null);try{await h("POST",r,{file:e.file}),F(`${s} ${e.file}`)}catch(i){a(i)}t()};return o`
+  `}P({path:"/settings",title:"Settings",component:mr});function hr({f:e,onDone:t,setError:a}){let n=(r,s)=>async()=>{a(null);try{await h("POST",r,{file:e.file}),F(`${s} ${e.file}`)}catch(i){a(i)}t()};return o`
     <section class="panel" data-drift-file=${e.file}>
       <h2><code>${e.file}</code> <span class="badge warn">${e.status}</span>${e.entity&&o`
           <span class="hint">${e.entity.kind} ${e.entity.name}</span>
@@ -1955,7 +1959,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
       <p class="hint">${e.absorbable?"Keep edit makes this text the declared state (the form shows it from now on). ":"This file cannot be read back into the state: only Undo edit is offered. "}Undo edit
         puts back what the agent wrote and reloads nginx.</p>
     </section>
-  `}function hr(){let{data:e,error:t,reload:a,loading:n}=S(()=>h("GET","/api/config/drift"),[]),[r,s]=m(null);async function i(){if(confirm("Rebuild all: apply pending changes, rewrite every drifted file and reload nginx?")){s(null);try{await h("POST","/api/config/rebuild"),F("Rebuilt every managed file")}catch(l){s(l)}a()}}return o`
+  `}function gr(){let{data:e,error:t,reload:a,loading:n}=S(()=>h("GET","/api/config/drift"),[]),[r,s]=m(null);async function i(){if(confirm("Rebuild all: apply pending changes, rewrite every drifted file and reload nginx?")){s(null);try{await h("POST","/api/config/rebuild"),F("Rebuilt every managed file")}catch(l){s(l)}a()}}return o`
     <div class="page-head">
       <h1>Drift</h1>
       <div class="row">
@@ -1972,16 +1976,16 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
       </p>
       ${e.issues.filter(l=>!e.files.some(c=>l.includes(c.file))).map(l=>o`<div class="warning">${l}</div>`)}
       ${e.files.map(l=>o`
-          <${mr} key=${l.file+l.actual_sha256} f=${l} onDone=${a}
+          <${hr} key=${l.file+l.actual_sha256} f=${l} onDone=${a}
             setError=${s} />
         `)}
     `}
-  `}P({path:"/drift",title:"Drift",component:hr});var gr=new Set(["version","created_at","updated_at"]);function tt(e,t="",a=new Map){if(Array.isArray(e)&&e.length)e.forEach((n,r)=>tt(n,`${t}[${r}]`,a));else if(e&&typeof e=="object"&&!Array.isArray(e)&&Object.keys(e).length)for(let[n,r]of Object.entries(e))!t&&gr.has(n)||tt(r,t?`${t}.${n}`:n,a);else a.set(t||"(value)",JSON.stringify(e));return a}function _r(e,t){let a=e==null?new Map:tt(e),n=t==null?new Map:tt(t),r=[],s=0;for(let i of new Set([...a.keys(),...n.keys()]))n.has(i)?a.has(i)?a.get(i)!==n.get(i)?r.push({kind:"chg",text:`~ ${i}: ${a.get(i)} \u2192 ${n.get(i)}`}):s++:r.push({kind:"add",text:`+ ${i}: ${n.get(i)}`}):r.push({kind:"del",text:`- ${i}: ${a.get(i)}`});return{lines:r,same:s}}function an({before:e,after:t}){let{lines:a,same:n}=_r(e,t);return a.length?o`
+  `}P({path:"/drift",title:"Drift",component:gr});var _r=new Set(["version","created_at","updated_at"]);function tt(e,t="",a=new Map){if(Array.isArray(e)&&e.length)e.forEach((n,r)=>tt(n,`${t}[${r}]`,a));else if(e&&typeof e=="object"&&!Array.isArray(e)&&Object.keys(e).length)for(let[n,r]of Object.entries(e))!t&&_r.has(n)||tt(r,t?`${t}.${n}`:n,a);else a.set(t||"(value)",JSON.stringify(e));return a}function br(e,t){let a=e==null?new Map:tt(e),n=t==null?new Map:tt(t),r=[],s=0;for(let i of new Set([...a.keys(),...n.keys()]))n.has(i)?a.has(i)?a.get(i)!==n.get(i)?r.push({kind:"chg",text:`~ ${i}: ${a.get(i)} \u2192 ${n.get(i)}`}):s++:r.push({kind:"add",text:`+ ${i}: ${n.get(i)}`}):r.push({kind:"del",text:`- ${i}: ${a.get(i)}`});return{lines:r,same:s}}function an({before:e,after:t}){let{lines:a,same:n}=br(e,t);return a.length?o`
     <ul class="diff">
       ${a.map(r=>o`<li class=${r.kind}>${r.text}</li>`)}
     </ul>
     ${n>0&&o`<p class="hint">${n} unchanged field${n===1?"":"s"} not shown.</p>`}
-  `:o`<p class="muted">No field changed.</p>`}var nn=["entity","action","from","to","page","page_size"];function on(e){if(!e)return;let t=new Date(e);return Number.isNaN(t.getTime())?e:t.toISOString()}function rn(e){if(!e)return"";let t=new Date(e);if(Number.isNaN(t.getTime()))return"";let a=n=>String(n).padStart(2,"0");return`${t.getFullYear()}-${a(t.getMonth()+1)}-${a(t.getDate())}T${a(t.getHours())}:${a(t.getMinutes())}`}function br({query:e,error:t}){let[a,n]=m(()=>({entity:e.entity??"",action:e.action??"",from:rn(e.from),to:rn(e.to),page_size:e.page_size??"50"})),r=i=>l=>n(c=>({...c,[i]:l}));function s(i){i.preventDefault(),A("/audit",{...a,from:on(a.from),to:on(a.to),page:void 0})}return o`
+  `:o`<p class="muted">No field changed.</p>`}var nn=["entity","action","from","to","page","page_size"];function on(e){if(!e)return;let t=new Date(e);return Number.isNaN(t.getTime())?e:t.toISOString()}function rn(e){if(!e)return"";let t=new Date(e);if(Number.isNaN(t.getTime()))return"";let a=n=>String(n).padStart(2,"0");return`${t.getFullYear()}-${a(t.getMonth()+1)}-${a(t.getDate())}T${a(t.getHours())}:${a(t.getMinutes())}`}function vr({query:e,error:t}){let[a,n]=m(()=>({entity:e.entity??"",action:e.action??"",from:rn(e.from),to:rn(e.to),page_size:e.page_size??"50"})),r=i=>l=>n(c=>({...c,[i]:l}));function s(i){i.preventDefault(),A("/audit",{...a,from:on(a.from),to:on(a.to),page:void 0})}return o`
     <${B.Provider} value=${t}>
       <form class="panel" onSubmit=${s} aria-label="Audit filters">
         <div class="row">
@@ -2004,7 +2008,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         </div>
       </form>
     </${B.Provider}>
-  `}function vr({e}){return o`
+  `}function yr({e}){return o`
     <tr data-audit=${e.id}>
       <td class="mono">${new Date(e.at).toLocaleString()}</td>
       <td>${e.actor}</td>
@@ -2022,11 +2026,11 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         </details>
       </td>
     </tr>
-  `}function yr({route:e}){let t=e.query,a=nn.map(l=>t[l]??"").join("|"),{data:n,error:r}=S(()=>{let l=new URLSearchParams(Object.entries(t).filter(([c,u])=>nn.includes(c)&&u));return h("GET",`/api/audit${l.size?`?${l}`:""}`)},[a]),s=Number(t.page||1),i=l=>Z("/audit",{...t,page:l>1?String(l):void 0});return o`
+  `}function kr({route:e}){let t=e.query,a=nn.map(l=>t[l]??"").join("|"),{data:n,error:r}=S(()=>{let l=new URLSearchParams(Object.entries(t).filter(([c,u])=>nn.includes(c)&&u));return h("GET",`/api/audit${l.size?`?${l}`:""}`)},[a]),s=Number(t.page||1),i=l=>Z("/audit",{...t,page:l>1?String(l):void 0});return o`
     <div class="page-head">
       <h1>Audit</h1>
     </div>
-    <${br} key=${a} query=${t} error=${r} />
+    <${vr} key=${a} query=${t} error=${r} />
     <${y} error=${r} />
     ${n&&o`
       <section class="panel table-wrap">
@@ -2042,7 +2046,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
                 <th>Detail</th>
               </tr>
             </thead>
-            <tbody>${n.entries.map(l=>o`<${vr} key=${l.id} e=${l} />`)}</tbody>
+            <tbody>${n.entries.map(l=>o`<${yr} key=${l.id} e=${l} />`)}</tbody>
           </table>
         `}
         <nav class="actions" aria-label="Audit pages">
@@ -2052,7 +2056,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         </nav>
       </section>
     `}
-  `}P({path:"/audit",title:"Audit",component:yr});var sn=2e3;function kr({source:e,q:t}){let[a,n]=m([]),[r,s]=m(null),[i,l]=m(null),[c,u]=m(!1),p=U(0),$=U(null),d=g=>new URLSearchParams({lines:"500",...t?{q:t}:{},...g});L(()=>{let g=!0;return p.current=0,n([]),h("GET",`/api/console/logs/${b(e)}?${d({})}`).then(k=>{g&&(p.current=k.offset,s(k),n(k.lines.slice(-sn)))},l),()=>g=!1},[e,t]),L(()=>{if(!c)return;let g=setInterval(async()=>{try{let k=await h("GET",`/api/console/logs/${b(e)}?${d({after:String(p.current)})}`);p.current=k.offset,k.lines.length&&n(x=>[...x,...k.lines].slice(-sn))}catch(k){l(k)}},2e3);return()=>clearInterval(g)},[c,e,t]),L(()=>{c&&$.current&&($.current.scrollTop=$.current.scrollHeight)},[a,c]);let _=`/api/console/logs/${b(e)}?${d({download:"1",lines:"5000"})}`;return o`
+  `}P({path:"/audit",title:"Audit",component:kr});var sn=2e3;function wr({source:e,q:t}){let[a,n]=m([]),[r,s]=m(null),[i,l]=m(null),[c,u]=m(!1),p=q(0),$=q(null),d=g=>new URLSearchParams({lines:"500",...t?{q:t}:{},...g});L(()=>{let g=!0;return p.current=0,n([]),h("GET",`/api/console/logs/${b(e)}?${d({})}`).then(k=>{g&&(p.current=k.offset,s(k),n(k.lines.slice(-sn)))},l),()=>g=!1},[e,t]),L(()=>{if(!c)return;let g=setInterval(async()=>{try{let k=await h("GET",`/api/console/logs/${b(e)}?${d({after:String(p.current)})}`);p.current=k.offset,k.lines.length&&n(x=>[...x,...k.lines].slice(-sn))}catch(k){l(k)}},2e3);return()=>clearInterval(g)},[c,e,t]),L(()=>{c&&$.current&&($.current.scrollTop=$.current.scrollHeight)},[a,c]);let _=`/api/console/logs/${b(e)}?${d({download:"1",lines:"5000"})}`;return o`
     <${y} error=${i} />
     <div class="row">
       <label class="check"><input type="checkbox" checked=${c} onChange=${g=>u(g.currentTarget.checked)} /> Follow</label>
@@ -2064,7 +2068,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
     </div>
     <pre class="log-lines" ref=${$} data-log=${e}>${a.join(`
 `)||"(nothing to show)"}</pre>
-  `}function wr({route:e}){let{data:t,error:a}=S(()=>h("GET","/api/console/logs"),[]),n=e.query.source||"nginx-error",r=e.query.q||"",[s,i]=m(r);return o`
+  `}function xr({route:e}){let{data:t,error:a}=S(()=>h("GET","/api/console/logs"),[]),n=e.query.source||"nginx-error",r=e.query.q||"",[s,i]=m(r);return o`
     <div class="page-head">
       <h1>Logs</h1>
     </div>
@@ -2085,10 +2089,10 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         <div class="inline-actions"><button type="submit">Filter</button></div>
       </form>
       <section class="panel">
-        <${kr} key=${n+"|"+r} source=${n} q=${r} />
+        <${wr} key=${n+"|"+r} source=${n} q=${r} />
       </section>
     `}
-  `}P({path:"/logs",title:"Logs",component:wr});function xr(){let{data:e,error:t,reload:a}=S(async()=>{let[g,k]=await Promise.all([h("GET","/api/tenants"),h("GET","/api/tokens")]);return{tenants:g.tenants,tokens:k.tokens}},[]),[n,r]=m({name:"",domains:""}),[s,i]=m({name:"",tenant:"",role:"viewer",expires:"30d"}),[l,c]=m(null),[u,p]=m(null),$=g=>async()=>{p(null);try{await g()}catch(k){p(k)}await a()};if(!H("admin"))return o`
+  `}P({path:"/logs",title:"Logs",component:xr});function Sr(){let{data:e,error:t,reload:a}=S(async()=>{let[g,k]=await Promise.all([h("GET","/api/tenants"),h("GET","/api/tokens")]);return{tenants:g.tenants,tokens:k.tokens}},[]),[n,r]=m({name:"",domains:""}),[s,i]=m({name:"",tenant:"",role:"viewer",expires:"30d"}),[l,c]=m(null),[u,p]=m(null),$=g=>async()=>{p(null);try{await g()}catch(k){p(k)}await a()};if(!H("admin"))return o`
       <h1>Access</h1>
       <p>Only an admin manages tenants and tokens.</p>
     `;let d=$(async()=>{let g=n.domains.split(/[\s,]+/).filter(Boolean);await h("PUT",`/api/tenants/${b(n.name)}`,{domains:g}),r({name:"",domains:""})}),_=$(async()=>{let g={role:s.role,name:s.name||"token"};s.tenant&&(g.tenant=s.tenant),s.expires&&(g.expires=s.expires);let k=await h("POST","/api/tokens",g);c(k)});return o`
@@ -2179,7 +2183,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         <${f} type="submit" class="primary">Create token</${f}>
       </form>
     </section>
-  `}P({path:"/access",title:"Access",component:xr,admin:!0});var Sr=e=>e?new Date(e).toLocaleString():"\u2013",Tr={ok:["ok","ok"],behind:["warn","behind"],failed:["bad","failed"],no_status:["bad","no status"],unregistered:["warn","fenced"]},Er={behind:"has not applied the current generation yet",no_status:"registered, but its status lease expired: down or cut off from etcd",unregistered:"fenced, but still reporting; not waited for until it restarts"};function Pr({node:e,onDone:t,onKeep:a}){let[n,r]=m(null);async function s(){r(null);try{await h("DELETE",`/api/fleet/nodes/${b(e)}`),F(`Fenced ${e}`),await t()}catch(i){r(i)}}return o`
+  `}P({path:"/access",title:"Access",component:Sr,admin:!0});var Tr=e=>e?new Date(e).toLocaleString():"\u2013",Er={ok:["ok","ok"],behind:["warn","behind"],failed:["bad","failed"],no_status:["bad","no status"],unregistered:["warn","fenced"]},Pr={behind:"has not applied the current generation yet",no_status:"registered, but its status lease expired: down or cut off from etcd",unregistered:"fenced, but still reporting; not waited for until it restarts"};function Cr({node:e,onDone:t,onKeep:a}){let[n,r]=m(null);async function s(){r(null);try{await h("DELETE",`/api/fleet/nodes/${b(e)}`),F(`Fenced ${e}`),await t()}catch(i){r(i)}}return o`
     <section class="warning" role="dialog" aria-modal="false" aria-labelledby="fence-head"
       data-fence-confirm=${e}>
       <h3 id="fence-head">Fence ${e}?</h3>
@@ -2194,19 +2198,19 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
         <${f} onClick=${a}>Keep it</${f}>
       </div>
     </section>
-  `}function Cr({n:e,etcd:t,onFence:a}){let[n,r]=Tr[e.state]??["warn",e.state];return o`
+  `}function Dr({n:e,etcd:t,onFence:a}){let[n,r]=Er[e.state]??["warn",e.state];return o`
     <tr data-node=${e.name}>
       <td>${[e.name,e.this&&"(this node)",e.controller&&"(controller)"].filter(Boolean).join(" ")}</td>
-      <td><span class=${`badge ${n}`} title=${Er[e.state]??""}>${r}</span></td>
+      <td><span class=${`badge ${n}`} title=${Pr[e.state]??""}>${r}</span></td>
       <td>${e.applied_generation??"\u2013"}</td>
       <td>${e.lag??"\u2013"}</td>
-      <td>${Sr(e.reported_at)}</td>
+      <td>${Tr(e.reported_at)}</td>
       <td class="err">${e.error??""}</td>
       <td>${t&&o`
         <${f} class="danger" aria-label=${`Fence ${e.name}`} onClick=${()=>a(e.name)}>Fence…</${f}>
       `}</td>
     </tr>
-  `}function Dr(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/fleet"),[]),[n,r]=m(null);if(ue(a,3e3,H("admin")&&!n),!H("admin"))return o`
+  `}function Lr(){let{data:e,error:t,reload:a}=S(()=>h("GET","/api/fleet"),[]),[n,r]=m(null);if(ue(a,3e3,H("admin")&&!n),!H("admin"))return o`
       <h1>Fleet</h1>
       <p>Only an admin sees the fleet.</p>
     `;let s=e?.store==="etcd";return o`
@@ -2220,7 +2224,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
                 (${e.stale_reason}): what it shows may be behind.`:""}`:o`This agent is not in a fleet (<code>store = "kv"</code>): the fleet is this node.`}
       </p>
       ${n&&o`
-        <${Pr} node=${n} onKeep=${()=>r(null)} onDone=${async()=>{r(null),await a()}} />
+        <${Cr} node=${n} onKeep=${()=>r(null)} onDone=${async()=>{r(null),await a()}} />
       `}
       <section class="panel table-wrap" aria-labelledby="fleet-nodes">
         <h2 id="fleet-nodes">Nodes</h2>
@@ -2237,12 +2241,12 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
             </tr>
           </thead>
           <tbody>
-            ${e.nodes.map(i=>o`<${Cr} key=${i.name} n=${i} etcd=${s} onFence=${r} />`)}
+            ${e.nodes.map(i=>o`<${Dr} key=${i.name} n=${i} etcd=${s} onFence=${r} />`)}
           </tbody>
         </table>
       </section>
     `}
-  `}P({path:"/fleet",title:"Fleet",component:Dr,admin:!0});function ln(){let e=Ca(),[t,a]=m(!1),n=ft(e.segments),r=n?n.page.title:"Not found";L(()=>{document.title=`${r} \xB7 Switchyard`,a(!1)},[r,e.path]);let s=n?.page.component;return o`
+  `}P({path:"/fleet",title:"Fleet",component:Lr,admin:!0});function ln(){let e=Ca(),[t,a]=m(!1),n=ft(e.segments),r=n?n.page.title:"Not found";L(()=>{document.title=`${r} \xB7 Switchyard`,a(!1)},[r,e.path]);let s=n?.page.component;return o`
     <a class="skip-link" href="#main" onClick=${i=>{i.preventDefault(),document.getElementById("main")?.focus()}}>Skip to content</a>
     <header class="topbar">
       <a class="brand" href="#/">Switchyard</a>

@@ -9,6 +9,7 @@ import type { Rec } from "../../store/store.ts";
 import { type RenderedFile, type RenderExtension, StateView } from "../../render/files.ts";
 import type { BucketRoute } from "../../kinds/site/render-s3.ts";
 import { s3ProxyLines } from "../../kinds/site/render-s3.ts";
+// Split pools are nanio pools, which never share an upstream (render/upstreams.ts).
 import { upstreamName } from "../../kinds/pool/render.ts";
 import { MIGRATION_KIND, type MigrationSpec } from "./kind.ts";
 

@@ -109,7 +109,7 @@ export const projectsExtension: RenderExtension = {
   files(view, ctx): RenderedFile[] {
     const cfg = configOf(view);
     if (!cfg || cfg.mode !== "snippet") return [];
-    const locations = routesFor(activeProjects(view), new Set()).map(routeLocation);
+    const locations = routesFor(activeProjects(view), new Set()).map((r) => routeLocation(r));
     return [{
       name: SNIPPET_FILE,
       // No entity: an nginx error here is traced to the project by bisection.

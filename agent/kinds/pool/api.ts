@@ -6,6 +6,7 @@ import { deleteMember, deletePool, putMember, putPool } from "./changes.ts";
 import { changeOptions, changeResponse as respond, jsonBody, param } from "../../api/http.ts";
 import { listAnswer } from "../../api/list-query.ts";
 import { maskPool } from "./credentials.ts";
+import { poolUpstream } from "./upstream-view.ts";
 import type { Context } from "hono";
 import type { ChangeResult } from "../../changes/apply.ts";
 
@@ -20,7 +21,8 @@ export function poolsRouter(rt: Runtime): Hono {
     const p = await rt.store.get("pool", param(c, "name"));
     if (!p) throw notFound("pool", param(c, "name"));
     c.header("ETag", `"${p.version}"`);
-    return c.json(maskPool(p));
+    // Read-only (a PUT of this body ignores it): which nginx upstream serves the pool.
+    return c.json({ ...maskPool(p), upstream: poolUpstream(rt, p.name) });
   });
   r.get("/:name/members", async (c) => {
     const p = await rt.store.get("pool", param(c, "name"));

@@ -1,7 +1,7 @@
 // The pool kind: a named set of members rendered as one nginx `upstream`.
 import type { Kind } from "../../kind.ts";
 import { confFileName } from "../../render/files.ts";
-import { poolView } from "./render.ts";
+import { poolView, sharedView } from "./render.ts";
 import { blame } from "../blame.ts";
 import { parsePool, type Pool, PoolSpecSchema } from "./schema.ts";
 
@@ -21,6 +21,7 @@ export const poolKind: Kind<Pool> = {
     name: confFileName(POOL_KIND, p.name),
     text: ctx.templates.render("upstream.conf.eta", {
       ...poolView(p, ctx.lua_upstreams !== undefined),
+      ...sharedView(p.name, ctx.upstreams?.sharedOf(p.name) ?? null),
     }),
     entity: blame(p, POOL_KIND),
   }),

@@ -11,6 +11,7 @@ import {
 } from "../../nginx/parse-input.ts";
 import { upstreamName } from "./render.ts";
 import { balancerCall } from "../../render/lua-upstreams.ts";
+import { SHARED_RE } from "../../render/upstreams.ts";
 
 /** The pool reader: its one candidate for a pool file's tree. */
 export function poolFromTree(input: ParseBackInput, tree: Directive[]): Candidate[] {
@@ -22,17 +23,22 @@ export function poolFromTree(input: ParseBackInput, tree: Directive[]): Candidat
       throw fail(d, "a pool file holds one upstream block and nothing else");
     }
   }
+  const base = input.base ? specOf(input.base) as unknown as PoolSpec : null;
+  // A pool served by another's shared upstream (render/upstreams.ts) renders no block:
+  // its record is the sidecar's, which the comparison proves still renders none.
+  if (!ups.length && base) return [{ ...parsePool(name, base) }];
   if (ups.length !== 1) {
     throw absorbError(file, null, "a pool file holds exactly one upstream block");
   }
   const up = ups[0];
-  if (up.args[0] !== upstreamName(name) || up.args.length !== 1) {
+  if ((up.args[0] !== upstreamName(name) && !SHARED_RE.test(up.args[0])) || up.args.length !== 1) {
     throw fail(
       up,
-      `the upstream must stay named ${upstreamName(name)} (pools are renamed through the API)`,
+      `the upstream must stay named ${
+        upstreamName(name)
+      } or its shared name sy_shared_<hash> (pools are renamed through the API)`,
     );
   }
-  const base = input.base ? specOf(input.base) as unknown as PoolSpec : null;
   let lb: PoolSpec["lb_method"] = "round_robin";
   let hashKey: string | undefined;
   let consistent = false;

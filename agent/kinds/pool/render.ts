@@ -1,6 +1,8 @@
 // Pool -> nginx upstream block.
 import type { PoolSpec } from "./schema.ts";
 import { balancerCall, luaBalanced } from "../../render/lua-upstreams.ts";
+import type { SharedUpstream } from "../../render/upstream-plan.ts";
+import { confFileName } from "../../render/files.ts";
 
 /** Upstream names are prefixed so they never collide with the operator's own. */
 export function upstreamName(pool: string): string {
@@ -60,4 +62,26 @@ export function poolView(p: PoolSpec & { name: string }, lua = false): PoolView 
     servers,
     keepalive: p.keepalive,
   };
+}
+
+/** Pools named in the holder's comment (the rest are counted): its file stays small. */
+const SHARES_LISTED = 10;
+
+/**
+ * What a pool's file says of a shared upstream (render/upstreams.ts): the first
+ * pool holds the block under the shared name, the others only name it.
+ */
+export function sharedView(pool: string, s: SharedUpstream | null): {
+  upstream?: string;
+  shares?: string;
+  served_by?: { holder: string; upstream: string; file: string };
+} {
+  if (!s) return {};
+  const holder = s.pools[0];
+  if (holder !== pool) {
+    return { served_by: { holder, upstream: s.name, file: confFileName("pool", holder) } };
+  }
+  const more = s.pools.length - SHARES_LISTED;
+  const listed = s.pools.slice(0, SHARES_LISTED).join(", ");
+  return { upstream: s.name, shares: more > 0 ? `${listed} and ${more} more` : listed };
 }

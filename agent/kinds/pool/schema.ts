@@ -86,12 +86,21 @@ export type PoolSpec = Omit<z.output<typeof PoolSpecSchema>, keyof typeof record
 export function parsePool(name: string, body: unknown): PoolSpec & { name: string } {
   const why = entityName(name);
   if (why) throw invalid("name", why);
-  const p = parseWith(PoolSpecSchema, body);
+  // `upstream` is what GET answers (the nginx upstream serving the pool): read-only.
+  const p = parseWith(PoolSpecSchema, withoutUpstream(body));
   if (p.name !== undefined && p.name !== name) {
     throw invalid("name", `body name "${p.name}" does not match the URL name "${name}"`);
   }
   const { version: _v, created_at: _c, updated_at: _u, managed_by: _m, ...spec } = p;
   return checkPool({ ...spec, name });
+}
+
+function withoutUpstream(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body) || !("upstream" in body)) {
+    return body;
+  }
+  const { upstream: _u, ...rest } = body as Record<string, unknown>;
+  return rest;
 }
 
 export function parseMember(address: string, body: unknown): Member {

@@ -4,6 +4,7 @@ import type { AgentError } from "../../errors.ts";
 import type { Route, SiteSpec } from "./schema.ts";
 import type { Directive } from "../../nginx/tokenizer.ts";
 import { routeLocation } from "./render.ts";
+import type { UpstreamPlan } from "../../render/upstream-plan.ts";
 
 export type Fail = (d: Directive, why: string) => AgentError;
 
@@ -13,6 +14,8 @@ export interface RouteReader {
   base: (SiteSpec & { name: string }) | null;
   baseRoutes: Map<string, Route>;
   usedNames: Set<string>;
+  /** Which pools a shared upstream serves (render/upstreams.ts); absent: none is shared. */
+  upstreams?: UpstreamPlan;
 }
 
 const PROXY_BOILERPLATE = new Set([
@@ -143,9 +146,7 @@ export function locationFrom(
         }
     }
   }
-  const poolOf = (url: string) =>
-    /^http:\/\/sy_((?:[a-z0-9][a-z0-9-]*__)?[a-z0-9][a-z0-9-]*)(\/?)$/.exec(url);
-  const pm = proxyPass ? poolOf(proxyPass) : null;
+  const pm = proxyPass ? poolOf(proxyPass, reader, baseRoute, d) : null;
   if (
     pm && pm[2] === "" && match === "prefix" && path === "/" && !comment &&
     (defaultComment || (base?.default_pool === pm[1] && !rules.length))
@@ -195,6 +196,27 @@ export function locationFrom(
   // An unchanged route keeps its stored form (fields that render alike, e.g. defaults).
   if (baseRoute && sameLocation(baseRoute, r as unknown as Route)) return { route: baseRoute };
   return { route: r as unknown as Route };
+}
+
+/**
+ * The pool a proxy_pass names: `sy_<pool>`, or a shared upstream, which stands for
+ * any of its identical pools: the stored route's (or default pool) when it is one
+ * of them, else the first. [match, pool, "/" or ""], like the regex's groups.
+ */
+function poolOf(
+  url: string,
+  reader: RouteReader,
+  baseRoute: Route | undefined,
+  d: Directive,
+): [string, string, string] | null {
+  const own = /^http:\/\/sy_((?:[a-z0-9][a-z0-9-]*__)?[a-z0-9][a-z0-9-]*)(\/?)$/.exec(url);
+  if (own) return [own[0], own[1], own[2]];
+  const shared = /^http:\/\/(sy_shared_[0-9a-f]{12})(\/?)$/.exec(url);
+  if (!shared) return null;
+  const pools = reader.upstreams?.poolsOf(shared[1]) ?? [];
+  if (!pools.length) throw reader.fail(d, `no pool is served by the shared upstream ${shared[1]}`);
+  const stored = [baseRoute?.pool, reader.base?.default_pool].find((p) => p && pools.includes(p));
+  return [shared[0], stored ?? pools[0], shared[2]];
 }
 
 function sameLocation(a: Route, b: Route): boolean {

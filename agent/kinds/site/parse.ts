@@ -181,7 +181,13 @@ export function siteFromTree(input: ParseBackInput, tree: Directive[]): Candidat
           key = d.args[0];
           break;
         case "location": {
-          const loc = locationFrom(d, { fail, base, baseRoutes, usedNames });
+          const loc = locationFrom(d, {
+            fail,
+            base,
+            baseRoutes,
+            usedNames,
+            upstreams: input.upstreams,
+          });
           if (loc === null) break;
           if ("defaultPool" in loc) {
             defaultPool = loc.defaultPool;

@@ -37,9 +37,13 @@ export const S3_SERVER_LINES = [
   "proxy_buffering off;",
 ];
 
-export function s3ProxyLines(pool: string): string[] {
+/** `upstream`: the name nginx knows a pool by (nanio pools are never shared: their own). */
+export function s3ProxyLines(
+  pool: string,
+  upstream: (pool: string) => string = upstreamName,
+): string[] {
   return [
-    `proxy_pass http://${upstreamName(pool)};`,
+    `proxy_pass http://${upstream(pool)};`,
     "proxy_http_version 1.1;",
     'proxy_set_header Connection "";',
     "proxy_set_header Host $http_host;",

@@ -6,6 +6,7 @@ import { type EffectiveListen, effectiveListens } from "../../model/listen.ts";
 import { q, rawLines } from "../../render/quote.ts";
 import type { RenderContext } from "../../render/context.ts";
 import { upstreamName } from "../pool/render.ts";
+import { upstreamFor } from "../../render/upstreams.ts";
 import { bucketLocations, S3_SERVER_LINES, s3ProxyLines, type SiteStorage } from "./render-s3.ts";
 
 export interface LocationView {
@@ -110,11 +111,15 @@ function proxyLines(
   return lines;
 }
 
-export function routeLocation(r: Route): LocationView {
+/** `upstream`: the name nginx knows a pool by (shared or its own, render/upstreams.ts). */
+export function routeLocation(
+  r: Route,
+  upstream: (pool: string) => string = upstreamName,
+): LocationView {
   const directives: string[] = [...ipRuleLines(r.ip_rules)];
   if (r.pool) {
     directives.push(
-      ...proxyLines(`http://${upstreamName(r.pool)}${r.strip_prefix ? "/" : ""}`, r, false),
+      ...proxyLines(`http://${upstream(r.pool)}${r.strip_prefix ? "/" : ""}`, r, false),
     );
   } else if (r.upstream) {
     let url = r.upstream;
@@ -177,6 +182,7 @@ export function siteView(
   ctx: RenderContext,
   storage?: SiteStorage,
 ): SiteView {
+  const up = (pool: string) => upstreamFor(ctx, pool);
   const certFiles = servedTlsFiles(site, ctx);
   const missing = missingTlsFiles(site, ctx);
   const listens = effectiveListens(site, ctx, certFiles !== null);
@@ -255,19 +261,22 @@ export function siteView(
     acmeLocation(ctx),
     ...site.routes.map((r) =>
       storage?.nanio && r.pool
-        ? { ...routeLocation(r), directives: [...ipRuleLines(r.ip_rules), ...s3ProxyLines(r.pool)] }
-        : routeLocation(r)
+        ? {
+          ...routeLocation(r, up),
+          directives: [...ipRuleLines(r.ip_rules), ...s3ProxyLines(r.pool, up)],
+        }
+        : routeLocation(r, up)
     ),
   ];
   for (const b of storage?.buckets ?? []) {
     const body = b.body ?? (b.http
-      ? proxyLines(`http://${upstreamName(b.pool)}`, {
+      ? proxyLines(`http://${up(b.pool)}`, {
         websocket: false,
         preserve_host: true,
         strip_prefix: false,
         path: `/${b.bucket}/`,
       }, false)
-      : s3ProxyLines(b.pool));
+      : s3ProxyLines(b.pool, up));
     locations.push(...bucketLocations(b, body), ...(b.extra ?? []));
   }
   const hasRoot = site.routes.some((r) => r.match === "prefix" && r.path === "/");
@@ -276,8 +285,8 @@ export function siteView(
       comment: `default pool ${site.default_pool}`,
       match: "/",
       directives: storage?.nanio
-        ? s3ProxyLines(site.default_pool)
-        : proxyLines(`http://${upstreamName(site.default_pool)}`, {
+        ? s3ProxyLines(site.default_pool, up)
+        : proxyLines(`http://${up(site.default_pool)}`, {
           websocket: false,
           preserve_host: true,
           strip_prefix: false,

@@ -217,6 +217,18 @@ export function PoolForm({ name }) {
       <h1>${name ? `Pool ${name}` : "New pool"}</h1>
     </div>
     <${ErrorBox} error=${error} />
+    ${data && html`<${SharedUpstream} upstream=${data.upstream} />`}
     ${data && html`<${Form} initial=${data} isNew=${!name} />`}
   `;
+}
+
+/** Identical pools share one nginx upstream (share_upstreams): say which serves this one. */
+function SharedUpstream({ upstream }) {
+  if (!upstream?.shared_with?.length) return null;
+  const n = upstream.shared_with.length;
+  const others = `${n === 1 ? "pool" : "pools"} ${upstream.shared_with.join(", ")}`;
+  return html`<p class="muted" data-testid="shared-upstream">
+    Served by the shared upstream <code>${upstream.name}</code> (in <code>${upstream.file}</code>)${" "}
+    with the identical ${others}: a change of this pool's members gives it its own again.
+  </p>`;
 }
