@@ -20,6 +20,8 @@ export interface FleetKeys {
   prefix: string;
   desired: string;
   generation: string;
+  /** The canary marker (fleet/canary.ts): under desired/, so it is followed in order. */
+  canary: string;
   nodes: string;
   node(name: string): string;
   registered(name: string): string;
@@ -37,6 +39,7 @@ export function fleetKeys(cluster: string): FleetKeys {
     prefix,
     desired: `${prefix}desired/`,
     generation: `${prefix}desired/generation`,
+    canary: `${prefix}desired/canary`,
     nodes,
     node,
     registered: (n) => `${node(n)}registered`,

@@ -10,6 +10,7 @@ import type { FleetKeys } from "../../fleet/keys.ts";
 import { type NodeStatus, registerNode, StatusReporter } from "../../fleet/status.ts";
 import type { Runtime } from "../../runtime.ts";
 import { followUpdate, mirrorAt } from "./mirror.ts";
+import { type CanaryView, Hold } from "../../fleet/canary.ts";
 
 export interface Follower {
   stop(): Promise<void>;
@@ -30,8 +31,10 @@ export function startFollower(
   etcd: Etcd,
   keys: FleetKeys,
   node: string,
+  view: CanaryView,
 ): Follower {
   const ctl = new AbortController();
+  const hold = new Hold(keys, node, view);
   const reporter = new StatusReporter(etcd, keys, node);
   let last: ReturnType<Follower["last"]> = null;
   let registered = false;
@@ -97,9 +100,19 @@ export function startFollower(
         if (outage) rt.log("fleet: following etcd again");
         outage = false;
         stale = null;
+        hold.start(await etcd.get(keys.canary));
         const from = (await mirrorAt(rt.store.kv)).revision;
         const steps = follow(etcd, keys.desired, { fromRevision: from, signal: ctl.signal });
-        for await (const u of steps) {
+        for await (let u of steps) {
+          // A canary on another node: what was written after its base waits for its end.
+          if (u.type === "snapshot") {
+            const at = hold.snapshot(u.kvs, u.revision);
+            if (at) u = { ...u, kvs: (await etcd.rangeAll(keys.desired, { revision: at })).kvs };
+          } else {
+            const p = hold.pass(u.events);
+            if (p.restart) break; // it skipped changes: follow again from the mirror
+            u = { ...u, events: p.apply };
+          }
           await rt.store.mirror(async () => followUpdate(keys, u, await mirrorAt(rt.store.kv)));
           await round();
         }
