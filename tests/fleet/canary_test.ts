@@ -9,6 +9,7 @@ import { httpBackend } from "../helpers/backends.ts";
 import { etcdSuite } from "../helpers/etcd.ts";
 import { fleetNode, serves } from "./helpers.ts";
 import { statusLines } from "../../agent/features/fleet/cli.ts";
+import { startCliAgent } from "../gitops/helpers.ts";
 
 const { test, until } = etcdSuite();
 
@@ -168,6 +169,95 @@ test(
     } finally {
       await a.close();
       await b.close();
+      await alpha.close();
+      await beta.close();
+      await gamma.close();
+    }
+  },
+);
+
+test(
+  "agent apply --canary --wait: a node restarted during the hold still holds; agent fleet canary abort; a canary whose node stops is aborted by the controller",
+  90_000,
+  async (c) => {
+    const alpha = httpBackend("alpha");
+    const beta = httpBackend("beta");
+    const gamma = httpBackend("gamma");
+    const fleet = { store: "etcd", etcd_endpoints: c.endpoints.join(","), cluster: "canary2" };
+    const cn = await startCliAgent({
+      overrides: { ...fleet, node_name: "gw-c", canary_hold: 8 },
+    });
+    await cn.agent.startJobs();
+    let d = await fleetNode(c.endpoints, "canary2", "gw-d");
+    try {
+      await cn.api("PUT", "/api/pools/web?wait=applied", { members: [{ address: alpha.address }] });
+      const site = await cn.api("PUT", "/api/sites/web?wait=applied", {
+        server_names: ["web.test"],
+        default_pool: "web",
+      });
+      assert.equal(site.body.fleet?.applied, true, JSON.stringify(site.body));
+      const file = async (address: string) => {
+        const path = `${cn.dir}/canary-${address.replace(/\W/g, "")}.toml`;
+        await Deno.writeTextFile(path, `[pools.web]\nmembers = [{ address = "${address}" }]\n`);
+        return path;
+      };
+
+      // --wait: live on gw-c, held on gw-d (restarted meanwhile), promoted, exit 0.
+      const applying = cn.cli(["apply", await file(beta.address), "--canary", "gw-c", "--wait"]);
+      applying.catch(() => {}); // (awaited below; a failure before that must not go unhandled)
+      await until("live on gw-c", 10_000, () => serves(cn, "web.test", "beta"));
+      await d.close();
+      d = await fleetNode(c.endpoints, "canary2", "gw-d", { again: d });
+      await until("the restarted gw-d serves", 10_000, () => serves(d, "web.test", "alpha"));
+      await until("the restarted gw-d reports, held", 10_000, async () => {
+        const mid = (await d.api("GET", "/api/fleet")).body;
+        assert.equal(mid.canary.state, "running", "(the restart took longer than the hold)");
+        return mid.nodes.find((n: Json) => n.name === "gw-d").state === "held";
+      });
+      assert.ok(await serves(d, "web.test", "alpha"), "the restarted node still holds");
+      const r = await applying;
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /canary \S+-gw-c: generation \d+ live on gw-c; the fleet holds at \d+/);
+      assert.match(r.out, /promoted at generation \d+: round ok and health checks passing/);
+      await until("gw-d serves the promoted change", 20_000, () => serves(d, "web.test", "beta"));
+
+      // agent fleet canary abort: gw-c rolls back, gw-d never serves it.
+      const started = await cn.cli(["apply", await file(gamma.address), "--canary", "gw-c"]);
+      assert.equal(started.code, 0, started.out + started.err);
+      assert.ok(await serves(cn, "web.test", "gamma"));
+      const ab = await cn.cli(["fleet", "canary", "abort", "--reason", "wrong backend"]);
+      assert.equal(ab.code, 0, ab.out + ab.err);
+      assert.match(ab.out, /on gw-c: aborted: wrong backend/);
+      await until("gw-c rolled back", 20_000, () => serves(cn, "web.test", "beta"));
+      assert.ok(await serves(d, "web.test", "beta"));
+      const again = await cn.cli(["fleet", "canary", "abort"]);
+      assert.equal(again.code, 1, "no canary runs any more");
+
+      // The canary node stops during its hold: the controller (gw-d) aborts it.
+      const orphan = await cn.cli(["apply", await file(gamma.address), "--canary", "gw-c"]);
+      assert.equal(orphan.code, 0, orphan.out + orphan.err);
+      await cn.close();
+      await until("the controller aborts the orphan canary", 30_000, async () => {
+        assert.ok(await serves(d, "web.test", "beta"), "gw-d never serves gamma");
+        return (await d.api("GET", "/api/fleet")).body.canary.state === "aborted";
+      });
+      const ended = (await d.api("GET", "/api/fleet")).body.canary;
+      assert.match(ended.reason, /its node gw-c stopped reporting/);
+      await until(
+        "the desired state is back on beta",
+        10_000,
+        async () => (await d.api("GET", "/api/pools/web")).body.members[0].address === beta.address,
+      );
+      assert.equal(
+        (await d.api("PUT", "/api/pools/more", {
+          members: [{ address: beta.address }],
+        })).status,
+        201,
+        "writes work again",
+      );
+    } finally {
+      await cn.close().catch(() => {});
+      await d.close();
       await alpha.close();
       await beta.close();
       await gamma.close();

@@ -60,6 +60,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** A write that never got its generation into the marker (the request died) is given up. */
 const LANDING_MS = 120_000;
+/** A canary whose node has had no status this long is aborted by the controller. */
+export const ORPHAN_MS = 10_000;
 
 export class CanaryDriver implements CanaryService {
   readonly #ctl = new AbortController();
@@ -67,6 +69,8 @@ export class CanaryDriver implements CanaryService {
   /** The generation being held healthy, and since when (this node's own clock). */
   #phase: { generation: number; since: number | null } | null = null;
   #failing = false;
+  /** Since when the controller has seen another node's canary without its node's status. */
+  #orphan: { id: string; since: number; checked: number } | null = null;
 
   constructor(
     readonly rt: Runtime,
@@ -74,7 +78,7 @@ export class CanaryDriver implements CanaryService {
     readonly keys: FleetKeys,
     readonly node: string,
     readonly view: CanaryView,
-    readonly follower: () => Follower | null,
+    readonly fleet: { follower(): Follower | null; leading(): boolean },
   ) {}
 
   async #audit(action: string, c: Canary, actor: string, outcome: string, message: string) {
@@ -263,7 +267,7 @@ export class CanaryDriver implements CanaryService {
     const at = await mirrorAt(this.rt.store.kv);
     if (at.generation < c.generation) return; // (this node's follower brings it)
     const last = this.rt.reconciler.lastApply;
-    const round = this.follower()?.last();
+    const round = this.fleet.follower()?.last();
     const failed = round && !round.ok && round.generation >= c.generation
       ? round.error
       : last?.status === "failed" && last.at >= c.started_at
@@ -297,17 +301,42 @@ export class CanaryDriver implements CanaryService {
     });
   }
 
+  /**
+   * The controller's watch on another node's canary: a node that stopped
+   * reporting (down, cut off) can neither promote nor abort it, and the others
+   * would hold at the base for good; after ORPHAN_MS without its status it is aborted.
+   */
+  async #watch(c: Canary): Promise<void> {
+    const now = Date.now();
+    if (this.#orphan?.id !== c.id) this.#orphan = { id: c.id, since: now, checked: 0 };
+    const o = this.#orphan;
+    if (now - o.checked < 2000) return;
+    o.checked = now;
+    if (await this.etcd.get(this.keys.status(c.node))) return void (o.since = now);
+    if (now - o.since < ORPHAN_MS) return;
+    await this.abort(
+      `its node ${c.node} stopped reporting (no status for ${ORPHAN_MS / 1000} s)`,
+      "fleet",
+    );
+  }
+
   start(): void {
     const signal = this.#ctl.signal;
     this.#running = (async () => {
       while (!signal.aborted) {
         await sleep(500, signal);
         const c = this.view.marker;
-        if (signal.aborted || c?.state !== "running" || c.node !== this.node) {
+        if (signal.aborted || c?.state !== "running") {
           this.#phase = null;
+          this.#orphan = null;
           continue;
         }
         try {
+          if (c.node !== this.node) {
+            this.#phase = null;
+            if (this.fleet.leading()) await this.#watch(c);
+            continue;
+          }
           await this.#tick(c);
           this.#failing = false;
         } catch (e) {

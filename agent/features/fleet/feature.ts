@@ -94,7 +94,10 @@ export const fleetFeature: Feature = {
       const keys = fleetKeys(rt.settings.cluster);
       const me = nodeName(rt.settings);
       rt.store.shared = new EtcdShared(f.etcd, keys, rt.store.kv, me, f.view);
-      f.canary = new CanaryDriver(rt, f.etcd, keys, me, f.view, () => f.follower);
+      f.canary = new CanaryDriver(rt, f.etcd, keys, me, f.view, {
+        follower: () => f.follower,
+        leading: () => f.controller?.leading() ?? false,
+      });
       // Set before the scheduler starts: no once-per-fleet run before the election.
       rt.scheduler.setGate(() =>
         f.controller?.leading() ? null : "not the fleet's controller (another node runs it)"
