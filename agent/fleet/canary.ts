@@ -18,6 +18,12 @@ export const CanarySchema = z.object({
   /** What the other nodes hold at while it runs (and what an abort goes back to). */
   base_generation: z.number().int().nonnegative(),
   base_revision: z.number().int().nonnegative(),
+  /**
+   * The revision of the marker's first put: the records there are the base's (no
+   * generation came between), and it is recent, so a compaction up to an old base
+   * generation still leaves it readable (0 until known).
+   */
+  armed_revision: z.number().int().nonnegative(),
   /** The desired generation under test (null until the canary's write landed). */
   generation: z.number().int().nonnegative().nullable(),
   hold_s: z.number().int().nonnegative(),
@@ -42,6 +48,9 @@ export function parseCanary(kv: KeyValue | undefined | null): Canary | null {
     return null;
   }
 }
+
+/** The revision to read the base's records at. */
+export const baseReadRevision = (c: Canary) => c.armed_revision || c.base_revision;
 
 /** Whether `node` holds at the base: a canary runs, on another node. */
 export const holds = (c: Canary | null, node: string) => c?.state === "running" && c.node !== node;
@@ -117,7 +126,7 @@ export class Hold {
     this.view.setKv(kv);
     if (!this.holding() || revision <= this.marker!.base_revision) return null;
     this.lost = true;
-    return this.marker!.base_revision;
+    return baseReadRevision(this.marker!);
   }
 }
 

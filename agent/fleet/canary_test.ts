@@ -25,6 +25,7 @@ const marker = (state: Canary["state"], node = "gw-a"): string =>
       state,
       base_generation: 4,
       base_revision: 10,
+      armed_revision: 0,
       generation: null,
       hold_s: 30,
       baseline: [],

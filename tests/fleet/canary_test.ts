@@ -1,15 +1,22 @@
-// A canary in a real 3-member etcd with two agents, each with its own nginx:
+// Canaries in a real 3-member etcd with two agents, each with its own nginx:
 // `POST /api/apply?canary=gw-a` on gw-a is live on gw-a's nginx at once and
 // not on gw-b's until gw-a stayed healthy for canary_hold seconds, then gw-b
 // serves it too; a write on gw-b meanwhile is refused. A canary whose change
-// makes its health checks fail is aborted: gw-a rolls back, gw-b never serves
-// it, and the fleet status and the audit say why.
+// makes its health checks fail, or whose round fails (nginx -t), is aborted:
+// gw-a rolls back, gw-b never serves it, and the fleet status and the audit say
+// why. Through the CLI: `agent apply --canary --wait` exits 0 once promoted; a
+// node restarted during the hold (from its mirror, then with etcd's history
+// compacted) still holds; `agent fleet canary abort`; a canary whose node stops
+// is aborted by the controller. store = kv: ?canary is refused.
 import assert from "node:assert/strict";
 import { httpBackend } from "../helpers/backends.ts";
+import { startTestAgent } from "../helpers/agent.ts";
 import { etcdSuite } from "../helpers/etcd.ts";
 import { fleetNode, serves } from "./helpers.ts";
 import { statusLines } from "../../agent/features/fleet/cli.ts";
 import { startCliAgent } from "../gitops/helpers.ts";
+import { Etcd } from "../../agent/fleet/etcd.ts";
+import { fleetKeys } from "../../agent/fleet/keys.ts";
 
 const { test, until } = etcdSuite();
 
@@ -185,7 +192,7 @@ test(
     const gamma = httpBackend("gamma");
     const fleet = { store: "etcd", etcd_endpoints: c.endpoints.join(","), cluster: "canary2" };
     const cn = await startCliAgent({
-      overrides: { ...fleet, node_name: "gw-c", canary_hold: 8 },
+      overrides: { ...fleet, node_name: "gw-c", canary_hold: 12 },
     });
     await cn.agent.startJobs();
     let d = await fleetNode(c.endpoints, "canary2", "gw-d");
@@ -206,15 +213,23 @@ test(
       const applying = cn.cli(["apply", await file(beta.address), "--canary", "gw-c", "--wait"]);
       applying.catch(() => {}); // (awaited below; a failure before that must not go unhandled)
       await until("live on gw-c", 10_000, () => serves(cn, "web.test", "beta"));
-      await d.close();
-      d = await fleetNode(c.endpoints, "canary2", "gw-d", { again: d });
-      await until("the restarted gw-d serves", 10_000, () => serves(d, "web.test", "alpha"));
-      await until("the restarted gw-d reports, held", 10_000, async () => {
-        const mid = (await d.api("GET", "/api/fleet")).body;
-        assert.equal(mid.canary.state, "running", "(the restart took longer than the hold)");
-        return mid.nodes.find((n: Json) => n.name === "gw-d").state === "held";
-      });
-      assert.ok(await serves(d, "web.test", "alpha"), "the restarted node still holds");
+      // Restarted twice during the hold: from its mirror (etcd's history replayed), then
+      // with the history compacted (a full read, the records at the base compacted too).
+      for (const compact of [false, true]) {
+        await d.close();
+        if (compact) {
+          const etcd = new Etcd({ endpoints: c.endpoints });
+          await etcd.compact((await etcd.range(fleetKeys("canary2").canary)).revision);
+          etcd.close();
+        }
+        d = await fleetNode(c.endpoints, "canary2", "gw-d", { again: d });
+        await until("the restarted gw-d reports, held", 10_000, async () => {
+          const mid = (await d.api("GET", "/api/fleet")).body;
+          assert.equal(mid.canary.state, "running", "(the restart took longer than the hold)");
+          return mid.nodes.find((n: Json) => n.name === "gw-d").state === "held";
+        });
+        assert.ok(await serves(d, "web.test", "alpha"), "the restarted node still holds");
+      }
       const r = await applying;
       assert.equal(r.code, 0, r.out + r.err);
       assert.match(r.out, /canary \S+-gw-c: generation \d+ live on gw-c; the fleet holds at \d+/);
@@ -261,6 +276,27 @@ test(
       await alpha.close();
       await beta.close();
       await gamma.close();
+    }
+  },
+);
+
+test(
+  "store = kv: ?canary is refused (409) and nothing is written; the apply is as before",
+  30_000,
+  async () => {
+    const t = await startTestAgent({ overrides: { node_name: "solo" } });
+    try {
+      const doc = { pools: { kv: { members: [{ address: "127.0.0.1:9" }] } } };
+      const r = await t.api("POST", "/api/apply?canary=solo", doc);
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /a canary needs a fleet \(store = etcd\)/);
+      assert.equal((await t.api("GET", "/api/pools/kv")).status, 404);
+      const plain = await t.api("POST", "/api/apply", doc);
+      assert.equal(plain.body.status, "applied", JSON.stringify(plain.body));
+      assert.equal(plain.body.canary, undefined);
+      assert.equal((await t.api("GET", "/api/fleet")).body.canary, null);
+    } finally {
+      await t.close();
     }
   },
 );

@@ -14,6 +14,7 @@ import { commitDesired, readGeneration } from "../../fleet/desired.ts";
 import { type Etcd, If, op } from "../../fleet/etcd.ts";
 import type { FleetKeys } from "../../fleet/keys.ts";
 import {
+  baseReadRevision,
   type Canary,
   type CanaryOutcome,
   type CanaryService,
@@ -149,6 +150,7 @@ export class CanaryDriver implements CanaryService {
       state: "running",
       base_generation: base.generation,
       base_revision: base.revision,
+      armed_revision: 0,
       generation: null,
       hold_s: this.rt.settings.canary_hold,
       baseline: [...h.failing.keys()],
@@ -167,6 +169,8 @@ export class CanaryDriver implements CanaryService {
         "the fleet's state changed as the canary started: try again",
       );
     }
+    c = { ...c, armed_revision: this.view.mod };
+    await this.#put(c, this.view.mod); // (best effort: without it the base is read at base_revision)
     await this.#audit("fleet.canary_start", c, actor, "started", `canary on ${node}: started`);
     let result: T;
     try {
@@ -193,7 +197,7 @@ export class CanaryDriver implements CanaryService {
     for (let i = 0;; i++) {
       const { c, mod } = await this.#current();
       const [was, now] = await Promise.all([
-        this.etcd.rangeAll(this.keys.desired, { revision: c.base_revision }),
+        this.etcd.rangeAll(this.keys.desired, { revision: baseReadRevision(c) }),
         this.etcd.rangeAll(this.keys.desired),
       ]);
       const ops = revertOps(this.keys, was.kvs, now.kvs);

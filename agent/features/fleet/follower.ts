@@ -3,6 +3,7 @@
 // nodes wrote, the reconciler applies what is pending, and the node reports
 // what it applied on `nodes/<node>/status` (registered once). etcd out of
 // reach: the node keeps serving what it has and tries again every second.
+import { AgentError } from "../../errors.ts";
 import { follow } from "../../fleet/follow.ts";
 import { readGeneration } from "../../fleet/desired.ts";
 import type { Etcd } from "../../fleet/etcd.ts";
@@ -19,6 +20,12 @@ export interface Follower {
   /** The last round's answer (for tests and status): ok, or why not. */
   last(): { generation: number; revision: number; ok: boolean; error: string | null } | null;
 }
+
+/** null for a read etcd compacted away (the error otherwise). */
+const compacted = (e: unknown) => {
+  if (e instanceof AgentError && e.code === "SHARED_STORE_COMPACTED") return null;
+  throw e;
+};
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -107,7 +114,14 @@ export function startFollower(
           // A canary on another node: what was written after its base waits for its end.
           if (u.type === "snapshot") {
             const at = hold.snapshot(u.kvs, u.revision);
-            if (at) u = { ...u, kvs: (await etcd.rangeAll(keys.desired, { revision: at })).kvs };
+            const base = at
+              ? await etcd.rangeAll(keys.desired, { revision: at }).catch(compacted)
+              : u;
+            if (!base) { // the base is compacted too: keep what the mirror has until the end
+              await round();
+              continue;
+            }
+            u = { ...u, kvs: base.kvs };
           } else {
             const p = hold.pass(u.events);
             if (p.restart) break; // it skipped changes: follow again from the mirror
