@@ -170,7 +170,9 @@ export class CanaryDriver implements CanaryService {
       );
     }
     c = { ...c, armed_revision: this.view.mod };
-    await this.#put(c, this.view.mod); // (best effort: without it the base is read at base_revision)
+    if (!(await this.#put(c, this.view.mod))) {
+      throw new AgentError("CONFLICT", "the canary was ended before its write: nothing written");
+    }
     await this.#audit("fleet.canary_start", c, actor, "started", `canary on ${node}: started`);
     let result: T;
     try {
@@ -188,7 +190,9 @@ export class CanaryDriver implements CanaryService {
     }
     const { generation } = await mirrorAt(this.rt.store.kv);
     c = { ...c, generation };
-    if (!(await this.#put(c, this.view.mod))) c = (await this.#current()).c;
+    if (!(await this.#put(c, this.view.mod))) { // ended meanwhile (an operator): as it is now
+      c = parseCanary(await this.etcd.get(this.keys.canary)) ?? c;
+    }
     return { result, canary: c };
   }
 
