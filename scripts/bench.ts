@@ -14,8 +14,11 @@
 //   - the web console at 10,000 sites: lists, the dashboard, saving one site
 //     (scripts/bench-console.ts; --no-console skips it);
 //   - a member change with reload-free upstreams against the reload path, at 10 and
-//     10,000 sites (scripts/bench-lua.ts; needs nginx's Lua module; --no-lua skips it).
-// Usage: deno run -A scripts/bench.ts [SIZES...]   (default: 10 100 1000)
+//     10,000 sites (scripts/bench-lua.ts; needs nginx's Lua module; --no-lua skips it);
+//   - a fleet of 3 agents on a 3-member etcd: a write live through all 3 nginx against the
+//     single-host apply in the same run, and with the etcd leader killed
+//     (scripts/bench-fleet.ts; needs etcd; --no-fleet skips it; `fleet` runs it alone).
+// Usage: deno run -A scripts/bench.ts [SIZES...] | fleet   (default sizes: 10 100 1000)
 // Not a test: it prints figures; the README keeps the measured ones.
 import { startTestAgent, type TestAgent } from "../tests/helpers/agent.ts";
 import { httpBackend } from "../tests/helpers/backends.ts";
@@ -25,6 +28,12 @@ import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./
 import { benchHealth } from "./bench-health.ts";
 import { benchStage } from "./bench-stage.ts";
 import { benchUpstreams } from "./bench-upstreams.ts";
+
+if (Deno.args.includes("fleet")) {
+  const { benchFleet, printFleet } = await import("./bench-fleet.ts");
+  printFleet(await benchFleet());
+  Deno.exit(0);
+}
 
 const NUMS = Deno.args.filter((a) => /^\d+$/.test(a)).map(Number);
 const SIZES = NUMS.length ? NUMS : [10, 100, 1000];
@@ -405,4 +414,8 @@ if (!Deno.args.includes("--no-lua")) {
   const { benchLua, luaInstalled } = await import("./bench-lua.ts");
   if (luaInstalled()) await benchLua([10, 10_000]);
   else console.log("\nreload-free upstreams: nginx's Lua module is not installed, skipped");
+}
+if (!Deno.args.includes("--no-fleet")) {
+  const { benchFleet, printFleet } = await import("./bench-fleet.ts");
+  printFleet(await benchFleet());
 }

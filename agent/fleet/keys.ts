@@ -40,6 +40,8 @@ export interface FleetKeys {
   generation: string;
   /** Held by an `agent fleet join` that needs several transactions, until its last. */
   joining: string;
+  /** The canary marker (fleet/canary.ts): under desired/, so it is followed in order. */
+  canary: string;
   nodes: string;
   node(name: string): string;
   registered(name: string): string;
@@ -70,6 +72,7 @@ export function fleetKeys(cluster: string): FleetKeys {
     desired: `${prefix}desired/`,
     generation: `${prefix}desired/generation`,
     joining: `${prefix}desired/joining`,
+    canary: `${prefix}desired/canary`,
     nodes,
     node,
     registered: (n) => `${node(n)}registered`,

@@ -58,8 +58,9 @@ export function failedAt(nodes: FleetNode[], generation: number): Waiting[] {
 export interface FleetRow {
   name: string;
   /** "ok"; "behind" (not at the generation yet); "failed" (its last apply failed);
-   * "no_status" (registered, lease expired); "unregistered" (fenced, still reporting). */
-  state: "ok" | "behind" | "failed" | "no_status" | "unregistered";
+   * "no_status" (registered, lease expired); "unregistered" (fenced, still reporting);
+   * "held" (behind because a canary runs on another node: it waits for the promotion). */
+  state: "ok" | "behind" | "failed" | "no_status" | "unregistered" | "held";
   since: string | null;
   labels: Record<string, string>;
   applied_generation: number | null;

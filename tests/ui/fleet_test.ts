@@ -12,13 +12,14 @@ import { launchBrowser, openFromMenu, serveApp, shot, watchErrors } from "./brow
 
 const { test, until } = etcdSuite();
 
-const node = async (endpoints: string[], name: string) => {
+const node = async (endpoints: string[], name: string, more: Record<string, unknown> = {}) => {
   const t = await startTestAgent({
     overrides: {
       store: "etcd",
       etcd_endpoints: endpoints.join(","),
       cluster: "ui",
       node_name: name,
+      ...more,
     },
   });
   await t.agent.startJobs();
@@ -91,5 +92,41 @@ test(
     }
   },
 );
+
+test("web UI fleet: a running canary, the other node held, Abort canary", 90_000, async (c) => {
+  const more = { cluster: "ui-canary", canary_hold: 300 };
+  const a = await node(c.endpoints, "gw-c", more);
+  const b = await node(c.endpoints, "gw-d", more);
+  const s = serveApp(a);
+  const br = await launchBrowser();
+  const { page } = br;
+  const errors = watchErrors(page);
+  try {
+    await a.api("PUT", "/api/pools/web?wait=applied", { members: [{ address: "127.0.0.1:9" }] });
+    const r = await a.api("POST", "/api/apply?canary=gw-c", {
+      pools: { web: { members: [{ address: "127.0.0.1:10" }] } },
+    });
+    assert.equal(r.body.canary?.state, "running", JSON.stringify(r.body));
+    await openFromMenu(page, s, "Fleet");
+    const line = page.locator("[data-canary=running]");
+    await line.waitFor();
+    assert.match(await line.innerText(), /live on gw-c only; the other nodes hold at \d+/);
+    await page.locator("tr[data-node=gw-d] .badge", { hasText: "held" }).waitFor();
+    await shot(page, "fleet-canary");
+    await page.getByRole("button", { name: "Abort canary" }).click();
+    const ended = page.locator("[data-canary=aborted]");
+    await ended.waitFor();
+    assert.match(await ended.innerText(), /gw-c.*aborted.*aborted from the web UI/s);
+    assert.equal((await b.api("GET", "/api/pools/web")).body.members[0].address, "127.0.0.1:9");
+    assert.deepEqual(errors, [], "the page threw errors");
+  } catch (e) {
+    await shot(page, "failure-fleet-canary").catch(() => {});
+    throw e;
+  } finally {
+    await br.close();
+    await s.close();
+    await b.close();
+  }
+});
 
 test.stopAtEnd();

@@ -16,19 +16,33 @@ import { type FleetRow, fleetRows } from "../../fleet/waiting.ts";
 import type { Follower } from "./follower.ts";
 import type { Controller } from "./controller.ts";
 import { mirrorAt } from "./mirror.ts";
+import type { CanaryDriver } from "./canary.ts";
+import { type Canary, type CanaryView, parseCanary } from "../../fleet/canary.ts";
 import { type FleetRuntime as Runtime, nodeName } from "./settings.ts";
 
 export interface FleetHandle {
   etcd: Etcd | null;
   follower: Follower | null;
   controller: Controller | null;
+  canary: CanaryDriver | null;
+  view: CanaryView;
 }
 
 export const fleetDocs = new ApiDoc()
   .describe("/api/fleet", "get", {
     tag: "fleet",
     summary:
-      "Every node (admin): state ok|behind|failed|no_status|unregistered, applied_generation, lag, error, reported_at, registered, this; and this node's stale flag. kv mode: {store: kv, nodes: [this node]}",
+      "Every node (admin): state ok|behind|held|failed|no_status|unregistered, applied_generation, lag, error, reported_at, registered, this; this node's stale flag; canary: the running or last canary (node, state running|promoted|aborted, base_generation, generation, hold_s, healthy_since, reason) or null. kv mode: {store: kv, nodes: [this node], canary: null}",
+  })
+  .describe("/api/fleet/canary/abort", "post", {
+    tag: "fleet",
+    summary:
+      "Abort the running canary (admin; body {reason}): the desired records go back to its base in one generation, so the canary node rolls back and the others never apply it; 409 when none runs",
+  })
+  .describe("/api/fleet/canary/promote", "post", {
+    tag: "fleet",
+    summary:
+      "Promote the running canary now (admin), without waiting for the rest of its hold: every node applies the latest generation; 409 when none runs",
   })
   .describe("/api/fleet/nodes/{node}", "delete", {
     tag: "fleet",
@@ -62,19 +76,31 @@ function localRow(rt: Runtime, generation: number, error: string | null): FleetN
 export async function fleetView(rt: Runtime, f: FleetHandle) {
   const me = nodeName(rt.settings);
   if (!f.etcd) {
-    return { store: "kv", nodes: [localRow(rt, rt.reconciler.currentGeneration ?? 0, null)] };
+    return {
+      store: "kv",
+      canary: null,
+      nodes: [localRow(rt, rt.reconciler.currentGeneration ?? 0, null)],
+    };
   }
   const keys = fleetKeys(rt.settings.cluster);
   const stale = f.follower ? f.follower.stale() : "not following etcd (agent serve does)";
   const base = { store: "etcd", cluster: rt.settings.cluster, node: me };
   try {
-    const [{ generation }, fleet, leader] = await Promise.all([
+    const [{ generation }, fleet, leader, marker] = await Promise.all([
       readGeneration(f.etcd, keys),
       readFleet(f.etcd, keys),
       f.etcd.leader(keys.controller),
+      f.etcd.get(keys.canary),
     ]);
+    const canary: Canary | null = parseCanary(marker);
+    const running = canary?.state === "running" ? canary : null;
     const nodes = fleetRows(fleet.nodes, generation).map((r, i) => ({
       ...r,
+      // Behind only because it waits for the canary on another node.
+      state: running && r.name !== running.node && r.state === "behind" &&
+          (r.applied_generation ?? 0) >= running.base_generation
+        ? "held" as const
+        : r.state,
       registered: !!fleet.nodes[i].registered,
       this: r.name === me,
       controller: r.name === leader?.value,
@@ -86,6 +112,7 @@ export async function fleetView(rt: Runtime, f: FleetHandle) {
       revision: fleet.revision,
       stale: stale !== null,
       stale_reason: stale,
+      canary,
       nodes,
     };
   } catch (e) {
@@ -98,15 +125,33 @@ export async function fleetView(rt: Runtime, f: FleetHandle) {
       revision: at.revision,
       stale: true,
       stale_reason: msg,
+      canary: f.view.marker,
       nodes: [localRow(rt, at.generation, `etcd: ${msg}`)],
     };
   }
+}
+
+function driver(f: FleetHandle): CanaryDriver {
+  if (!f.canary) {
+    throw new AgentError("CONFLICT", "this agent is not in a fleet (store = kv): no canary");
+  }
+  return f.canary;
 }
 
 export function fleetRouter(f: FleetHandle) {
   return (rt: Runtime) =>
     new Hono()
       .get("/", async (c) => c.json(await fleetView(rt, f)))
+      .post("/canary/abort", async (c) => {
+        const body = await c.req.json().catch(() => ({})) as { reason?: unknown };
+        const reason = typeof body?.reason === "string" && body.reason
+          ? body.reason.slice(0, 500)
+          : "aborted by an operator";
+        return c.json({ canary: await driver(f).abort(reason, actor(c)) });
+      })
+      .post("/canary/promote", async (c) => {
+        return c.json({ canary: await driver(f).promote("promoted by an operator", actor(c)) });
+      })
       .delete("/nodes/:node", async (c) => {
         const node = param(c, "node");
         if (!f.etcd) {

@@ -1,11 +1,13 @@
 // `agent fleet status` (one line per node: state, generation, lag, last
-// report, error), `agent fleet remove-node NODE --yes` (fence it) and `agent
-// fleet join` (a stopped single host's state into an empty fleet: join-command.ts).
+// report, error), `agent fleet remove-node NODE --yes` (fence it), `agent
+// fleet join` (a stopped single host's state into an empty fleet: join-command.ts)
+// and `agent fleet canary abort|promote`.
 import type { Command } from "../../cli/command.ts";
 import { UsageError } from "../../cli/command.ts";
 import { apiCall } from "../../cli/api-commands.ts";
 import type { FleetNodeView } from "./api.ts";
 import { runJoin } from "./join-command.ts";
+import type { Canary } from "../../fleet/canary.ts";
 
 const dash = (v: unknown) => v === null || v === undefined ? "-" : String(v);
 
@@ -17,6 +19,7 @@ export function statusLines(
     controller?: string | null;
     stale?: boolean;
     stale_reason?: string | null;
+    canary?: Canary | null;
   },
   nodes: FleetNodeView[],
 ): string[] {
@@ -27,6 +30,18 @@ export function statusLines(
         body.stale ? `, stale: ${body.stale_reason}` : ""
       }`,
   ];
+  const c = body.canary;
+  if (c?.state === "running") {
+    out.push(
+      `canary ${c.id} on ${c.node}: generation ${
+        c.generation ?? "(being written)"
+      }, the others hold at ${c.base_generation}; ${
+        c.healthy_since ? `healthy since ${c.healthy_since}` : "not yet healthy"
+      }, promoted after ${c.hold_s} s`,
+    );
+  } else if (c) {
+    out.push(`last canary ${c.id} on ${c.node}: ${c.state} ${c.ended_at ?? ""}: ${c.reason ?? ""}`);
+  }
   out.push(
     `${"NODE".padEnd(20)} ${"STATE".padEnd(12)} ${"GEN".padStart(6)} ${"LAG".padStart(4)}  ${
       "REPORTED".padEnd(24)
@@ -44,8 +59,9 @@ export function statusLines(
 
 export const fleetCommand: Command = {
   name: "fleet",
-  summary: "the fleet's nodes (store = etcd): status, remove-node, join",
-  usage: "fleet status | remove-node NODE --yes | join [--dry-run]",
+  summary: "the fleet's nodes (store = etcd): status, remove-node, join, canary abort|promote",
+  usage:
+    "fleet status | remove-node NODE --yes | join [--dry-run] | canary abort [--reason R] | canary promote",
   help: `The nodes sharing this agent's desired state in etcd.
 
   agent fleet status               every node: state, applied generation, lag, last report, error
@@ -56,14 +72,28 @@ export const fleetCommand: Command = {
                                    store = "etcd": copy its state into the fleet's
                                    empty prefix and make its state file the fleet's
                                    mirror (refused if the fleet holds any state);
-                                   --dry-run prints the counts per kind, writes nothing`,
+                                   --dry-run prints the counts per kind, writes nothing
+  agent fleet canary abort [--reason R]
+                                   abort the running canary (agent apply FILE --canary NODE):
+                                   its node rolls back, the others never apply it
+  agent fleet canary promote       promote it now, without the rest of its hold`,
   flags: [
     { name: "yes", value: false, help: "remove-node: confirm the fence" },
     { name: "dry-run", value: false, help: "join: print what would be copied; write nothing" },
+    { name: "reason", value: true, help: "canary abort: why (kept in the marker and the audit)" },
   ],
   async run(args, io) {
     const [verb = "status", node] = args.positionals;
     if (verb === "join") return await runJoin(args, io);
+    if (verb === "canary") {
+      if (node !== "abort" && node !== "promote") {
+        throw new UsageError("usage: agent fleet canary abort [--reason R] | canary promote");
+      }
+      const body = args.flags.reason ? { reason: String(args.flags.reason) } : {};
+      return await apiCall(args, io, "POST", `/api/fleet/canary/${node}`, body, (r) => {
+        io.out(`canary ${r.canary.id} on ${r.canary.node}: ${r.canary.state}: ${r.canary.reason}`);
+      });
+    }
     if (verb === "status") {
       return await apiCall(args, io, "GET", "/api/fleet", undefined, (r) => {
         for (const l of statusLines(r, r.nodes)) io.out(l);

@@ -18,6 +18,8 @@ import { failedAt, waitApplied } from "../../fleet/waiting.ts";
 import { readFleet } from "../../fleet/status.ts";
 import { FLEET_WAIT } from "../../api/wait.ts";
 import { FLEET_LINK } from "../../fleet/link.ts";
+import { CanaryView, FLEET_CANARY } from "../../fleet/canary.ts";
+import { CanaryDriver } from "./canary.ts";
 
 export { etcdOptions } from "./etcd-options.ts";
 
@@ -46,7 +48,13 @@ export const fleetFeature: Feature = {
   name: "fleet",
   setup(host) {
     const h = host.settings(FLEET_SETTINGS);
-    const f: FleetHandle = { etcd: null, follower: null, controller: null };
+    const f: FleetHandle = {
+      etcd: null,
+      follower: null,
+      controller: null,
+      canary: null,
+      view: new CanaryView(),
+    };
     h.route({ prefix: "fleet", make: fleetRouter(f), docs: fleetDocs });
     h.command(fleetCommand);
     h.init(async (rt) => {
@@ -55,7 +63,13 @@ export const fleetFeature: Feature = {
       const o = await etcdOptions(rt.settings);
       await refuseOwnState(rt.store.kv);
       f.etcd = new Etcd(o);
-      rt.store.shared = new EtcdShared(f.etcd, fleetKeys(rt.settings.cluster), rt.store.kv);
+      const keys = fleetKeys(rt.settings.cluster);
+      const me = nodeName(rt.settings);
+      rt.store.shared = new EtcdShared(f.etcd, keys, rt.store.kv, me, f.view);
+      f.canary = new CanaryDriver(rt, f.etcd, keys, me, f.view, {
+        follower: () => f.follower,
+        leading: () => f.controller?.leading() ?? false,
+      });
       // Set before the scheduler starts: no once-per-fleet run before the election.
       rt.scheduler.setGate(() =>
         f.controller?.leading() ? null : "not the fleet's controller (another node runs it)"
@@ -65,9 +79,11 @@ export const fleetFeature: Feature = {
       if (!f.etcd) return Promise.resolve(async () => {});
       const e = f.etcd;
       const keys = fleetKeys(rt.settings.cluster);
-      f.follower = startFollower(rt, e, keys, nodeName(rt.settings));
+      f.follower = startFollower(rt, e, keys, nodeName(rt.settings), f.view);
       f.controller = startController(e, keys, nodeName(rt.settings), rt.log);
+      f.canary?.start();
       return Promise.resolve(async () => {
+        await f.canary?.stop();
         await f.controller?.stop();
         f.controller = null;
         await f.follower?.stop();
@@ -119,6 +135,18 @@ export const fleetFeature: Feature = {
         return { applied: false, generation, waiting_for: [], error: (e as Error).message };
       }
     });
+    // `agent apply FILE --canary NODE`: the gitops apply runs through this.
+    h.provide(FLEET_CANARY, () => ({
+      run(node, actor, write, judge) {
+        if (!f.canary) {
+          throw new AgentError(
+            "CONFLICT",
+            "a canary needs a fleet (store = etcd): this agent is alone (store = kv)",
+          );
+        }
+        return f.canary.run(node, actor, write, judge);
+      },
+    }));
     h.status("fleet", async (rt) => {
       if (rt.settings.store !== "etcd") return { store: "kv" };
       return {

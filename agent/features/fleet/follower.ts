@@ -3,6 +3,7 @@
 // nodes wrote, the reconciler applies what is pending, and the node reports
 // what it applied on `nodes/<node>/status` (registered once). etcd out of
 // reach: the node keeps serving what it has and tries again every second.
+import { AgentError } from "../../errors.ts";
 import { follow } from "../../fleet/follow.ts";
 import { readGeneration } from "../../fleet/desired.ts";
 import type { Etcd } from "../../fleet/etcd.ts";
@@ -10,6 +11,7 @@ import type { FleetKeys } from "../../fleet/keys.ts";
 import { type NodeStatus, registerNode, StatusReporter } from "../../fleet/status.ts";
 import type { Runtime } from "../../runtime.ts";
 import { followUpdate, mirrorAt, snapshotUpdate } from "./mirror.ts";
+import { type CanaryView, Hold } from "../../fleet/canary.ts";
 
 export interface Follower {
   stop(): Promise<void>;
@@ -18,6 +20,12 @@ export interface Follower {
   /** The last round's answer (for tests and status): ok, or why not. */
   last(): { generation: number; revision: number; ok: boolean; error: string | null } | null;
 }
+
+/** null for a read etcd compacted away (the error otherwise). */
+const compacted = (e: unknown) => {
+  if (e instanceof AgentError && e.code === "SHARED_STORE_COMPACTED") return null;
+  throw e;
+};
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -30,8 +38,10 @@ export function startFollower(
   etcd: Etcd,
   keys: FleetKeys,
   node: string,
+  view: CanaryView,
 ): Follower {
   const ctl = new AbortController();
+  const hold = new Hold(keys, node, view);
   const reporter = new StatusReporter(etcd, keys, node);
   let last: ReturnType<Follower["last"]> = null;
   let registered = false;
@@ -97,17 +107,35 @@ export function startFollower(
         if (outage) rt.log("fleet: following etcd again");
         outage = false;
         stale = null;
+        hold.start(await etcd.get(keys.canary));
         const from = (await mirrorAt(rt.store.kv)).revision;
         // A mirror already current (a restart, a join) brings no step: report what it holds now.
         if (from && !last) await round();
         const steps = follow(etcd, keys.desired, { fromRevision: from, signal: ctl.signal });
-        for await (const u of steps) {
+        for await (let u of steps) {
+          // A canary on another node: what was written after its base waits for its end.
+          if (u.type === "snapshot") {
+            const at = hold.snapshot(u.kvs, u.revision);
+            const base = at
+              ? await etcd.rangeAll(keys.desired, { revision: at }).catch(compacted)
+              : u;
+            if (!base) { // the base is compacted too: keep what the mirror has until the end
+              await round();
+              continue;
+            }
+            u = { ...u, kvs: base.kvs };
+          } else {
+            const p = hold.pass(u.events);
+            if (p.restart) break; // it skipped changes: follow again from the mirror
+            u = { ...u, events: p.apply };
+          }
+          const v = u;
           await rt.store.mirror(async () => {
             const at = await mirrorAt(rt.store.kv);
-            if (u.type === "snapshot" || at.revision) return followUpdate(keys, u, at);
+            if (v.type === "snapshot" || at.revision) return followUpdate(keys, v, at);
             // No generation mirrored yet (an empty fleet, or a join copying in several
             // transactions): changes alone are not the state; read it whole at their revision.
-            const snap = await etcd.rangeAll(keys.desired, { revision: u.revision });
+            const snap = await etcd.rangeAll(keys.desired, { revision: v.revision });
             return snapshotUpdate(keys, snap.kvs);
           });
           await round();

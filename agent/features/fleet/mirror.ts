@@ -7,6 +7,8 @@ import { AgentError } from "../../errors.ts";
 import type { Etcd, KeyValue, WatchEvent } from "../../fleet/etcd.ts";
 import type { FleetKeys } from "../../fleet/keys.ts";
 import { commitDesired, readGeneration } from "../../fleet/desired.ts";
+import { If } from "../../fleet/etcd.ts";
+import { type CanaryView, holds } from "../../fleet/canary.ts";
 import type { FollowUpdate } from "../../fleet/follow.ts";
 import type { Mutation } from "../../store/group.ts";
 import type { Rec, WriteResult } from "../../store/ops.ts";
@@ -107,7 +109,30 @@ export const MAX_TXN_RECORDS = 127;
 
 export class EtcdShared implements SharedStore {
   readonly maxRecords = MAX_TXN_RECORDS;
-  constructor(readonly etcd: Etcd, readonly keys: FleetKeys, readonly kv: Deno.Kv) {}
+  constructor(
+    readonly etcd: Etcd,
+    readonly keys: FleetKeys,
+    readonly kv: Deno.Kv,
+    readonly node = "",
+    readonly canary: CanaryView | null = null,
+  ) {}
+
+  /**
+   * While a canary runs on another node this one holds at the base: a write
+   * taken here would be applied here at once, so it is refused (the canary
+   * node's own writes join the canary).
+   */
+  #refuseWhileHeld(): void {
+    const c = this.canary?.marker ?? null;
+    if (!holds(c, this.node)) return;
+    throw new AgentError(
+      "CONFLICT",
+      `a canary runs on ${c!.node} (started ${c!.started_at}): writes go to ${
+        c!.node
+      } or wait until it is promoted or aborted (agent fleet status; agent fleet canary abort)`,
+      { canary: c!.id, node: c!.node },
+    );
+  }
 
   covers(kind: string): boolean {
     return covers(kind);
@@ -131,13 +156,26 @@ export class EtcdShared implements SharedStore {
       if (r.after) puts[key] = JSON.stringify(r.after);
       else deletes.push(key);
     }
-    const at = await mirrorAt(this.kv);
-    const c = await commitDesired(this.etcd, this.keys, {
-      puts,
-      deletes,
-      expectRevision: at.revision,
-    }, { attempts: 3 }); // with expectRevision, attempts only settle a lost answer
-    return [metaSet({ revision: c.revision, generation: c.generation })];
+    for (let i = 0;; i++) {
+      this.#refuseWhileHeld();
+      const at = await mirrorAt(this.kv);
+      const view = this.canary;
+      try {
+        const c = await commitDesired(this.etcd, this.keys, {
+          puts,
+          deletes,
+          expectRevision: at.revision,
+          // The marker as this node knows it: a canary started meanwhile refuses the write.
+          compare: view ? [If.mod(this.keys.canary, "==", view.mod)] : [],
+        }, { attempts: 3 }); // with expectRevision, attempts only settle a lost answer
+        return [metaSet({ revision: c.revision, generation: c.generation })];
+      } catch (e) {
+        const moved = view && e instanceof AgentError && e.code === "PRECONDITION_FAILED" &&
+          Array.isArray(e.detail.current);
+        if (!moved || i >= 2) throw e;
+        view.setKv(await this.etcd.get(this.keys.canary)); // then refused, or tried again
+      }
+    }
   }
 
   isStale(e: unknown): boolean {
@@ -151,6 +189,7 @@ export class EtcdShared implements SharedStore {
    * mirror yet, or the history was compacted or does not come within 3 s.
    */
   async catchUp(apply: (u: MirrorUpdate) => Promise<string[]>): Promise<void> {
+    this.#refuseWhileHeld(); // (the follower brings the held changes once it ends)
     const from = await mirrorAt(this.kv);
     const to = await readGeneration(this.etcd, this.keys);
     if (from.revision && to.revision > from.revision) {

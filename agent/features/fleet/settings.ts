@@ -1,6 +1,6 @@
 // The fleet feature's settings rows: where the desired state lives (this
 // host's KV file, or a shared etcd), and this node's name in the fleet.
-import { defineSettings, oneOf, type SettingsOf, str } from "../../settings/define.ts";
+import { defineSettings, int, oneOf, type SettingsOf, str } from "../../settings/define.ts";
 import type { Runtime } from "../../runtime.ts";
 import type { CoreSettings } from "../../settings/core.ts";
 
@@ -74,6 +74,14 @@ export const FLEET_SETTINGS = defineSettings({
     prod: "",
     secret: true,
     description: "Password of etcd_user",
+  }),
+  canary_hold: int({
+    group: "Fleet",
+    min: 0,
+    max: 3600,
+    prod: 30,
+    description:
+      "Seconds a canary (agent apply FILE --canary NODE) must stay healthy on its node before the other nodes apply it",
   }),
 });
 

@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { AgentError } from "../../errors.ts";
+import { AgentError, invalid } from "../../errors.ts";
+import { type CanaryOutcome, FLEET_CANARY } from "../../fleet/canary.ts";
 import type { Runtime } from "../../runtime.ts";
 import { actor, jsonBody } from "../../api/http.ts";
 import { principalOf } from "../../api/principal.ts";
@@ -13,7 +14,7 @@ import { ApiDoc } from "../../api/openapi.ts";
 import { evaluate, planResult } from "./plan.ts";
 import { applyDocument } from "./apply.ts";
 import { exportDocument } from "./export.ts";
-import type { PlanRequest } from "./model.ts";
+import type { ApplyResult, PlanRequest } from "./model.ts";
 
 export const DocumentSchema = z.record(z.string(), z.record(z.string(), z.unknown())).describe(
   "One table per kind keyed by name ({pools: {web: {...}}, sites: {shop: {...}}}), the fields of each kind's PUT body; optional vars table",
@@ -30,7 +31,7 @@ export const gitopsDocs = new ApiDoc()
   .describe("/api/apply", "post", {
     tag: "declarative",
     summary:
-      "Apply the document (?prune, ?only): one store write, one generation, one reload; each bad entity is refused alone (listed in refused)",
+      "Apply the document (?prune, ?only): one store write, one generation, one reload; each bad entity is refused alone (listed in refused). ?canary=NODE (a fleet; sent to NODE's own API): live on NODE first, the rest of the fleet applies it once NODE stayed healthy canary_hold seconds; anything refused, a failed round or a failing health check aborts it (answer: the apply plus canary)",
     body: "Document",
   })
   .describe("/api/export", "get", {
@@ -72,9 +73,30 @@ export function planRouter(rt: Runtime): Hono {
   });
 }
 
+/** How an apply went, for a canary: anything refused or failed is not promoted. */
+function judge(r: ApplyResult): CanaryOutcome {
+  const bad = [
+    ...r.refused.map((x) => `${x.path}: ${x.code}: ${x.message}`),
+    ...(r.effects ?? []).filter((x) => !x.ok).map((x) => `${x.entity}: ${x.message}`),
+  ];
+  return {
+    changed: r.applied.length + r.deleted.length > 0,
+    failure: bad.length ? bad.join("; ") : r.status === "failed" ? "the apply failed" : null,
+  };
+}
+
 export function applyRouter(rt: Runtime): Hono {
   return new Hono().post("/", async (c) => {
     const req = request(c, await jsonBody(c));
+    const canary = c.req.query("canary");
+    if (canary !== undefined) {
+      // In a fleet: live on this node first, promoted to the rest after its hold.
+      const svc = rt.tryUse(FLEET_CANARY);
+      if (!svc) throw new AgentError("CONFLICT", "a canary needs the fleet feature");
+      if (req.tenant) throw invalid("canary", "a canary applies for the whole fleet, not a tenant");
+      const r = await svc.run(canary, actor(c), () => applyDocument(rt, req, actor(c)), judge);
+      return c.json({ ...r.result, canary: r.canary });
+    }
     const run = () => applyDocument(rt, req, actor(c));
     // what it creates belongs to the tenant (the guard already scopes tenant tokens)
     return c.json(await (req.tenant ? rt.store.tenantScope.run(req.tenant, run) : run()));

@@ -85,6 +85,7 @@ function query(args: Parsed): string {
   const only = String(args.flags.only ?? "").split("\n").filter(Boolean);
   if (only.length) q.set("only", only.join(","));
   if (args.flags.tenant) q.set("tenant", String(args.flags.tenant));
+  if (args.flags.canary) q.set("canary", String(args.flags.canary));
   const s = q.toString();
   return s ? `?${s}` : "";
 }
@@ -175,22 +176,76 @@ const planCommand: Command = {
   },
 };
 
+const CANARY_FLAGS = [
+  {
+    name: "canary",
+    value: true,
+    help:
+      "a fleet: apply on this node first (give its own --url); the rest follow after canary_hold s healthy",
+  },
+  { name: "wait", value: false, help: "with --canary: wait until it is promoted or aborted" },
+];
+
+interface CanaryAnswer {
+  id: string;
+  node: string;
+  state: string;
+  base_generation: number;
+  generation: number | null;
+  hold_s: number;
+  reason: string | null;
+}
+
+function canaryLine(c: CanaryAnswer): string {
+  if (c.state === "running") {
+    return `canary ${c.id}: generation ${c.generation} live on ${c.node}; the fleet holds at ${c.base_generation} until it stays healthy ${c.hold_s} s (agent fleet status)`;
+  }
+  return `canary ${c.id}: ${c.state}${
+    c.generation !== null ? ` at generation ${c.generation}` : ""
+  }: ${c.reason ?? ""}`;
+}
+
+/** Polls GET /api/fleet until the canary ended; 0 promoted, 1 aborted or gone. */
+async function waitCanary(args: Parsed, io: CliIO, c: CanaryAnswer): Promise<number> {
+  const deadline = Date.now() + (c.hold_s + 300) * 1000;
+  while (Date.now() < deadline) {
+    const r = await requestOnce(io, args.flags, "GET", "/api/fleet");
+    if (r.status >= 400) return printError(io, r.status, r.body);
+    const now = (r.body as { canary: CanaryAnswer | null }).canary;
+    if (!now || now.id !== c.id) {
+      io.err(`canary ${c.id}: no longer in the fleet's state`);
+      return 1;
+    }
+    if (now.state !== "running") {
+      (now.state === "promoted" ? io.out : io.err)(canaryLine(now));
+      return now.state === "promoted" ? 0 : 1;
+    }
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  io.err(`canary ${c.id}: still running (agent fleet status)`);
+  return 1;
+}
+
 const applyCommand: Command = {
   name: "apply",
   summary: "apply a declarative file (or, without FILE, the pending changes)",
-  usage: "apply [FILE] [--prune] [--only KIND/NAME] [--var k=v] [--env-file F]",
+  usage:
+    "apply [FILE] [--prune] [--only KIND/NAME] [--var k=v] [--env-file F] [--canary NODE [--wait]]",
   help:
-    "Applies FILE: one store write, one generation, one reload; an entity with a problem is refused alone and the rest applied. Without --prune entities absent from the file are kept; with it those of the file's kinds are deleted. Exit 0 applied, 2 something refused (named as file:line: path), 1 error. Without FILE: applies pending changes now (apply_mode manual).",
-  flags: [...FILE_FLAGS, ...SCOPE_FLAGS],
+    "Applies FILE: one store write, one generation, one reload; an entity with a problem is refused alone and the rest applied. Without --prune entities absent from the file are kept; with it those of the file's kinds are deleted. Exit 0 applied, 2 something refused (named as file:line: path), 1 error. Without FILE: applies pending changes now (apply_mode manual). --canary NODE (store = etcd, against NODE's own API): NODE applies it now, the other nodes once NODE's round is ok and its health checks pass for canary_hold seconds; refused entities, a failed round or a failing health check abort it and NODE rolls back (--wait: exit 0 promoted, 1 aborted).",
+  flags: [...FILE_FLAGS, ...SCOPE_FLAGS, ...CANARY_FLAGS],
   async run(args, io) {
-    if (!args.positionals.length) return await applyPendingCommand.run(args, io);
+    if (!args.positionals.length) {
+      if (args.flags.canary) throw new UsageError("--canary needs a FILE");
+      return await applyPendingCommand.run(args, io);
+    }
     const src = await readSource(args, io);
     if (typeof src === "number") return src;
     const unknownVars = src.varErrors.filter((e) => !e.path.startsWith("vars."));
     const doc = withoutBroken(src.doc, unknownVars);
     const r = await requestOnce(io, args.flags, "POST", `/api/apply${query(args)}`, doc);
     if (r.status >= 400) return printError(io, r.status, r.body);
-    const res = r.body as ApplyResult;
+    const res = r.body as ApplyResult & { canary?: CanaryAnswer };
     // unused variables are lint's business; an unknown one refused its entity
     const refused = located(src, [...unknownVars, ...res.refused]);
     const unused = located(src, src.varErrors.filter((e) => e.path.startsWith("vars.")));
@@ -207,7 +262,10 @@ const applyCommand: Command = {
             ? ` (generation ${res.generation}${res.reloaded ? ", reloaded" : ""})`
             : ""),
       );
+      if (res.canary) (res.canary.state === "aborted" ? io.err : io.out)(canaryLine(res.canary));
     }
+    if (res.canary?.state === "aborted") return res.refused.length ? 2 : 1;
+    if (res.canary && args.flags.wait) return await waitCanary(args, io, res.canary);
     if (res.status === "failed") return 1;
     return refused.length || res.effects?.some((x) => !x.ok) ? 2 : 0;
   },

@@ -17,12 +17,14 @@ const when = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
 const BADGE = {
   ok: ["ok", "ok"],
   behind: ["warn", "behind"],
+  held: ["warn", "held"],
   failed: ["bad", "failed"],
   no_status: ["bad", "no status"],
   unregistered: ["warn", "fenced"],
 };
 const WHY = {
   behind: "has not applied the current generation yet",
+  held: "waits for the canary on another node to be promoted",
   no_status: "registered, but its status lease expired: down or cut off from etcd",
   unregistered: "fenced, but still reporting; not waited for until it restarts",
 };
@@ -54,6 +56,35 @@ function FenceConfirm({ node, onDone, onKeep }) {
         <${Button} onClick=${onKeep}>Keep it</${Button}>
       </div>
     </section>
+  `;
+}
+
+/** The running canary (with Abort), or how the last one ended. */
+function CanaryLine({ c, onDone }) {
+  if (!c) return null;
+  async function abort() {
+    try {
+      await api("POST", "/api/fleet/canary/abort", { reason: "aborted from the web UI" });
+      toast(`Aborted the canary on ${c.node}`);
+    } catch (e) {
+      toast(`Abort refused: ${e.message}`);
+    }
+    await onDone();
+  }
+  if (c.state !== "running") {
+    return html`<p data-canary=${c.state}>Last canary on <strong>${c.node}</strong>: ${c.state}
+      ${when(c.ended_at)}: ${c.reason}</p>`;
+  }
+  return html`
+    <p data-canary="running">
+      <span class="badge warn">canary</span> Generation ${c.generation ?? "(being written)"} is live
+      on <strong>${c.node}</strong> only; the other nodes hold at ${c
+        .base_generation} until it stays
+      healthy ${c.hold_s} s (${c.healthy_since
+        ? `healthy since ${when(c.healthy_since)}`
+        : "not yet healthy"}).
+      ${" "}<${Button} class="danger" onClick=${abort} busyText="Aborting…">Abort canary</${Button}>
+    </p>
   `;
 }
 
@@ -103,6 +134,7 @@ function Fleet() {
           }`
           : html`This agent is not in a fleet (<code>store = "kv"</code>): the fleet is this node.`}
       </p>
+      <${CanaryLine} c=${data.canary} onDone=${reload} />
       ${fencing && html`
         <${FenceConfirm} node=${fencing} onKeep=${() => setFencing(null)} onDone=${async () => {
           setFencing(null);
