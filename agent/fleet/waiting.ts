@@ -23,7 +23,10 @@ export function waitingFor(nodes: FleetNode[], generation: number, o: WaitOption
     if (!n.registered) continue;
     const s = n.status;
     if (!s) {
-      out.push({ node: n.name, why: "no status: its lease expired (down or cut off from etcd)" });
+      out.push({
+        node: n.name,
+        why: "no status: not reported yet, or its lease expired (down or cut off from etcd)",
+      });
     } else if (s.applied_generation < generation) {
       const failed = !s.ok && s.error ? `; its last apply failed: ${s.error}` : "";
       out.push({

@@ -76,7 +76,10 @@ Deno.test("waiting_for: registered nodes behind G, without a status, or with old
   assert.deepEqual(nodes[5].unreadable, ["/switchyard/c/nodes/gw6/status: not JSON"]);
   assert.deepEqual(waitingFor(nodes, 7), [
     { node: "gw2", why: "applied generation 6, not yet 7; its last apply failed: port 443 taken" },
-    { node: "gw3", why: "no status: its lease expired (down or cut off from etcd)" },
+    {
+      node: "gw3",
+      why: "no status: not reported yet, or its lease expired (down or cut off from etcd)",
+    },
   ]);
   assert.deepEqual(waitingFor(nodes, 7, { oldWorkers: true }).map((w) => w.node), [
     "gw2",

@@ -63,7 +63,7 @@ export function missingNodes(
     node: n.name,
     why: n.status
       ? "did not write the token into its webroot"
-      : "no status: its lease expired (down or cut off from etcd)",
+      : "no status: not reported yet, or its lease expired (down or cut off from etcd)",
   }));
   for (const w of waitingFor(nodes, generation)) {
     if (!out.some((o) => o.node === w.node)) out.push(w);

@@ -107,6 +107,13 @@ export function startFollower(
         if (outage) rt.log("fleet: following etcd again");
         outage = false;
         stale = null;
+        // Registered before its first round: a node that runs is one ?wait=applied and the
+        // barriers wait for, even before it has applied anything (a write made meanwhile
+        // must not count as applied everywhere).
+        if (!registered) {
+          await registerNode(etcd, keys, node);
+          registered = true;
+        }
         hold.start(await etcd.get(keys.canary));
         const from = (await mirrorAt(rt.store.kv)).revision;
         // A mirror already current (a restart, a join) brings no step: report what it holds now.
