@@ -16,6 +16,9 @@ import { fleetCommand } from "./cli.ts";
 import { failedAt, waitApplied } from "../../fleet/waiting.ts";
 import { readFleet } from "../../fleet/status.ts";
 import { FLEET_WAIT } from "../../api/wait.ts";
+import { MIGRATION_FLEET } from "../migrations/barrier.ts";
+import { FleetBarrier } from "./barrier.ts";
+import { EtcdBlobs } from "./blobs.ts";
 
 async function readPem(setting: string, path: string): Promise<string | undefined> {
   if (!path) return undefined;
@@ -75,6 +78,7 @@ export const fleetFeature: Feature = {
   setup(host) {
     const h = host.settings(FLEET_SETTINGS);
     const f: FleetHandle = { etcd: null, follower: null, controller: null };
+    const leadership = new Set<() => void>();
     h.route({ prefix: "fleet", make: fleetRouter(f), docs: fleetDocs });
     h.command(fleetCommand);
     h.init(async (rt) => {
@@ -94,7 +98,9 @@ export const fleetFeature: Feature = {
       const e = f.etcd;
       const keys = fleetKeys(rt.settings.cluster);
       f.follower = startFollower(rt, e, keys, nodeName(rt.settings));
-      f.controller = startController(e, keys, nodeName(rt.settings), rt.log);
+      f.controller = startController(e, keys, nodeName(rt.settings), rt.log, undefined, () => {
+        for (const cb of leadership) cb();
+      });
       return Promise.resolve(async () => {
         await f.controller?.stop();
         f.controller = null;
@@ -122,6 +128,26 @@ export const fleetFeature: Feature = {
         // The write stands (etcd has it); only who applied it is unknown.
         return { applied: false, generation, waiting_for: [], error: (e as Error).message };
       }
+    });
+    // Migrations in a fleet: the fleet's barrier, run by the controller only (shared/specs/fleet.md).
+    h.provide(MIGRATION_FLEET, (rt) => {
+      if (rt.settings.store !== "etcd") return null;
+      const keys = fleetKeys(rt.settings.cluster);
+      return {
+        barrier: new FleetBarrier(
+          () => f.etcd,
+          keys,
+          async () => (await mirrorAt(rt.store.kv)).generation,
+        ),
+        node: nodeName(rt.settings),
+        leading: () => f.controller?.leading() ?? false,
+        onLeadership(cb) {
+          leadership.add(cb);
+          return () => leadership.delete(cb);
+        },
+        runner: async () => f.etcd ? (await f.etcd.leader(keys.controller))?.value ?? null : null,
+        blobs: new EtcdBlobs(() => f.etcd, keys),
+      };
     });
     h.status("fleet", async (rt) => {
       if (rt.settings.store !== "etcd") return { store: "kv" };
