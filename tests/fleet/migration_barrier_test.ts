@@ -61,7 +61,7 @@ test(
       Deno.kill(b.agent.child.pid, "SIGSTOP");
       frozen = true;
       const stoppedAt = Date.now();
-      const held = await watch(
+      await watch(
         a.agent,
         id,
         "the split waits for gw-b",

@@ -148,7 +148,9 @@ export async function watch(
       assert.fail(
         `${what}: not reached (${r.body.phase}, waiting_for ${
           JSON.stringify(r.body.progress?.waiting_for)
-        })\n${(await logOf(a, id)).join("\n")}`,
+        })\n${(await logOf(a, id)).join("\n")}\n--- agent output:\n${
+          (a.stdout() + a.stderr()).slice(-4000)
+        }`,
       );
     }
     await sleep(50);

@@ -11,6 +11,8 @@
 import assert from "node:assert/strict";
 import { etcdSuite } from "../helpers/etcd.ts";
 import { stopNginx } from "../helpers/proc.ts";
+import { Etcd } from "../../agent/fleet/etcd.ts";
+import { fleetKeys } from "../../agent/fleet/keys.ts";
 import { assertModelOn, BUCKET, sleep, startClient } from "../migrations/helpers.ts";
 import { controllerOf, type Json, logOf, migrationFleet, until, watch } from "./migration_fleet.ts";
 
@@ -101,6 +103,11 @@ test(
       await assertModelOn(f.direct[1], f.model);
       await assertModelOn(b.gateway, f.model);
       assert.equal(done.orphaned_source?.pool, "hot");
+      // The listing the resume needed came from etcd (gw-a's disk was out of reach).
+      const etcd = new Etcd({ endpoints: c.endpoints });
+      const manifest = await etcd.get(`${fleetKeys("mig-kill").prefix}migrations/${id}/at-split`)
+        .finally(() => etcd.close());
+      assert.ok(manifest && JSON.parse(manifest.value).chunks >= 1, "at-split shared in etcd");
       // Resumed, never restarted: one copying start, one split, verify passes counted on.
       const count = (re: RegExp) => log.filter((l) => re.test(l)).length;
       assert.equal(count(/copying photos from hot to cold/), 1, log.join("\n"));
@@ -117,6 +124,15 @@ test(
             JSON.stringify(Object.fromEntries(client.phases))
           }, writes held ${b.gateway.slowDowns}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`,
       );
+    } catch (e) {
+      for (const n of f.nodes) {
+        console.log(`--- ${n.name}:\n${(n.agent.stdout() + n.agent.stderr()).slice(-3000)}`);
+        const audit = await n.agent.api("GET", "/api/audit?limit=8").catch(() => null);
+        console.log(JSON.stringify(audit?.body).slice(0, 6000));
+        const st = await n.agent.api("GET", "/api/config/status").catch(() => null);
+        console.log(JSON.stringify(st?.body).slice(0, 3000));
+      }
+      throw e;
     } finally {
       await client?.stop();
       await f.close();

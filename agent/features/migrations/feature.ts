@@ -13,7 +13,7 @@ import { MigrationEngine, MIGRATIONS } from "./engine.ts";
 import { type Barrier, MIGRATION_FLEET, SingleHostBarrier } from "./barrier.ts";
 import { runOnController } from "./runner.ts";
 import { migrationRebuildSource } from "./rebuild-source.ts";
-import { listMigrations } from "./records.ts";
+import { listMigrations, sidecarDir } from "./records.ts";
 import { migrateCommand, orphanedCommand } from "./cli.ts";
 
 export const migrationsFeature: Feature = {
@@ -24,6 +24,12 @@ export const migrationsFeature: Feature = {
     h.render(migrationSplitExtension);
     h.route({ prefix: "migrations", make: migrationsRouter, docs: migrationsDocs });
     h.rebuildSource(migrationRebuildSource);
+    // nginx logs a split's mirrored deletes under data_dir/migrations on every gateway, so
+    // the directory must exist on each (not only where a record was first written): else
+    // `nginx -t` refuses the split there (open() failed).
+    h.init(async (rt) => {
+      await Deno.mkdir(sidecarDir(rt), { recursive: true });
+    });
     h.provide(MIGRATIONS, (rt) => {
       // In a fleet the barrier is every gateway's, and only the controller runs (looked up
       // when used: the fleet's service may be made after this one).
