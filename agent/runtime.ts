@@ -336,18 +336,9 @@ export async function createRuntime(
       })
       : undefined,
     restore: async (id, applied, reason) => {
-      const kind = id.slice(0, id.indexOf("/"));
-      const name = id.slice(id.indexOf("/") + 1);
-      if (store.shared) {
-        // In a fleet a record another node wrote stays as it is: this node's refusal is its
-        // status (its round reports it failed, and it tries again), not the fleet's state. Put
-        // back, it would undo the writer's change for every node (a migration's split, say).
-        const now = await store.get(kind, name);
-        if (store.ownWrites.get(id) !== (now?.version ?? 0)) {
-          log(`apply: ${id} refused here (${reason.message}); another node wrote it: kept`);
-          return;
-        }
-      }
+      const [kind, name] = [id.slice(0, id.indexOf("/")), id.slice(id.indexOf("/") + 1)];
+      // Fleet: another node's record is not put back (the refusal is this node's status only).
+      if (store.shared && !(await store.wroteLast(kind, name))) return log(`kept ${id}`);
       await store.write(() => ({
         ops: [putBackOp(kind, name, applied)],
         actor: "reconciler",

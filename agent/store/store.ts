@@ -105,6 +105,11 @@ export class Store {
    */
   readonly ownWrites = new Map<string, number>();
 
+  /** With a shared store: whether this process wrote the record's current version (or deleted it). */
+  async wroteLast(kind: string, name: string): Promise<boolean> {
+    return this.ownWrites.get(`${kind}/${name}`) === ((await this.get(kind, name))?.version ?? 0);
+  }
+
   constructor(kv: Deno.Kv, opts: StoreOptions = {}) {
     this.kv = kv;
     this.now = opts.now ?? (() => new Date());
