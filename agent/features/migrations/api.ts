@@ -68,6 +68,20 @@ async function runnerOf(rt: MigrationRuntime): Promise<{ runner?: string | null 
 const withRunner = (v: ReturnType<typeof view>, r: { runner?: string | null }) =>
   r.runner === undefined || isTerminal(v.phase) ? v : { ...v, runner: r.runner };
 
+/** On a node that does not run it: the runner's live progress, as it shares it (about 1 s old). */
+async function runnersProgress(
+  rt: MigrationRuntime,
+  engine: MigrationEngine,
+  v: ReturnType<typeof view>,
+): Promise<ReturnType<typeof view>> {
+  const fleet = rt.tryUse(MIGRATION_FLEET);
+  if (!fleet || isTerminal(v.phase) || engine.progress(v.id)) return v;
+  const text = await fleet.sharedProgress(v.id).catch(() => null);
+  if (!text) return v;
+  const { runner: _r, ...p } = JSON.parse(text);
+  return { ...v, progress: { ...v.progress, ...p, phase: v.phase } };
+}
+
 /** A migration as the API shows it: the record, its progress, no log. */
 export function view(engine: MigrationEngine, m: MigrationRec) {
   const { log: _l, ...rest } = m;
@@ -109,7 +123,8 @@ export function migrationsRouter(rt: MigrationRuntime): Hono {
   );
   r.get("/:id", async (c) => {
     const m = await getMigration(rt, param(c, "id"));
-    return c.json(withRunner(view(engine(), m), isTerminal(m.phase) ? {} : await runnerOf(rt)));
+    const v = withRunner(view(engine(), m), isTerminal(m.phase) ? {} : await runnerOf(rt));
+    return c.json(await runnersProgress(rt, engine(), v));
   });
   r.get("/:id/log", async (c) => {
     const m = await getMigration(rt, param(c, "id"));

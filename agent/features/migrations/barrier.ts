@@ -87,6 +87,9 @@ export interface MigrationFleet {
   /** The node that runs the fleet's migrations (the controller), or null while none leads. */
   runner(): Promise<string | null>;
   blobs: SharedBlobs;
+  /** The runner's live progress of a migration (JSON), for the other nodes' API; null removes it. */
+  shareProgress(id: string, json: string | null): Promise<void>;
+  sharedProgress(id: string): Promise<string | null>;
 }
 
 export const MIGRATION_FLEET = serviceKey<MigrationFleet | null>("migration-fleet");

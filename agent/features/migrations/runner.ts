@@ -6,7 +6,8 @@
 // resumes every non-terminal migration at its persisted phase; on losing it
 // every run stops without writing (the next controller resumes them). While
 // it leads it kicks every second: a migration started through another node's
-// API is a shared record this node's mirror receives.
+// API is a shared record this node's mirror receives; and it shares each
+// run's live progress (waiting_for among it) for the other nodes' API.
 import type { MigrationEngine } from "./engine.ts";
 import type { MigrationFleet } from "./barrier.ts";
 
@@ -25,6 +26,20 @@ export function runOnController(
   let stopped = false;
   let runs = false;
   let chain: Promise<void> = Promise.resolve();
+  const shared = new Map<string, string>(); // id -> the progress last shared
+  const share = async () => {
+    const now = new Set(engine.running);
+    for (const id of now) {
+      const json = JSON.stringify({ ...engine.progress(id), runner: fleet.node });
+      if (shared.get(id) === json) continue;
+      await fleet.shareProgress(id, json);
+      shared.set(id, json);
+    }
+    for (const id of [...shared.keys()].filter((x) => !now.has(x))) {
+      await fleet.shareProgress(id, null);
+      shared.delete(id);
+    }
+  };
   void engine.pause(); // (sets the flag now: nothing runs before this node leads)
   const step = () =>
     chain = chain.then(async () => {
@@ -46,6 +61,7 @@ export function runOnController(
         );
       }
       if (runs) await engine.kick();
+      await share().catch(() => {}); // (etcd out of reach: the runs go on, shared again later)
     }).catch((e) => log(`migrations: ${(e as Error).message}`));
   const off = fleet.onLeadership(() => step());
   const timer = setInterval(step, o.kickMs ?? KICK_MS);
