@@ -29,6 +29,9 @@ test(
     const f = await migrationFleet(c.endpoints, "mig-kill", ["gw-a", "gw-b"], 100);
     const [a, b] = f.nodes;
     let client: ReturnType<typeof startClient> | null = null;
+    const etcd = new Etcd({ endpoints: c.endpoints });
+    let id = "";
+    const atSplit = () => etcd.get(`${fleetKeys("mig-kill").prefix}migrations/${id}/at-split`);
     try {
       let phase = "before";
       client = startClient(b.gateway, f.model, () => phase);
@@ -39,7 +42,7 @@ test(
         dst_pool: "cold",
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      const id: string = r.body.id;
+      id = r.body.id;
       const seen: string[] = [];
       const note = (m: Json) => {
         phase = m.phase;
@@ -53,6 +56,9 @@ test(
         return m.held?.length > 0 || Date.now() - since > 3000;
       }, note);
       assert.equal(at.runner, "gw-a");
+      // What the resume will need from gw-a's disk is in etcd: the destination at the split.
+      const shared = await atSplit();
+      assert.ok(shared && JSON.parse(shared.value).chunks >= 1, "at-split shared in etcd");
       const pidFile = `${a.e.cwd}/dev-data/migrations/${id}.rclone.pid`;
       const rclonePid = Number(await Deno.readTextFile(pidFile).catch(() => "0"));
       await a.agent.kill();
@@ -103,11 +109,8 @@ test(
       await assertModelOn(f.direct[1], f.model);
       await assertModelOn(b.gateway, f.model);
       assert.equal(done.orphaned_source?.pool, "hot");
-      // The listing the resume needed came from etcd (gw-a's disk was out of reach).
-      const etcd = new Etcd({ endpoints: c.endpoints });
-      const manifest = await etcd.get(`${fleetKeys("mig-kill").prefix}migrations/${id}/at-split`)
-        .finally(() => etcd.close());
-      assert.ok(manifest && JSON.parse(manifest.value).chunks >= 1, "at-split shared in etcd");
+      // Its shared listing goes with the migration's end.
+      assert.equal(await atSplit(), undefined, "the shared at-split listing is removed at done");
       // Resumed, never restarted: one copying start, one split, verify passes counted on.
       const count = (re: RegExp) => log.filter((l) => re.test(l)).length;
       assert.equal(count(/copying photos from hot to cold/), 1, log.join("\n"));
@@ -134,6 +137,7 @@ test(
       }
       throw e;
     } finally {
+      etcd.close();
       await client?.stop();
       await f.close();
     }

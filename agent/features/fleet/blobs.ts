@@ -58,4 +58,10 @@ export class EtcdBlobs implements SharedBlobs {
     }
     return text;
   }
+
+  async remove(name: string): Promise<void> {
+    const key = this.#key(name);
+    await this.#client().delete(key);
+    await this.#client().delete(`${key}/`, { prefix: true });
+  }
 }

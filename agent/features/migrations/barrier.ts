@@ -69,6 +69,7 @@ export interface SharedBlobs {
   put(name: string, text: string): Promise<void>;
   /** null: never written (or removed). */
   get(name: string): Promise<string | null>;
+  remove(name: string): Promise<void>;
 }
 
 /**

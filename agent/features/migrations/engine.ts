@@ -23,6 +23,7 @@ import {
   writeRouting,
 } from "./phases.ts";
 import { verifying } from "./verify.ts";
+import { dropListings } from "./listings.ts";
 import type { MigrationRuntime } from "./settings.ts";
 
 export const MIGRATIONS = serviceKey<MigrationEngine>("migrations-engine");
@@ -254,6 +255,7 @@ export class MigrationEngine {
       }
     }
     r.progress.phase = m.phase;
+    await dropListings(this.rt, m).catch(() => {}); // (etcd out of reach: a few stale keys)
   }
 
   /** Cancel: persisted first, so a restart honours it too. */

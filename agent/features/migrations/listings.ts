@@ -28,6 +28,12 @@ export async function writeListing(
   await rt.tryUse(MIGRATION_FLEET)?.blobs.put(`${m.name}/${tag}`, text);
 }
 
+/** A terminal migration's shared listings go (the local files stay, as on a single host). */
+export async function dropListings(rt: MigrationRuntime, m: MigrationRec): Promise<void> {
+  const blobs = rt.tryUse(MIGRATION_FLEET)?.blobs;
+  for (const tag of ["at-split", "at-abort"] as const) await blobs?.remove(`${m.name}/${tag}`);
+}
+
 /** The listing, or null when none was written (etcd out of reach throws: null means "none"). */
 export async function readListing(
   rt: MigrationRuntime,
