@@ -20,6 +20,7 @@ import {
   type Ctx,
   finishSwitch,
   type Progress,
+  waitBarrier,
   writeRouting,
 } from "./phases.ts";
 import { verifying } from "./verify.ts";
@@ -179,11 +180,15 @@ export class MigrationEngine {
           `resuming ${id}: ${a.error?.message}`,
         );
       }
-      // ...and no worker of an older generation may still write to the source.
-      await this.barrier.wait(this.rt.reconciler.currentGeneration ?? 0, {
-        timeoutMs: (s.reload_timeout + 120) * 1000,
-        signal: r.ac.signal,
-      });
+      // ...and no worker of an older generation may still write to the source: shown as
+      // waiting_for; not passed, the run ends here and the next kick resumes it again (a
+      // fleet's node that never reports is waited for, never skipped, until it is fenced).
+      try {
+        await waitBarrier(cx, this.rt.reconciler.currentGeneration ?? 0, "resuming");
+      } catch (e) {
+        if (this.#halted()) return; // stopped while it waited: nothing written
+        throw e;
+      }
     }
     while (!isTerminal(m.phase)) {
       if (this.#halted()) return; // the persisted phase resumes on the next runner
