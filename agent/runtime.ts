@@ -337,8 +337,9 @@ export async function createRuntime(
       })
       : undefined,
     restore: async (id, applied, reason) => {
-      const kind = id.slice(0, id.indexOf("/"));
-      const name = id.slice(id.indexOf("/") + 1);
+      const [kind, name] = [id.slice(0, id.indexOf("/")), id.slice(id.indexOf("/") + 1)];
+      // Fleet: another node's record is not put back (the refusal is this node's status only).
+      if (store.shared && !(await store.wroteLast(kind, name))) return log(`kept ${id}`);
       await store.write(() => ({
         ops: [putBackOp(kind, name, applied)],
         actor: "reconciler",

@@ -99,6 +99,16 @@ export class Store {
   readonly #listeners = new Set<(ids: readonly string[], seq: number) => void>();
   /** The shared desired state writes go to first (store = "etcd"); null: this file is it. */
   shared: SharedStore | null = null;
+  /**
+   * With a shared store: the version of each record this process wrote last ("kind/name").
+   * A record another node wrote is not this node's to put back (runtime.ts restore).
+   */
+  readonly ownWrites = new Map<string, number>();
+
+  /** With a shared store: whether this process wrote the record's current version (or deleted it). */
+  async wroteLast(kind: string, name: string): Promise<boolean> {
+    return this.ownWrites.get(`${kind}/${name}`) === ((await this.get(kind, name))?.version ?? 0);
+  }
 
   constructor(kv: Deno.Kv, opts: StoreOptions = {}) {
     this.kv = kv;
@@ -300,6 +310,7 @@ export class Store {
       }
       if (typeof r === "object") return void taken.forEach((t) => t.q.reject(r.error));
       inFleet = r === "fleet";
+      for (const w of results) this.ownWrites.set(`${w.kind}/${w.name}`, w.after?.version ?? 0);
     }
     op.sum(WRITES, 1n);
     let res: Deno.KvCommitResult | Deno.KvCommitError;

@@ -30,9 +30,20 @@ export function startController(
   node: string,
   log: (msg: string) => void,
   ttl = CONTROLLER_TTL,
+  /** Called on every change of leading() (the migrations runner starts and stops with it). */
+  onChange: (leading: boolean) => void = () => {},
 ): Controller {
   const ctl = new AbortController();
   let leading = false;
+  const set = (v: boolean) => {
+    if (v === leading) return;
+    leading = v;
+    try {
+      onChange(v);
+    } catch (e) {
+      log(`fleet: ${e}`);
+    }
+  };
   let failing = false;
   const loop = async () => {
     while (!ctl.signal.aborted) {
@@ -40,7 +51,7 @@ export function startController(
       try {
         keeper = await etcd.lease(ttl);
         const won = await etcd.campaign(keys.controller, keeper.id, node, { signal: ctl.signal });
-        leading = true;
+        set(true);
         failing = false;
         log(`fleet: ${node} is the fleet's controller`);
         // It leads until its lease is lost (etcd out of reach a whole TTL), etcd names
@@ -70,7 +81,7 @@ export function startController(
         failing = true;
         await sleep(1000, ctl.signal);
       } finally {
-        leading = false;
+        set(false);
         // Its candidacy and leadership go with the lease: the next candidate wins now.
         await keeper?.revoke().catch(() => {});
       }

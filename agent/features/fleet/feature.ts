@@ -20,6 +20,9 @@ import { FLEET_WAIT } from "../../api/wait.ts";
 import { FLEET_LINK } from "../../fleet/link.ts";
 import { CanaryView, FLEET_CANARY } from "../../fleet/canary.ts";
 import { CanaryDriver } from "./canary.ts";
+import { MIGRATION_FLEET } from "../migrations/barrier.ts";
+import { FleetBarrier } from "./barrier.ts";
+import { EtcdBlobs } from "./blobs.ts";
 
 export { etcdOptions } from "./etcd-options.ts";
 
@@ -55,6 +58,7 @@ export const fleetFeature: Feature = {
       canary: null,
       view: new CanaryView(),
     };
+    const leadership = new Set<() => void>();
     h.route({ prefix: "fleet", make: fleetRouter(f), docs: fleetDocs });
     h.command(fleetCommand);
     h.init(async (rt) => {
@@ -80,7 +84,9 @@ export const fleetFeature: Feature = {
       const e = f.etcd;
       const keys = fleetKeys(rt.settings.cluster);
       f.follower = startFollower(rt, e, keys, nodeName(rt.settings), f.view);
-      f.controller = startController(e, keys, nodeName(rt.settings), rt.log);
+      f.controller = startController(e, keys, nodeName(rt.settings), rt.log, undefined, () => {
+        for (const cb of leadership) cb();
+      });
       f.canary?.start();
       return Promise.resolve(async () => {
         await f.canary?.stop();
@@ -147,6 +153,34 @@ export const fleetFeature: Feature = {
         return f.canary.run(node, actor, write, judge);
       },
     }));
+    // Migrations in a fleet: the fleet's barrier, run by the controller only (shared/specs/fleet.md).
+    h.provide(MIGRATION_FLEET, (rt) => {
+      if (rt.settings.store !== "etcd") return null;
+      const keys = fleetKeys(rt.settings.cluster);
+      return {
+        barrier: new FleetBarrier(
+          () => f.etcd,
+          keys,
+          async () => (await mirrorAt(rt.store.kv)).generation,
+        ),
+        node: nodeName(rt.settings),
+        leading: () => f.controller?.leading() ?? false,
+        onLeadership(cb) {
+          leadership.add(cb);
+          return () => leadership.delete(cb);
+        },
+        runner: async () => f.etcd ? (await f.etcd.leader(keys.controller))?.value ?? null : null,
+        blobs: new EtcdBlobs(() => f.etcd, keys),
+        async shareProgress(id, json) {
+          const key = `${keys.prefix}migrations/${id}/progress`;
+          if (!f.etcd) return;
+          if (json === null) await f.etcd.delete(key);
+          else await f.etcd.put(key, json);
+        },
+        sharedProgress: async (id) =>
+          (await f.etcd?.get(`${keys.prefix}migrations/${id}/progress`))?.value ?? null,
+      };
+    });
     h.status("fleet", async (rt) => {
       if (rt.settings.store !== "etcd") return { store: "kv" };
       return {

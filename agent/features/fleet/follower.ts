@@ -80,7 +80,13 @@ export function startFollower(
     // the round starts after this read, so it has at least this generation.
     const at = await mirrorAt(rt.store.kv);
     const error = await rt.reconciler.submit([]).then(
-      (o) => o.status === "failed" ? o.error?.message ?? "the apply failed" : null,
+      (o) =>
+        o.status === "failed"
+          ? o.error?.message ?? "the apply failed"
+          // a record refused here is not applied here: the round did not reach this generation
+          : o.refused.length
+          ? `refused ${o.refused.map((x) => `${x.id}: ${x.message}`).join("; ")}`.slice(0, 2000)
+          : null,
       (e) => (e as Error).message, // e.g. held: the node says why it applies nothing
     );
     last = { ...at, ok: !error, error };

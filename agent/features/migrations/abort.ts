@@ -6,7 +6,8 @@
 import { AgentError } from "../../errors.ts";
 import { bucketPut, bucketSpec, clientForPool, getBucket } from "../storage/mod.ts";
 import { clientWriteFloor, errorLines, type Listed, unchangedSince } from "./rclone.ts";
-import { type MigrationRec, save, sidecarDir } from "./records.ts";
+import { type MigrationRec, save } from "./records.ts";
+import { readListing, writeListing } from "./listings.ts";
 import { type Ctx, DST, SRC, waitBarrier } from "./phases.ts";
 import { holdAndCopy } from "./hold.ts";
 import { MirrorLog } from "./mirror-log.ts";
@@ -59,16 +60,6 @@ export async function endBeforeSplit(cx: Ctx, m: MigrationRec, why: string): Pro
   );
 }
 
-const atAbortFile = (cx: Ctx, m: MigrationRec) => `${sidecarDir(cx.rt)}/${m.name}.at-abort.json`;
-
-async function readAtAbort(cx: Ctx, m: MigrationRec): Promise<Listed[] | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(atAbortFile(cx, m)));
-  } catch {
-    return null; // then only source objects older than the split count as ours
-  }
-}
-
 const same = (a: Listed | undefined, b: Listed) =>
   !!a && a.size === b.size && (!a.md5 || !b.md5 || a.md5 === b.md5);
 
@@ -84,8 +75,7 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
     // the destination (after the reversal a client may write those keys again there).
     await new MirrorLog(cx.rt, m, await clientForPool(cx.rt, m.src)).settle();
     // The source while still frozen: client writes after the reversal differ from it.
-    await Deno.mkdir(sidecarDir(cx.rt), { recursive: true });
-    await Deno.writeTextFile(atAbortFile(cx, m), JSON.stringify(await cx.rclone.lsjson(SRC(m))));
+    await writeListing(cx.rt, m, "at-abort", await cx.rclone.lsjson(SRC(m)));
     const s = await save(cx.rt, m, { phase: "aborting", held: [], hold_all: false }, {
       action: "migration.phase",
       line: `aborting to ${m.src}: writes go to ${m.src}, reads fall back to ${m.dst}`,
@@ -105,7 +95,7 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
       `cancelled with force: ${stranded.length} client write(s) since the split stay on ${m.dst} only`,
     );
   }
-  const atAbort = await readAtAbort(cx, m);
+  const atAbort = await readListing(cx.rt, m, "at-abort");
   const pre = new Map((atAbort ?? []).map((o) => [o.key, o]));
   const ours = (t: Listed | undefined) =>
     !t || (atAbort ? unchangedSince(pre, t) : t.modTime < floor);

@@ -3,6 +3,7 @@
 // old worker finishes in-flight PUTs to the source). This agent's version looks
 // at its own nginx; the fleet gives the engine a multi-node one (same interface).
 import type { NginxControl } from "../../nginx/control.ts";
+import { serviceKey } from "../../runtime.ts";
 
 export interface BarrierResult {
   ok: boolean;
@@ -62,3 +63,34 @@ export class SingleHostBarrier implements Barrier {
     }
   }
 }
+
+/** Text a resuming node needs (the listings of the split and of an abort), shared by the fleet. */
+export interface SharedBlobs {
+  put(name: string, text: string): Promise<void>;
+  /** null: never written (or removed). */
+  get(name: string): Promise<string | null>;
+  remove(name: string): Promise<void>;
+}
+
+/**
+ * What a fleet (store = etcd) gives the migrations: the barrier of every
+ * gateway, and the rule that only the fleet's controller runs them (rclone on
+ * one node, never on two or none). null with store = kv: this host runs them.
+ */
+export interface MigrationFleet {
+  barrier: Barrier;
+  /** This node's name. */
+  node: string;
+  /** This node leads the fleet now (and so runs the migrations). */
+  leading(): boolean;
+  /** Called on every change of leading(); the answer unsubscribes. */
+  onLeadership(cb: () => void): () => void;
+  /** The node that runs the fleet's migrations (the controller), or null while none leads. */
+  runner(): Promise<string | null>;
+  blobs: SharedBlobs;
+  /** The runner's live progress of a migration (JSON), for the other nodes' API; null removes it. */
+  shareProgress(id: string, json: string | null): Promise<void>;
+  sharedProgress(id: string): Promise<string | null>;
+}
+
+export const MIGRATION_FLEET = serviceKey<MigrationFleet | null>("migration-fleet");

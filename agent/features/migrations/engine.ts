@@ -1,8 +1,10 @@
 // The migration engine: runs at most migration_max_parallel migrations, each a
 // loop over its persisted phase (so a restart resumes where it was, D17), with
 // one AbortController per run for cancel and shutdown. rclone runs through the
-// agent's exec wrapper; the barrier is injected (single host here, the fleet's
-// multi-node one later) and the engine does not change with it.
+// agent's exec wrapper; the barrier is injected (this host's, or the fleet's
+// multi-node one) and the engine does not change with it. In a fleet only the
+// controller runs migrations: pause() stops every run without writing when it
+// loses the lead, resume() lets kick() start them again (runner.ts).
 import { AgentError, asAgentError } from "../../errors.ts";
 import { serviceKey } from "../../runtime.ts";
 import { DEFAULT_REGION } from "../../kinds/pool/schema.ts";
@@ -18,15 +20,19 @@ import {
   type Ctx,
   finishSwitch,
   type Progress,
+  waitBarrier,
   writeRouting,
 } from "./phases.ts";
 import { verifying } from "./verify.ts";
+import { dropListings } from "./listings.ts";
 import type { MigrationRuntime } from "./settings.ts";
 
 export const MIGRATIONS = serviceKey<MigrationEngine>("migrations-engine");
 
 interface Running {
   ac: AbortController;
+  /** Aborted for a cancel already (a cancel made on another node is seen by kick()). */
+  cancelSeen?: boolean;
   done: Promise<void>;
   progress: Progress;
 }
@@ -48,13 +54,37 @@ export function newProgress(phase: string): Progress {
 export class MigrationEngine {
   readonly #running = new Map<string, Running>();
   #stopped = false;
+  #paused = false;
   constructor(
     private rt: MigrationRuntime,
     readonly barrier: Barrier = new SingleHostBarrier(
       rt.nginx,
       () => rt.reconciler.currentGeneration,
     ),
+    /** Whether this agent may run migrations now (a fleet: it is the controller). */
+    private mayRun: () => boolean = () => true,
   ) {}
+
+  /** Runs nothing now (this node no longer leads the fleet): every run stops, nothing written. */
+  async pause(): Promise<void> {
+    this.#paused = true;
+    const runs = [...this.#running.values()];
+    for (const r of runs) r.ac.abort();
+    await Promise.all(runs.map((r) => r.done));
+  }
+
+  /** kick() starts migrations again (this node leads the fleet). */
+  resume(): void {
+    this.#paused = false;
+  }
+
+  get running(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  #halted(): boolean {
+    return this.#stopped || this.#paused || !this.mayRun();
+  }
 
   progress(id: string): Progress | null {
     return this.#running.get(id)?.progress ?? null;
@@ -62,10 +92,16 @@ export class MigrationEngine {
 
   /** Starts the non-terminal migrations that fit in migration_max_parallel (oldest first). */
   async kick(): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#halted()) return;
     const all = (await listMigrations(this.rt)).filter((m) => !isTerminal(m.phase)).reverse();
     for (const m of all) {
-      if (this.#running.has(m.name)) continue;
+      const run = this.#running.get(m.name);
+      if (run && m.cancel && !run.cancelSeen) {
+        // cancelled through another node's API: the record says so, the run learns it here
+        run.cancelSeen = true;
+        run.ac.abort();
+      }
+      if (run) continue;
       if (this.#running.size >= this.rt.settings.migration_max_parallel) break;
       this.#start(m.name);
     }
@@ -144,13 +180,18 @@ export class MigrationEngine {
           `resuming ${id}: ${a.error?.message}`,
         );
       }
-      // ...and no worker of an older generation may still write to the source.
-      await this.barrier.wait(this.rt.reconciler.currentGeneration ?? 0, {
-        timeoutMs: (s.reload_timeout + 120) * 1000,
-        signal: r.ac.signal,
-      });
+      // ...and no worker of an older generation may still write to the source: shown as
+      // waiting_for; not passed, the run ends here and the next kick resumes it again (a
+      // fleet's node that never reports is waited for, never skipped, until it is fenced).
+      try {
+        await waitBarrier(cx, this.rt.reconciler.currentGeneration ?? 0, "resuming");
+      } catch (e) {
+        if (this.#halted()) return; // stopped while it waited: nothing written
+        throw e;
+      }
     }
     while (!isTerminal(m.phase)) {
+      if (this.#halted()) return; // the persisted phase resumes on the next runner
       r.progress.phase = m.phase;
       try {
         if (m.cancel && m.phase !== "aborting" && m.phase !== "switching") {
@@ -187,7 +228,7 @@ export class MigrationEngine {
             break;
         }
       } catch (e) {
-        if (this.#stopped) return; // shutdown: the persisted phase resumes later
+        if (this.#halted()) return; // shutdown or lead lost: the persisted phase resumes later
         const fresh = await getMigration(this.rt, id);
         if (e instanceof Cancelled || (r.ac.signal.aborted && fresh.cancel)) {
           r.ac = new AbortController();
@@ -215,10 +256,11 @@ export class MigrationEngine {
           line: `error in ${fresh.phase}: ${msg}; retrying in 5 s`,
         })).m;
         await new Promise((res) => setTimeout(res, 5000));
-        if (this.#stopped) return;
+        if (this.#halted()) return;
       }
     }
     r.progress.phase = m.phase;
+    await dropListings(this.rt, m).catch(() => {}); // (etcd out of reach: a few stale keys)
   }
 
   /** Cancel: persisted first, so a restart honours it too. */
@@ -242,8 +284,10 @@ export class MigrationEngine {
       actor,
     })).m;
     const run = this.#running.get(id);
-    if (run) run.ac.abort();
-    else await this.kick();
+    if (run) {
+      run.cancelSeen = true;
+      run.ac.abort();
+    } else await this.kick();
     return saved;
   }
 

@@ -10,8 +10,10 @@ import { MIGRATION_SETTINGS } from "./settings.ts";
 import { migrationSplitExtension } from "./split.ts";
 import { migrationsDocs, migrationsRouter } from "./api.ts";
 import { MigrationEngine, MIGRATIONS } from "./engine.ts";
+import { type Barrier, MIGRATION_FLEET, SingleHostBarrier } from "./barrier.ts";
+import { runOnController } from "./runner.ts";
 import { migrationRebuildSource } from "./rebuild-source.ts";
-import { listMigrations } from "./records.ts";
+import { listMigrations, sidecarDir } from "./records.ts";
 import { migrateCommand, orphanedCommand } from "./cli.ts";
 
 export const migrationsFeature: Feature = {
@@ -22,7 +24,20 @@ export const migrationsFeature: Feature = {
     h.render(migrationSplitExtension);
     h.route({ prefix: "migrations", make: migrationsRouter, docs: migrationsDocs });
     h.rebuildSource(migrationRebuildSource);
-    h.provide(MIGRATIONS, (rt) => new MigrationEngine(rt));
+    // nginx logs a split's mirrored deletes under data_dir/migrations on every gateway, so
+    // the directory must exist on each (not only where a record was first written): else
+    // `nginx -t` refuses the split there (open() failed).
+    h.init(async (rt) => {
+      await Deno.mkdir(sidecarDir(rt), { recursive: true });
+    });
+    h.provide(MIGRATIONS, (rt) => {
+      // In a fleet the barrier is every gateway's, and only the controller runs (looked up
+      // when used: the fleet's service may be made after this one).
+      const fleet = () => rt.tryUse(MIGRATION_FLEET) ?? null;
+      const single = new SingleHostBarrier(rt.nginx, () => rt.reconciler.currentGeneration);
+      const barrier: Barrier = { wait: (g, o) => (fleet()?.barrier ?? single).wait(g, o) };
+      return new MigrationEngine(rt, barrier, () => fleet()?.leading() ?? true);
+    });
     h.provide(MIGRATION_GUARD, (rt) => async (site: string, bucket: string) => {
       const m = (await listMigrations(rt)).find((x) =>
         x.site === site && x.bucket === bucket && !isTerminal(x.phase)
@@ -50,9 +65,11 @@ export const migrationsFeature: Feature = {
         orphaned: all.filter((m) => m.phase === "done" && m.orphaned_source && !m.purged).length,
       };
     });
-    // serve: resume every non-terminal migration at its persisted phase.
+    // serve: resume every non-terminal migration at its persisted phase (a fleet: on its controller).
     h.start(async (rt) => {
       const e = rt.use(MIGRATIONS);
+      const fleet = rt.tryUse(MIGRATION_FLEET);
+      if (fleet) return runOnController(e, fleet, rt.log);
       await e.kick();
       return () => e.stop();
     });

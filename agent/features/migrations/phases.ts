@@ -8,9 +8,10 @@ import type { WriteOp } from "../../store/store.ts";
 import type { Pool } from "../../kinds/pool/kind.ts";
 import { bucketPut, bucketSpec, clientForPool, getBucket, type S3Client } from "../storage/mod.ts";
 import { BUCKET_KIND } from "../storage/mod.ts";
-import { errorLines, type Listed, type Rclone, type Stats } from "./rclone.ts";
+import { errorLines, type Rclone, type Stats } from "./rclone.ts";
 import type { Barrier } from "./barrier.ts";
-import { type MigrationRec, save, sidecarDir } from "./records.ts";
+import { type MigrationRec, save } from "./records.ts";
+import { writeListing } from "./listings.ts";
 import type { Pass } from "./kind.ts";
 import type { MigrationRuntime } from "./settings.ts";
 
@@ -113,7 +114,7 @@ export async function copying(cx: Ctx, m: MigrationRec): Promise<MigrationRec> {
   checkAbort(cx);
   // The destination as rclone left it, before any client can write to it: the
   // verify passes tell rclone's objects from client writes with it (no clocks).
-  await writeAtSplit(cx.rt, m, await cx.rclone.lsjson(DST(m), cx.signal));
+  await writeListing(cx.rt, m, "at-split", await cx.rclone.lsjson(DST(m), cx.signal));
   // Never skip the split (D7): persist split_at first, then render it.
   const splitAt = new Date(cx.rt.store.now().getTime());
   const s = await save(cx.rt, m, { phase: "write_routing", split_at: splitAt.toISOString() }, {
@@ -262,20 +263,4 @@ export async function finishSwitch(cx: Ctx, m: MigrationRec): Promise<MigrationR
     line:
       `done: ${m.bucket} is served by ${m.dst}; the source copy on ${m.src} is kept as an orphan`,
   })).m;
-}
-
-const atSplitFile = (rt: MigrationRuntime, m: MigrationRec) =>
-  `${sidecarDir(rt)}/${m.name}.at-split.json`;
-
-async function writeAtSplit(rt: MigrationRuntime, m: MigrationRec, l: Listed[]): Promise<void> {
-  await Deno.mkdir(sidecarDir(rt), { recursive: true });
-  await Deno.writeTextFile(atSplitFile(rt, m), JSON.stringify(l));
-}
-
-export async function readAtSplit(rt: MigrationRuntime, m: MigrationRec): Promise<Listed[] | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(atSplitFile(rt, m)));
-  } catch {
-    return null; // then no destination key is deleted (none can be told from a client write)
-  }
 }

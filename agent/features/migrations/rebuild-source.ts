@@ -20,7 +20,7 @@ export const migrationRebuildSource: RebuildSource<MigrationConfig> = {
     for (const e of entries) {
       if (
         !e.isFile || !e.name.endsWith(".json") || e.name.startsWith(".") ||
-        e.name.endsWith(".at-split.json")
+        e.name.endsWith(".at-split.json") || e.name.endsWith(".at-abort.json")
       ) continue;
       const file = `${dir}/${e.name}`;
       try {

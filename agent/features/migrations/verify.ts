@@ -9,7 +9,8 @@ import { clientForPool } from "../storage/mod.ts";
 import { diffListings, errorLines, type Listed, unchangedSince } from "./rclone.ts";
 import { type MigrationRec, save } from "./records.ts";
 import type { Pass } from "./kind.ts";
-import { type Ctx, DST, openUploads, readAtSplit, SRC, switching } from "./phases.ts";
+import { type Ctx, DST, openUploads, SRC, switching } from "./phases.ts";
+import { readListing } from "./listings.ts";
 import { holdAndCopy, keyList } from "./hold.ts";
 import { MirrorLog } from "./mirror-log.ts";
 
@@ -29,7 +30,7 @@ async function stillThere(
 }
 
 export async function verifying(cx: Ctx, m: MigrationRec): Promise<MigrationRec> {
-  const atSplit = await readAtSplit(cx.rt, m);
+  const atSplit = await readListing(cx.rt, m, "at-split");
   const pre = new Map((atSplit ?? []).map((o) => [o.key, o]));
   const dst = await clientForPool(cx.rt, m.dst);
   const src = await clientForPool(cx.rt, m.src);
