@@ -86,13 +86,13 @@ export function heldBarrier(real: Barrier, hold: () => Promise<boolean>): Barrie
   };
 }
 
+/** Numbers the clients of a run: a second client must not write the first one's key names. */
+let clients = 0;
+
 /**
  * Writes, overwrites, deletes and reads through nginx until stopped. Every
  * non-2xx answer is a failure, except a 404 for a key it deleted.
  */
-/** Numbers the clients of a run: a second client must not write the first one's key names. */
-let clients = 0;
-
 export function startClient(gw: S3Client, model: Map<string, string | null>, phase: () => string) {
   // A resumed case starts a second client on the same model. With the same names its
   // "new" key could be one the first client wrote, which this client's other worker

@@ -66,3 +66,46 @@ Deno.test("a delete the source refused during the split stays deleted: the agent
     await s.close();
   }
 });
+
+Deno.test("aborting to the source: a delete the destination refused stays deleted, not copied back", async () => {
+  const { s } = await migrationSetup(20, { multipart: false });
+  const rt = s.t.agent.rt;
+  // deno-lint-ignore no-explicit-any
+  const rec = async () => (await rt.store.list("migration"))[0] as any;
+  let gate = true;
+  const real = new SingleHostBarrier(rt.nginx, () => rt.reconciler.currentGeneration);
+  // Held at the reverse split's barrier: the reversal is live, no copy back yet.
+  const gated = heldBarrier(real, async () => gate && (await rec()).phase === "aborting");
+  rt.setService(MIGRATIONS, new MigrationEngine(rt as never, gated));
+  const [hot, cold] = s.direct;
+  try {
+    const id = await startHotToCold(s.t);
+    await follow(s.t, id, (m) => m.phase === "verifying", 120_000);
+    // Written during the split: on the destination only, a key the abort copies back.
+    await s.gateway.putObject(BUCKET, "split/a.txt", "written during the split");
+    await s.gateway.putObject(BUCKET, "split/b.txt", "kept");
+    assert.equal((await s.t.api("POST", `/api/migrations/${id}/cancel`)).status, 202);
+    await follow(s.t, id, (m) => m.phase === "aborting", 60_000);
+    await sleep(500); // the reverse split is live once aborting waits at its barrier
+    // The destination refuses deletes for a moment: the mirror fails, the client's succeeds.
+    s.servers[1].refuse = (method) => method === "DELETE";
+    await s.gateway.deleteObject(BUCKET, "split/a.txt");
+    await sleep(300); // the mirror subrequest finishes after the client's answer
+    s.servers[1].refuse = null;
+    assert.ok((await cold.listAll(BUCKET)).some((o) => o.key === "split/a.txt"), "still on cold");
+    gate = false;
+    await follow(s.t, id, (m) => m.phase === "cancelled", 120_000);
+    for (const c of [hot, s.gateway]) {
+      const keys = new Set((await c.listAll(BUCKET)).map((o) => o.key));
+      assert.ok(!keys.has("split/a.txt"), "the key deleted by the client is not back");
+      assert.ok(keys.has("split/b.txt"), "the other client write is copied back");
+    }
+    const log = (await s.t.api("GET", `/api/migrations/${id}/log`)).body.log.join("\n");
+    assert.match(log, /1 delete\(s\) cold missed made again/);
+  } finally {
+    s.servers[1].refuse = null;
+    gate = false;
+    await rt.use(MIGRATIONS).stop();
+    await s.close();
+  }
+});

@@ -99,8 +99,14 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
   const pre = new Map((atAbort ?? []).map((o) => [o.key, o]));
   const ours = (t: Listed | undefined) =>
     !t || (atAbort ? unchangedSince(pre, t) : t.modTime < floor);
+  // Deletes mirrored to the destination since the reversal that it refused would
+  // leave the key there, and the copy below would bring it back to the source: made
+  // first, and again under each hold, as verify does for the source (D5).
+  const mirror = new MirrorLog(cx.rt, m, await clientForPool(cx.rt, m.dst), true);
   let back = 0;
+  let redone = 0;
   for (let round = 1; round <= 1000; round++) {
+    redone += (await mirror.settle()).length;
     const ld = await cx.rclone.lsjson(DST(m));
     const src = new Map((await cx.rclone.lsjson(SRC(m))).map((o) => [o.key, o]));
     const todo = ld.filter((o) =>
@@ -111,6 +117,7 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
       from: "dst",
       copy: todo,
       stillOurs: (t) => ours(t),
+      beforeRecheck: async () => (redone += (await mirror.settle()).length),
       why: "the hold",
     });
     m = h.m;
@@ -126,8 +133,9 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
     cx,
     m,
     {},
-    m.cancel
+    (m.cancel
       ? `cancelled: ${back} client write(s) since the split copied back to ${m.src}`
-      : `error: ${m.error}; ${back} client write(s) since the split copied back to ${m.src}`,
+      : `error: ${m.error}; ${back} client write(s) since the split copied back to ${m.src}`) +
+      (redone ? `; ${redone} delete(s) ${m.dst} missed made again` : ""),
   );
 }

@@ -61,11 +61,17 @@ async function readFrom(path: string, offset: number): Promise<string> {
 /** Reads the log from where the last call stopped (per engine run) and makes the failed deletes. */
 export class MirrorLog {
   #offset = 0;
-  constructor(private rt: MigrationRuntime, private m: MigrationRec, private src: S3Client) {}
+  /** `target` takes the deletes: the source, or (reversed: aborting) the destination. */
+  constructor(
+    private rt: MigrationRuntime,
+    private m: MigrationRec,
+    private target: S3Client,
+    private reversed = false,
+  ) {}
 
   /** The keys it deleted on the source; throws naming them when the source refuses. */
   async settle(): Promise<string[]> {
-    const path = mirrorLogPath(this.rt.settings.data_dir, this.m.name);
+    const path = mirrorLogPath(this.rt.settings.data_dir, this.m.name, this.reversed);
     let text: string;
     try {
       text = await readFrom(path, this.#offset);
@@ -78,14 +84,16 @@ export class MirrorLog {
     const keys = mirrorFailures(text).flatMap((f) => failedKeys(this.m.bucket, f));
     if (keys.length) {
       try {
-        const r = await this.src.deleteObjects(this.m.bucket, [...new Set(keys)]);
+        const r = await this.target.deleteObjects(this.m.bucket, [...new Set(keys)]);
         if (r.errors.length) throw new Error(r.errors.slice(0, 5).join("; "));
       } catch (e) {
         throw new AgentError(
           "UPSTREAM_UNHEALTHY",
-          `deletes mirrored to ${this.m.src} failed and the agent could not make them either (${
-            (e as Error).message
-          }): ${keys.slice(0, 10).join(", ")} would come back; the migration stops here`,
+          `deletes mirrored to ${
+            this.reversed ? this.m.dst : this.m.src
+          } failed and the agent could not make them either (${(e as Error).message}): ${
+            keys.slice(0, 10).join(", ")
+          } would come back; the migration stops here`,
         );
       }
     }

@@ -16,9 +16,13 @@ import { MIGRATION_KIND, type MigrationSpec } from "./kind.ts";
 export const SPLIT_FILE = "migrations-split.conf";
 const MIRROR_FORMAT = "sy_mig_mirror";
 
-/** Where nginx logs the mirrored deletes of one migration (read by mirror-log.ts). */
-export const mirrorLogPath = (dataDir: string, id: string) =>
-  `${dataDir}/migrations/${id}.mirror.log`;
+/**
+ * Where nginx logs the mirrored deletes of one migration (read by mirror-log.ts):
+ * those to the source during the split, and, in their own file, those to the
+ * destination while aborting (the log does not say where a line's delete went).
+ */
+export const mirrorLogPath = (dataDir: string, id: string, reversed = false) =>
+  `${dataDir}/migrations/${id}.${reversed ? "abort-mirror" : "mirror"}.log`;
 
 export interface Split {
   id: string;
@@ -206,7 +210,11 @@ export const migrationSplitExtension: RenderExtension = {
       if (!site?.bucket_routes) continue;
       const routes = site.bucket_routes.map((b) =>
         b.bucket === m.bucket && !b.http
-          ? splitRoute(b, s, ctx.data_dir ? mirrorLogPath(ctx.data_dir, m.name) : undefined)
+          ? splitRoute(
+            b,
+            s,
+            ctx.data_dir ? mirrorLogPath(ctx.data_dir, m.name, m.phase === "aborting") : undefined,
+          )
           : b
       );
       records.set(`site/${m.site}`, { ...site, bucket_routes: routes } as unknown as Rec);
