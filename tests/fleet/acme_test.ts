@@ -1,9 +1,9 @@
-// ACME across a fleet: real 3-member etcd, real pebble, real certbot, two
+// ACME across a fleet: real 3-member etcd, real pebble, real certbot, three
 // agents each with its own nginx. Pebble validates HTTP-01 against the nginx
 // of gw-b, which is NOT the controller: the certificate can only be issued if
 // the controller's hook distributed the token to gw-b. The certificate then
-// reaches both nodes (same serial served by both nginx), and etcd never holds
-// the private key in clear.
+// reaches every node (same serial served by all three nginx), and etcd never
+// holds the private key in clear.
 import assert from "node:assert/strict";
 import { freePort, type TestAgent } from "../helpers/agent.ts";
 import { startPebble } from "../helpers/pebble.ts";
@@ -69,6 +69,7 @@ test(
         async () => (await a.api("GET", "/api/fleet")).body.controller === "gw-a",
       );
       const b = await node("gw-b", portB);
+      await node("gw-c", freePort());
       assert.equal((await b.api("GET", "/api/fleet")).body.controller, "gw-a");
       // Renewal runs on the controller only.
       const jobs = (await b.api("GET", "/api/scheduler")).body.jobs;
@@ -118,10 +119,10 @@ test(
       assert.equal(got.body.last_error, undefined);
       assert.match(got.body.issuer, /Pebble/);
       const serials = await Promise.all(nodes.map((t) => servedSerial(https(t), "web.fleet.test")));
-      assert.deepEqual(serials, [got.body.serial, got.body.serial]);
+      assert.deepEqual(serials, nodes.map(() => got.body.serial), "served by all three");
       const prints = await Promise.all(nodes.map((t) => fingerprint(https(t), "web.fleet.test")));
       assert.match(prints[0], /Fingerprint=/);
-      assert.equal(prints[0], prints[1]);
+      assert.deepEqual(prints, nodes.map(() => prints[0]));
       // A real TLS request through gw-b, verified against pebble's root.
       const root = await pebble.issuerCaPem();
       const tls = await rawRequest({
@@ -158,7 +159,7 @@ test(
         );
       }
 
-      // A forced renewal asked on gw-b: the controller renews, both nodes reload onto it.
+      // A forced renewal asked on gw-b: the controller renews, every node reloads onto it.
       const t2 = performance.now();
       const renew = await b.api("POST", "/api/certs/web/renew", { force: true });
       assert.equal(renew.status, 202, JSON.stringify(renew.body));
@@ -175,7 +176,7 @@ test(
       }
       const renewMs = performance.now() - t2;
       const renewed = await Promise.all(nodes.map((t) => servedSerial(https(t), "web.fleet.test")));
-      assert.equal(renewed[0], renewed[1]);
+      assert.deepEqual(renewed, nodes.map(() => renewed[0]));
       assert.equal((await a.api("GET", "/api/certs/web")).body.serial, renewed[0]);
       assert.equal(JSON.parse((await etcd.get(keys.artifact("web")))!.value).serial, renewed[0]);
 
@@ -192,17 +193,19 @@ test(
       assert.equal(put2.body.certbot_ran, true);
       const onA = performance.now() - t1;
       assert.equal(await servedSerial(https(a), "api.fleet.test"), put2.body.serial);
-      await until(
-        "gw-b serves api",
-        30_000,
-        async () =>
-          (await servedSerial(https(b), "api.fleet.test").catch(() => "")) === put2.body.serial,
-      );
+      for (const t of nodes) {
+        await until(
+          `${t.settings.node_name} serves api`,
+          30_000,
+          async () =>
+            (await servedSerial(https(t), "api.fleet.test").catch(() => "")) === put2.body.serial,
+        );
+      }
       const ms = (x: number) => `${Math.round(x)} ms`;
       console.log(
-        `fleet issue: PUT on gw-b -> served by both ${ms(fleetMs)}; forced renewal asked on ` +
-          `gw-b -> served by both ${ms(renewMs)}; ` +
-          `PUT on the controller ${ms(onA)}, on gw-b too ${ms(performance.now() - t1)}`,
+        `fleet issue: PUT on gw-b -> served by all three ${ms(fleetMs)}; forced renewal asked on ` +
+          `gw-b -> served by all three ${ms(renewMs)}; ` +
+          `PUT on the controller ${ms(onA)}, on every node ${ms(performance.now() - t1)}`,
       );
 
       // gw-b goes down (still registered): the hook waits for it, names it, and the CA
