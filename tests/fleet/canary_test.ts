@@ -21,8 +21,8 @@ import { fleetKeys } from "../../agent/fleet/keys.ts";
 const { test, until } = etcdSuite();
 
 const HOLD = 4;
-const node = (endpoints: string[], name: string) =>
-  fleetNode(endpoints, "canary", name, { overrides: { canary_hold: HOLD } });
+const node = (endpoints: string[], name: string, labels = "") =>
+  fleetNode(endpoints, "canary", name, { overrides: { canary_hold: HOLD, node_labels: labels } });
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -42,8 +42,8 @@ test(
     const alpha = httpBackend("alpha");
     const beta = httpBackend("beta");
     const gamma = httpBackend("gamma");
-    const a = await node(c.endpoints, "gw-a");
-    const b = await node(c.endpoints, "gw-b");
+    const a = await node(c.endpoints, "gw-a", "role=canary,zone=a");
+    const b = await node(c.endpoints, "gw-b", "zone=a");
     try {
       const pool = await a.api("PUT", "/api/pools/web?wait=applied", {
         members: [{ address: alpha.address }],
@@ -62,6 +62,32 @@ test(
       });
       assert.equal(elsewhere.status, 409, JSON.stringify(elsewhere.body));
       assert.match(elsewhere.body.error.message, /send the canary apply to gw-a/);
+      // By label (node_labels): the node it names, or a refusal naming the field.
+      const listed = (await b.api("GET", "/api/fleet")).body.nodes;
+      assert.deepEqual(
+        listed.find((n: Json) => n.name === "gw-a").labels,
+        { role: "canary", zone: "a" },
+      );
+      const doc = { pools: { web: { members: [{ address: beta.address }] } } };
+      const byLabel = await b.api(
+        "POST",
+        `/api/apply?canary=${encodeURIComponent("role=canary")}`,
+        doc,
+      );
+      assert.equal(byLabel.status, 409, JSON.stringify(byLabel.body));
+      assert.match(byLabel.body.error.message, /send the canary apply to gw-a/);
+      for (
+        const [sel, msg] of [["zone=a", /select 2 nodes \(gw-a, gw-b\)/], [
+          "role=x",
+          /no registered node/,
+        ]] as const
+      ) {
+        const r = await a.api("POST", `/api/apply?canary=${encodeURIComponent(sel)}`, doc);
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.equal(r.body.error.detail.field, "canary");
+        assert.match(r.body.error.message, msg);
+      }
+      assert.ok(await serves(b, "web.test", "alpha"), "nothing was applied");
 
       // 1. A healthy canary.
       const t0 = Date.now();

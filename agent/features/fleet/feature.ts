@@ -19,6 +19,7 @@ import { readFleet } from "../../fleet/status.ts";
 import { FLEET_WAIT } from "../../api/wait.ts";
 import { FLEET_LINK } from "../../fleet/link.ts";
 import { CanaryView, FLEET_CANARY } from "../../fleet/canary.ts";
+import { isSelector, parseLabels, selectNode } from "../../fleet/labels.ts";
 import { CanaryDriver } from "./canary.ts";
 import { MIGRATION_FLEET } from "../migrations/barrier.ts";
 import { FleetBarrier } from "./barrier.ts";
@@ -83,7 +84,14 @@ export const fleetFeature: Feature = {
       if (!f.etcd) return Promise.resolve(async () => {});
       const e = f.etcd;
       const keys = fleetKeys(rt.settings.cluster);
-      f.follower = startFollower(rt, e, keys, nodeName(rt.settings), f.view);
+      f.follower = startFollower(
+        rt,
+        e,
+        keys,
+        nodeName(rt.settings),
+        f.view,
+        parseLabels(rt.settings.node_labels),
+      );
       f.controller = startController(e, keys, nodeName(rt.settings), rt.log, undefined, () => {
         for (const cb of leadership) cb();
       });
@@ -142,15 +150,19 @@ export const fleetFeature: Feature = {
       }
     });
     // `agent apply FILE --canary NODE`: the gitops apply runs through this.
-    h.provide(FLEET_CANARY, () => ({
-      run(node, actor, write, judge) {
-        if (!f.canary) {
+    h.provide(FLEET_CANARY, (rt) => ({
+      async run(target, actor, write, judge) {
+        if (!f.canary || !f.etcd) {
           throw new AgentError(
             "CONFLICT",
             "a canary needs a fleet (store = etcd): this agent is alone (store = kv)",
           );
         }
-        return f.canary.run(node, actor, write, judge);
+        // A label ("role=canary") names the node by what it registered (node_labels).
+        const node = isSelector(target)
+          ? selectNode((await readFleet(f.etcd, fleetKeys(rt.settings.cluster))).nodes, target)
+          : target;
+        return await f.canary.run(node, actor, write, judge);
       },
     }));
     // Migrations in a fleet: the fleet's barrier, run by the controller only (shared/specs/fleet.md).

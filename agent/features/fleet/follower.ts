@@ -39,6 +39,8 @@ export function startFollower(
   keys: FleetKeys,
   node: string,
   view: CanaryView,
+  /** Registered with the node (node_labels): a canary may name the node by them. */
+  labels: Record<string, string> = {},
 ): Follower {
   const ctl = new AbortController();
   const hold = new Hold(keys, node, view);
@@ -91,7 +93,7 @@ export function startFollower(
     );
     last = { ...at, ok: !error, error };
     if (!registered) {
-      await registerNode(etcd, keys, node);
+      await registerNode(etcd, keys, node, labels);
       registered = true;
     }
     await send({
@@ -117,7 +119,7 @@ export function startFollower(
         // barriers wait for, even before it has applied anything (a write made meanwhile
         // must not count as applied everywhere).
         if (!registered) {
-          await registerNode(etcd, keys, node);
+          await registerNode(etcd, keys, node, labels);
           registered = true;
         }
         hold.start(await etcd.get(keys.canary));

@@ -3,6 +3,7 @@
 import { defineSettings, int, oneOf, type SettingsOf, str } from "../../settings/define.ts";
 import type { Runtime } from "../../runtime.ts";
 import type { CoreSettings } from "../../settings/core.ts";
+import { parseLabels } from "../../fleet/labels.ts";
 
 const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const nameCheck = (v: unknown) =>
@@ -74,6 +75,19 @@ export const FLEET_SETTINGS = defineSettings({
     prod: "",
     secret: true,
     description: "Password of etcd_user",
+  }),
+  node_labels: str({
+    group: "Fleet",
+    prod: "",
+    check: (v) => {
+      try {
+        parseLabels(String(v));
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+    description:
+      "This node's labels, key=value pairs separated by commas (e.g. role=canary,zone=a): shown in the fleet's status; agent apply --canary key=value picks the node by them",
   }),
   canary_hold: int({
     group: "Fleet",

@@ -31,7 +31,7 @@ export const gitopsDocs = new ApiDoc()
   .describe("/api/apply", "post", {
     tag: "declarative",
     summary:
-      "Apply the document (?prune, ?only): one store write, one generation, one reload; each bad entity is refused alone (listed in refused). ?canary=NODE (a fleet; sent to NODE's own API): live on NODE first, the rest of the fleet applies it once NODE stayed healthy canary_hold seconds; anything refused, a failed round or a failing health check aborts it (answer: the apply plus canary)",
+      "Apply the document (?prune, ?only): one store write, one generation, one reload; each bad entity is refused alone (listed in refused). ?canary=NODE or a label key=value (a fleet; sent to NODE's own API): live on NODE first, the rest of the fleet applies it once NODE stayed healthy canary_hold seconds; anything refused, a failed round or a failing health check aborts it (answer: the apply plus canary)",
     body: "Document",
   })
   .describe("/api/export", "get", {

@@ -181,7 +181,7 @@ const CANARY_FLAGS = [
     name: "canary",
     value: true,
     help:
-      "a fleet: apply on this node first (give its own --url); the rest follow after canary_hold s healthy",
+      "a fleet: NODE or a label key=value (node_labels): apply on that node first (give its own --url); the rest follow after canary_hold s healthy",
   },
   { name: "wait", value: false, help: "with --canary: wait until it is promoted or aborted" },
 ];
