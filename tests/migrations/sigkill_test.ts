@@ -119,7 +119,7 @@ async function killRun(kills: string[]) {
     const figures: string[] = [];
     for (const want of kills) {
       const t0 = Date.now();
-      await reach(agent, id, want, tr, pidFile, note);
+      const at = await reach(agent, id, want, tr, pidFile, note);
       const rclonePid = Number(await Deno.readTextFile(pidFile).catch(() => "0"));
       // rclone's stderr is a pipe to the agent: killed alone, it dies of SIGPIPE at
       // its next log line (measured: within 60 ms). Stopped, it writes nothing and
@@ -146,7 +146,9 @@ async function killRun(kills: string[]) {
       }
       if (want === "verifying") {
         // killed under a hold: the next agent releases it before its own listings
-        await logLine(agent, id, `released the hold on ${persisted.held.length} key(s) left by`);
+        // (counted from what the API showed: the state the next agent reads; the sidecar
+        // follows the state write, and CI once killed the agent between the two)
+        await logLine(agent, id, `released the hold on ${at.held.length} key(s) left by`);
       }
       if (want === "copying") {
         await logLine(agent, id, `stopped rclone (pid ${rclonePid}) left running by the agent`);
