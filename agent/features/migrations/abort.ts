@@ -74,6 +74,9 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
     // Deletes the source missed during the split are made while writes still go to
     // the destination (after the reversal a client may write those keys again there).
     await new MirrorLog(cx.rt, m, await clientForPool(cx.rt, m.src)).settle();
+    // And every other gateway its own (a fleet: each node settles its log and reports
+    // a failed round while it cannot, node-mirrors.ts); after the reversal none is redone.
+    await waitBarrier(cx, cx.rt.reconciler.currentGeneration ?? 0, "the mirrored deletes");
     // The source while still frozen: client writes after the reversal differ from it.
     await writeListing(cx.rt, m, "at-abort", await cx.rclone.lsjson(SRC(m)));
     const s = await save(cx.rt, m, { phase: "aborting", held: [], hold_all: false }, {
