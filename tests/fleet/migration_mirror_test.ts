@@ -1,4 +1,4 @@
-// SLOW (about 60 s): real agent processes, real etcd, s3rver, rclone and nginx.
+// SLOW (about 30 s): real agent processes, real etcd, s3rver, rclone and nginx.
 // A bucket migration in a fleet of two agents, run by the controller gw-a.
 // During the split a client deletes keys THROUGH gw-b's nginx while the source
 // refuses deletes: gw-b's nginx mirrored them, the source said no, and only
@@ -7,6 +7,7 @@
 // source takes deletes again gw-b makes them itself: the migration ends done
 // and no deleted key is back, through either nginx or on the destination.
 // (Before, only the controller read its own log: the verify copy brought them back.)
+// The second test does the same while aborting, the destination refusing.
 import assert from "node:assert/strict";
 import { etcdSuite } from "../helpers/etcd.ts";
 import { assertModelOn, BUCKET, sleep } from "../migrations/helpers.ts";
@@ -125,6 +126,82 @@ test(
       );
     } finally {
       f.servers[0].refuse = null;
+      if (frozen) Deno.kill(a.agent.child.pid, "SIGCONT");
+      await f.close();
+    }
+  },
+);
+
+test(
+  "aborting: a delete through another node's nginx that the destination refused is not copied back",
+  60_000,
+  async (c) => {
+    const t0 = Date.now();
+    const f = await migrationFleet(c.endpoints, "mig-mirror-abort", ["gw-a", "gw-b"], 20);
+    const [a, b] = f.nodes;
+    const [hot, cold] = f.direct;
+    let frozen = false;
+    try {
+      const r = await a.agent.api("POST", "/api/migrations", {
+        site: "s3",
+        bucket: BUCKET,
+        src_pool: "hot",
+        dst_pool: "cold",
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id: string = r.body.id;
+      await watch(a.agent, id, "verifying", 60_000, (m) => m.phase === "verifying");
+      // Client writes during the split (on cold only): the abort copies them back to hot.
+      await b.gateway.putObject(BUCKET, "split/a.txt", "deleted while aborting");
+      await b.gateway.putObject(BUCKET, "split/b.txt", "kept");
+      assert.equal((await a.agent.api("POST", `/api/migrations/${id}/cancel`)).status, 202);
+      await watch(a.agent, id, "aborting", 60_000, (m) => m.phase === "aborting");
+      // gw-b's reversed split is live once a write through it lands on the source.
+      let n = 0;
+      await until("gw-b writes to hot", 20_000, async () => {
+        const k = `probe/${n++}.txt`;
+        await b.gateway.putObject(BUCKET, k, k);
+        return (await hot.getObject(BUCKET, k).catch(() => null))?.status === 200;
+      });
+      Deno.kill(a.agent.child.pid, "SIGSTOP"); // no copy back lists before the delete
+      frozen = true;
+      f.servers[1].refuse = refusingDeletes;
+      await b.gateway.deleteObject(BUCKET, "split/a.txt");
+      let rows: Json[] = [];
+      await until("gw-b reports the refused delete", 7_000, async () => {
+        rows = (await b.agent.api("GET", "/api/fleet")).body.nodes as Json[];
+        return rows.some((x) =>
+          x.name === "gw-b" && x.state === "failed" && /cold.*split\/a\.txt/.test(x.error)
+        );
+      }).catch((e) => assert.fail(`${e.message}: ${JSON.stringify(rows)}`));
+      Deno.kill(a.agent.child.pid, "SIGCONT");
+      frozen = false;
+      await watch(
+        a.agent,
+        id,
+        "waiting_for names gw-b",
+        30_000,
+        (m) => m.progress?.waiting_for?.some((w: string) => /^gw-b: .*split\/a\.txt/.test(w)),
+      );
+      f.servers[1].refuse = null;
+      await watch(a.agent, id, "cancelled", 60_000, (m) => m.phase === "cancelled");
+      for (const cl of [hot, cold, a.gateway, b.gateway]) {
+        const keys = new Set((await cl.listAll(BUCKET)).map((o) => o.key));
+        assert.ok(!keys.has("split/a.txt"), "the key deleted by the client is not back");
+      }
+      for (const cl of [hot, a.gateway, b.gateway]) {
+        const got = await cl.getObject(BUCKET, "split/b.txt");
+        assert.equal(await got.text(), "kept", "the other client write is copied back");
+      }
+      const out = b.agent.stdout() + b.agent.stderr();
+      assert.match(out, /1 delete\(s\) cold refused made again by this node: split\/a\.txt/);
+      console.log(
+        `aborting: cancelled with the delete kept; ${
+          ((Date.now() - t0) / 1000).toFixed(1)
+        } s in all`,
+      );
+    } finally {
+      f.servers[1].refuse = null;
       if (frozen) Deno.kill(a.agent.child.pid, "SIGCONT");
       await f.close();
     }
