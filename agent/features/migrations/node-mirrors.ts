@@ -11,7 +11,8 @@
 // again, which is safe because the side they go to takes no client write
 // while its log is settled here: the source during write_routing and
 // verifying (writes go to the destination), the destination while aborting
-// (writes go to the source). A forward log is never settled once the split
+// (writes go to the source); but for an upload pinned to the source (D9)
+// completed, after such a delete, to the same key. A forward log is never settled once the split
 // is reversed (a client may write those keys to the source again); abort.ts
 // waits for every node to have settled it before reversing.
 import { clientForPool } from "../storage/mod.ts";
