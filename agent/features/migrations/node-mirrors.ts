@@ -12,9 +12,10 @@
 // while its log is settled here: the source during write_routing and
 // verifying (writes go to the destination), the destination while aborting
 // (writes go to the source); but for an upload pinned to the source (D9)
-// completed, after such a delete, to the same key. A forward log is never settled once the split
-// is reversed (a client may write those keys to the source again); abort.ts
-// waits for every node to have settled it before reversing.
+// completed, after such a delete, to the same key. A forward log is never
+// settled once the split is reversed (a client may write those keys to the
+// source again); abort.ts waits for every node to have settled it before
+// reversing.
 import { clientForPool } from "../storage/mod.ts";
 import { serviceKey } from "../../runtime.ts";
 import { MirrorLog } from "./mirror-log.ts";
