@@ -22,6 +22,7 @@ import { CanaryView, FLEET_CANARY } from "../../fleet/canary.ts";
 import { isSelector, parseLabels, selectNode } from "../../fleet/labels.ts";
 import { CanaryDriver } from "./canary.ts";
 import { MIGRATION_FLEET } from "../migrations/barrier.ts";
+import { NODE_MIRRORS } from "../migrations/node-mirrors.ts";
 import { FleetBarrier } from "./barrier.ts";
 import { EtcdBlobs } from "./blobs.ts";
 
@@ -84,6 +85,9 @@ export const fleetFeature: Feature = {
       if (!f.etcd) return Promise.resolve(async () => {});
       const e = f.etcd;
       const keys = fleetKeys(rt.settings.cluster);
+      // Before each report this node makes the deletes its nginx mirrored that a
+      // migration's target refused (only it has its log): see node-mirrors.ts.
+      const mirrors = rt.tryUse(NODE_MIRRORS);
       f.follower = startFollower(
         rt,
         e,
@@ -91,6 +95,7 @@ export const fleetFeature: Feature = {
         nodeName(rt.settings),
         f.view,
         parseLabels(rt.settings.node_labels),
+        async () => (await mirrors?.settle())?.error ?? null,
       );
       f.controller = startController(e, keys, nodeName(rt.settings), rt.log, undefined, () => {
         for (const cb of leadership) cb();

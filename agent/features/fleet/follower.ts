@@ -3,6 +3,10 @@
 // nodes wrote, the reconciler applies what is pending, and the node reports
 // what it applied on `nodes/<node>/status` (registered once). etcd out of
 // reach: the node keeps serving what it has and tries again every second.
+// `beforeReport` is work the node must have done before it says it applied a
+// generation (the migrations' refused mirrored deletes, node-mirrors.ts): it
+// runs before every report and every second in between; its error makes the
+// status a failed round, so no migration barrier passes on this node.
 import { AgentError } from "../../errors.ts";
 import { follow } from "../../fleet/follow.ts";
 import { readGeneration } from "../../fleet/desired.ts";
@@ -41,6 +45,7 @@ export function startFollower(
   view: CanaryView,
   /** Registered with the node (node_labels): a canary may name the node by them. */
   labels: Record<string, string> = {},
+  beforeReport: () => Promise<string | null> = () => Promise.resolve(null),
 ): Follower {
   const ctl = new AbortController();
   const hold = new Hold(keys, node, view);
@@ -54,12 +59,14 @@ export function startFollower(
   let sent: NodeStatus | null = null;
   /** The mirror revision of the last status etcd took (-1: none yet). */
   let reported = -1;
+  let taken: string | null | undefined; // the error of the last status etcd took
   let chain: Promise<void> = Promise.resolve();
   const send = (st: NodeStatus) => {
     sent = st;
-    const p = chain.then(() => reporter.report(st)).then(() =>
-      void (reported = st.applied_revision)
-    );
+    const p = chain.then(() => reporter.report(st)).then(() => {
+      reported = st.applied_revision;
+      taken = st.error;
+    });
     chain = p.catch(() => {});
     return p;
   };
@@ -67,6 +74,29 @@ export function startFollower(
   const oldWorkers = async () =>
     (await rt.nginx.workers().catch(() => [])).filter((w) => w.title.includes("shutting down"))
       .length;
+  // The last round's own failure, and beforeReport's: a status is ok when neither failed.
+  let roundError: string | null = null;
+  let unsettled: string | null = null;
+  const verdict = () => {
+    const error = [roundError, unsettled].filter((x) => x).join("; ") || null;
+    return { ok: !error, error };
+  };
+  // Every report is made whole under one lock (old workers counted, then beforeReport,
+  // then sent), so an older beforeReport answer never overwrites a newer one.
+  let lock: Promise<unknown> = Promise.resolve();
+  const locked = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = lock.then(f);
+    lock = p.catch(() => {});
+    return p;
+  };
+  // Why this order makes the migration barrier sound: a barrier at G passes on a report
+  // of generation >= G with no old worker. beforeReport runs AFTER nginx loaded G and
+  // after the old workers were counted (none left is the only count that passes), so
+  // every delete this node's nginx mirrored under an older config (a hold's keys among
+  // them) is in its log by then and settled before the report that lets the barrier pass.
+  const mirrored = async () => {
+    unsettled = await beforeReport().catch((e) => (e as Error).message);
+  };
   // While old workers remain, their count is reported again as it changes, down to 0.
   let settling: Promise<void> | null = null;
   const settle = () =>
@@ -74,12 +104,24 @@ export function startFollower(
       while (!ctl.signal.aborted && sent && sent.old_workers > 0) {
         await sleep(500, ctl.signal);
         if (ctl.signal.aborted) break;
-        const n = await oldWorkers();
-        if (sent && n !== sent.old_workers && !ctl.signal.aborted) {
-          await send({ ...sent, old_workers: n, at: new Date().toISOString() }).catch(() => {});
-        }
+        await locked(async () => {
+          const n = await oldWorkers();
+          if (!sent || n === sent.old_workers || ctl.signal.aborted) return;
+          await mirrored();
+          await send({ ...sent, ...verdict(), old_workers: n, at: new Date().toISOString() });
+        }).catch(() => {});
       }
     })().finally(() => (settling = null));
+  // Between rounds: what beforeReport made (or failed to) is reported as it changes.
+  const background = setInterval(() => {
+    if (!sent || ctl.signal.aborted) return;
+    locked(async () => {
+      await mirrored();
+      const v = verdict();
+      if (!sent || ctl.signal.aborted || (v.error === sent.error && taken === sent.error)) return;
+      await send({ ...sent, ...v, at: new Date().toISOString() });
+    }).catch(() => {});
+  }, 1000);
 
   const round = async () => {
     // Applies whatever the mirror holds that nginx does not (others' writes and this node's):
@@ -100,14 +142,18 @@ export function startFollower(
       await registerNode(etcd, keys, node, labels);
       registered = true;
     }
-    await send({
-      applied_generation: at.generation,
-      applied_revision: at.revision,
-      ok: !error,
-      error,
-      nginx_version: rt.nginxVersion ?? "",
-      old_workers: await oldWorkers(),
-      at: new Date().toISOString(),
+    await locked(async () => {
+      roundError = error;
+      const old = await oldWorkers();
+      await mirrored();
+      await send({
+        applied_generation: at.generation,
+        applied_revision: at.revision,
+        ...verdict(),
+        nginx_version: rt.nginxVersion ?? "",
+        old_workers: old,
+        at: new Date().toISOString(),
+      });
     });
     settle(); // (runs on; bounded by the old workers' exit and stop())
   };
@@ -180,7 +226,9 @@ export function startFollower(
     stale: () => stale,
     async stop() {
       ctl.abort();
+      clearInterval(background);
       await running;
+      await lock;
       await settling;
       await chain;
       await reporter.stop({ revoke: true }).catch(() => {});

@@ -11,6 +11,7 @@ import { readListing, writeListing } from "./listings.ts";
 import { type Ctx, DST, SRC, waitBarrier } from "./phases.ts";
 import { holdAndCopy } from "./hold.ts";
 import { MirrorLog } from "./mirror-log.ts";
+import { MIGRATION_FLEET } from "./barrier.ts";
 
 /** Bucket back on the source route, migration terminal (cancelled or error). */
 async function backToSource(
@@ -74,6 +75,12 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
     // Deletes the source missed during the split are made while writes still go to
     // the destination (after the reversal a client may write those keys again there).
     await new MirrorLog(cx.rt, m, await clientForPool(cx.rt, m.src)).settle();
+    // In a fleet, every other gateway its own: each node settles its log and reports a
+    // failed round while it cannot (node-mirrors.ts); after the reversal none is redone.
+    // (One host: the line above was the only log.)
+    if (cx.rt.tryUse(MIGRATION_FLEET)) {
+      await waitBarrier(cx, cx.rt.reconciler.currentGeneration ?? 0, "the mirrored deletes");
+    }
     // The source while still frozen: client writes after the reversal differ from it.
     await writeListing(cx.rt, m, "at-abort", await cx.rclone.lsjson(SRC(m)));
     const s = await save(cx.rt, m, { phase: "aborting", held: [], hold_all: false }, {

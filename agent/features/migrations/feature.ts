@@ -15,6 +15,7 @@ import { runOnController } from "./runner.ts";
 import { migrationRebuildSource } from "./rebuild-source.ts";
 import { listMigrations, sidecarDir } from "./records.ts";
 import { migrateCommand, orphanedCommand } from "./cli.ts";
+import { NODE_MIRRORS, NodeMirrorSettler } from "./node-mirrors.ts";
 
 export const migrationsFeature: Feature = {
   name: "migrations",
@@ -38,6 +39,7 @@ export const migrationsFeature: Feature = {
       const barrier: Barrier = { wait: (g, o) => (fleet()?.barrier ?? single).wait(g, o) };
       return new MigrationEngine(rt, barrier, () => fleet()?.leading() ?? true);
     });
+    h.provide(NODE_MIRRORS, (rt) => new NodeMirrorSettler(rt, rt.log));
     h.provide(MIGRATION_GUARD, (rt) => async (site: string, bucket: string) => {
       const m = (await listMigrations(rt)).find((x) =>
         x.site === site && x.bucket === bucket && !isTerminal(x.phase)

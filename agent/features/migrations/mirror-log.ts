@@ -65,7 +65,7 @@ export class MirrorLog {
   constructor(
     private rt: MigrationRuntime,
     private m: MigrationRec,
-    private target: S3Client,
+    private target: Pick<S3Client, "deleteObjects">,
     private reversed = false,
   ) {}
 

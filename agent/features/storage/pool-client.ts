@@ -59,7 +59,12 @@ export async function poolCredentials(
  * fetch, which refuses some ports (6000, 10080...): a member there is skipped,
  * and when it is the only one that answers the error says so.
  */
-export async function clientForPool(rt: StorageRuntime, name: string): Promise<S3Client> {
+export async function clientForPool(
+  rt: StorageRuntime,
+  name: string,
+  /** Fewer retries of a 5xx, a shorter timeout (a caller that must not wait ~20 s). */
+  o: { retries?: number; timeoutMs?: number } = {},
+): Promise<S3Client> {
   const pool = await nanioPool(rt, name);
   const creds = await poolCredentials(rt, pool);
   const members = pool.members.filter((m) => !m.down);
@@ -91,6 +96,7 @@ export async function clientForPool(rt: StorageRuntime, name: string): Promise<S
     endpoint: `http://${up.address}`,
     region: pool.region ?? DEFAULT_REGION,
     ...creds,
-    timeoutMs: rt.settings.s3_request_timeout * 1000,
+    timeoutMs: Math.min(rt.settings.s3_request_timeout * 1000, o.timeoutMs ?? Infinity),
+    retries: o.retries,
   });
 }
