@@ -242,12 +242,14 @@ export class Reconciler {
           this.#lastApply = r.outcome;
           for (const o of this.observers) o(r.outcome);
         }
-        this.#waiters = settle(this.#waiters, r, this.#generation);
-        if (r.protect) await this.exclusive(() => retain(this.deps, r.protect!)); // answered first
+        // The retry is scheduled before the callers are answered: a status read right
+        // after a failed apply's answer shows it (CI read `retry: null` in between).
         if (!transient(r.fatal)) this.retry.reset();
         else if ((await this.pending()).length) {
           this.retry.schedule(r.fatal!.message, () => this.applyNow().catch(() => {}));
         }
+        this.#waiters = settle(this.#waiters, r, this.#generation);
+        if (r.protect) await this.exclusive(() => retain(this.deps, r.protect!)); // answered first
       } catch (e) {
         // A round answers through `finish`; this is the last resort (reading the
         // state or finish itself failed): every caller still gets an AgentError.
