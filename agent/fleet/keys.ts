@@ -4,10 +4,11 @@
 import { invalid } from "../errors.ts";
 import { ENTITY_RE } from "../model/grammar.ts";
 
-const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
+/** A cluster, node or label part: what can stand in a key without a "/". */
+export const FLEET_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 
 function checked(field: string, v: string): string {
-  if (!NAME.test(v)) {
+  if (!FLEET_NAME.test(v)) {
     throw invalid(
       field,
       "1-63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit",

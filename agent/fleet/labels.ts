@@ -3,8 +3,7 @@
 // one registered node whose labels hold every pair given. Pure.
 import { invalid } from "../errors.ts";
 import type { FleetNode } from "./status.ts";
-
-const PART = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
+import { FLEET_NAME as PART } from "./keys.ts";
 
 /** "k=v,k2=v2" as a record; a malformed pair is refused naming `field`. */
 export function parseLabels(text: string, field = "node_labels"): Record<string, string> {

@@ -5,6 +5,7 @@ import { type Agent, buildAgent, hostFor } from "../../agent/bootstrap.ts";
 import type { Feature } from "../../agent/host.ts";
 import { FEATURES } from "../../agent/features/index.ts";
 import { type RawRequest, rawRequest, type RawResponse } from "./http.ts";
+import { FETCH_BLOCKED } from "../../agent/http-get.ts";
 
 // Ports handed out by this process: never twice, even after their listener closed.
 const handedOut = new Set<number>();
@@ -22,13 +23,6 @@ function ephemeralLow(): number {
 }
 
 /**
- * Ports fetch() and browsers refuse to connect to (the WHATWG "bad ports" list;
- * 10080 is the only one in our range). CI drew 10080 once and the test saw
- * "Requests to port 10080 are blocked" instead of the connection it meant.
- */
-const FETCH_BLOCKED = new Set([6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080]);
-
-/**
  * A loopback port nothing listens on, for a server a test starts later. It is
  * chosen at random below the ephemeral range: a port the kernel gave for port 0
  * is given again to the next caller once closed, and the suite's own outgoing
@@ -39,6 +33,8 @@ export function freePort(): number {
   const low = 10_000, high = ephemeralLow() - 1;
   for (let i = 0; i < 200; i++) {
     const port = low + Math.floor(Math.random() * (high - low));
+    // fetch() refuses some ports (10080 in this range): CI drew it once and the test
+    // saw "Requests to port 10080 are blocked" instead of the connection it meant.
     if (handedOut.has(port) || FETCH_BLOCKED.has(port)) continue;
     try {
       Deno.listen({ hostname: "127.0.0.1", port }).close();

@@ -57,16 +57,12 @@ export function startFollower(
 
   // Reports go out one at a time, in order: a late one never overwrites a newer generation.
   let sent: NodeStatus | null = null;
-  /** The mirror revision of the last status etcd took (-1: none yet). */
-  let reported = -1;
-  let taken: string | null | undefined; // the error of the last status etcd took
+  /** The last status etcd took (null: none yet). */
+  let took: NodeStatus | null = null;
   let chain: Promise<void> = Promise.resolve();
   const send = (st: NodeStatus) => {
     sent = st;
-    const p = chain.then(() => reporter.report(st)).then(() => {
-      reported = st.applied_revision;
-      taken = st.error;
-    });
+    const p = chain.then(() => reporter.report(st)).then(() => void (took = st));
     chain = p.catch(() => {});
     return p;
   };
@@ -118,7 +114,9 @@ export function startFollower(
     locked(async () => {
       await mirrored();
       const v = verdict();
-      if (!sent || ctl.signal.aborted || (v.error === sent.error && taken === sent.error)) return;
+      if (!sent || ctl.signal.aborted || (v.error === sent.error && took?.error === sent.error)) {
+        return;
+      }
       await send({ ...sent, ...v, at: new Date().toISOString() });
     }).catch(() => {});
   }, 1000);
@@ -178,7 +176,7 @@ export function startFollower(
         // restart or a join, and after a report etcd did not take (its leader killed mid-
         // burst): this node's own writes moved the mirror on meanwhile, the watch resumes
         // after them, and the node stayed reported at an old generation (CI: 3 of 23).
-        if (from && reported !== from) await round();
+        if (from && took?.applied_revision !== from) await round();
         const steps = follow(etcd, keys.desired, { fromRevision: from, signal: ctl.signal });
         for await (let u of steps) {
           // A canary on another node: what was written after its base waits for its end.

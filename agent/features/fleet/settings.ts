@@ -4,10 +4,10 @@ import { defineSettings, int, oneOf, type SettingsOf, str } from "../../settings
 import type { Runtime } from "../../runtime.ts";
 import type { CoreSettings } from "../../settings/core.ts";
 import { parseLabels } from "../../fleet/labels.ts";
+import { FLEET_NAME } from "../../fleet/keys.ts";
 
-const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const nameCheck = (v: unknown) =>
-  NAME.test(String(v))
+  FLEET_NAME.test(String(v))
     ? undefined
     : "1-63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit";
 
