@@ -9,10 +9,10 @@
 //   <nginx_dir>/live/000042/{00-switchyard.conf, pool-*.conf, site-*.conf, *.meta.json, manifest.json}
 //   <nginx_dir>/generations/000042/   the same files: the backup
 import type { RenderedFile } from "../render/tree.ts";
-import { metaFileName } from "../render/tree.ts";
 import type { Rec } from "../store/store.ts";
 import { pad, sha256, statKey } from "./file-keys.ts";
 import { backupFiles, LiveTrees, type TreeFile } from "./live-tree.ts";
+import { StageTexts } from "./stage-texts.ts";
 
 export { pad, sha256, statKey };
 
@@ -40,6 +40,8 @@ export class Generations {
   /** Staged directories whose links are still being made. */
   readonly #filling = new Map<string, Promise<void>>();
   readonly live: LiveTrees;
+  /** Hashes and sidecars of the last staged texts (most are the same next time). */
+  readonly #texts = new StageTexts();
   constructor(nginxDir: string) {
     this.dir = nginxDir;
     this.live = new LiveTrees(nginxDir);
@@ -144,30 +146,7 @@ export class Generations {
       sidecars: {},
       cause,
     };
-    const byName = new Map(files.map((f) => [f.name, f]));
-    const texts: Staged["texts"] = new Map();
-    for (const f of files) {
-      const entry: FileEntry = { sha256: sha256(f.text) };
-      if (f.entity) entry.entity = f.entity;
-      manifest.files[f.name] = entry;
-      texts.set(f.name, { text: f.text, sha: entry.sha256 });
-    }
-    for (const [id, rec] of records) {
-      const [kind, name] = [id.slice(0, id.indexOf("/")), id.slice(id.indexOf("/") + 1)];
-      const conf = byName.get(`${kind}-${name}.conf`) ?? null;
-      const sidecar: Sidecar = {
-        kind,
-        name,
-        record: rec,
-        conf: conf?.name ?? null,
-        conf_sha256: conf ? manifest.files[conf.name].sha256 : null,
-      };
-      const file = metaFileName(kind, name);
-      const text = JSON.stringify(sidecar, null, 2) + "\n";
-      manifest.entities[id] = file;
-      manifest.sidecars![file] = sha256(text);
-      texts.set(file, { text, sha: manifest.sidecars![file] });
-    }
+    const texts = this.#texts.build(files, records, manifest);
     const dirs = new Set([...texts.keys()].map((n) => n.slice(0, Math.max(0, n.lastIndexOf("/")))));
     for (const d of dirs) if (d) await Deno.mkdir(`${tmp}/${d}`, { recursive: true });
     const links = await this.#fill(tmp, texts);

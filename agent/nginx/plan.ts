@@ -9,7 +9,8 @@ export const SETTINGS_GROUP = "settings/render";
 
 /** What nginx renders from and what counts as a change: the spec and its owner, not versions or times. */
 export function sameRecord(a: Rec | undefined, b: Rec | undefined): boolean {
-  if (!a || !b) return a === b;
+  if (a === b) return true; // a round's state shares the records it kept
+  if (!a || !b) return false;
   const strip = (r: Rec) => {
     const { version: _v, created_at: _c, updated_at: _u, ...rest } = r;
     return rest;

@@ -18,6 +18,7 @@ import { verify } from "./verify.ts";
 import { refuseTakenSockets } from "./sockets.ts";
 import { markProven, prove } from "./sandbox.ts";
 import { withProbe } from "./probe.ts";
+import { desiredUnderLock } from "../store/desired-cache.ts";
 
 interface Round extends RoundLog {
   deps: ReconcilerDeps;
@@ -47,6 +48,7 @@ export async function runRound(
   const crash = deps.crashPoint ?? (() => {});
   crash("after-kv-write");
   let ctx: RenderContext | undefined;
+  let memo: { state: Map<string, Rec>; key: number; files: RenderedFile[] } | undefined;
   const r: Round = {
     deps,
     live,
@@ -57,8 +59,19 @@ export async function runRound(
     warnings: [],
     verified: new Map<string, Verified>(),
     requested,
-    render: (state) =>
-      renderTree(state, ctx ??= deps.renderContext(), deps.extensions ?? [], deps.kinds),
+    render: (state) => {
+      // The socket check and the render step render the same candidate: once.
+      const key = state === r.plan.state ? r.plan.refusals.length : -1;
+      if (memo?.state === state && memo.key === key && key >= 0) return memo.files;
+      const files = renderTree(
+        state,
+        ctx ??= deps.renderContext(),
+        deps.extensions ?? [],
+        deps.kinds,
+      );
+      memo = { state, key, files };
+      return files;
+    },
   };
   let end: RoundEnd;
   try {
@@ -113,7 +126,10 @@ async function steps(r: Round): Promise<RoundEnd> {
  * settled by a later round that does not carry it).
  */
 async function readDesired(store: Store): Promise<{ seq: number; desired: Map<string, Rec> }> {
-  return await store.locked(async () => ({ seq: store.seq, desired: await store.all() }));
+  return await store.locked(async () => ({
+    seq: store.seq,
+    desired: await desiredUnderLock(store),
+  }));
 }
 
 function rendersDifferently(deps: ReconcilerDeps, desired: Map<string, Rec>, hash: string | null) {

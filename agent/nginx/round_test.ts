@@ -55,11 +55,16 @@ class FaultyGenerations extends Generations {
   }
 }
 
-/** A store whose next read of the whole state fails once. */
+/** A store whose next read of the whole state fails once (a round reads the write counter first). */
 class FlakyStore extends Store {
   failNextRead = false;
   override all(): Promise<Map<string, Rec>> {
     if (!this.failNextRead) return super.all();
+    this.failNextRead = false;
+    return Promise.reject(new Error("KV read failed"));
+  }
+  override writeCount(): Promise<bigint> {
+    if (!this.failNextRead) return super.writeCount();
     this.failNextRead = false;
     return Promise.reject(new Error("KV read failed"));
   }
