@@ -65,6 +65,12 @@ export async function refuseTakenSockets(c: SocketCheck): Promise<number> {
     }
     wanted.set(group, [...(wanted.get(group) ?? []), ...listenSockets(f.text)]);
   }
+  // Only ports nginx does not bind yet can be taken (most rounds have none: no /proc scan).
+  for (const [group, socks] of wanted) {
+    const fresh = socks.filter((s) => !served.has(s.port));
+    if (fresh.length) wanted.set(group, fresh);
+    else wanted.delete(group);
+  }
   if (wanted.size === 0) return 0;
   const table = await listeningPorts();
   const busy = [...wanted].filter(([, socks]) => socks.some((s) => table.has(s.port)));
@@ -95,7 +101,7 @@ export async function refuseTakenSockets(c: SocketCheck): Promise<number> {
   for (const [group, socks] of busy) {
     for (const s of socks) {
       const held = table.get(s.port);
-      if (!held || served.has(s.port) || !held.some((h) => clashes(s.address, h))) continue;
+      if (!held || !held.some((h) => clashes(s.address, h))) continue;
       const { use, ours } = await holderOf(s.port);
       if (ours || !use.listening) continue;
       const where = s.address === "*" ? `port ${s.port}` : `${s.address}:${s.port}`;
