@@ -231,7 +231,12 @@ export class Reconciler {
   async #loop() {
     while (this.#waiters.length) {
       const { coalesce_ms, coalesce_max_ms } = this.deps.settings;
-      await this.gate.debounce(() => this.#lastKick, coalesce_ms, coalesce_max_ms ?? 1000);
+      await this.gate.debounce(
+        () => this.#lastKick,
+        coalesce_ms,
+        coalesce_max_ms ?? 1000,
+        () => this.deps.store.writing,
+      );
       try {
         const r = await this.exclusive(() => {
           const rerender = this.#rerender;

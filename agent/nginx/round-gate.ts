@@ -1,5 +1,6 @@
-// When rounds start. A round waits until no change arrived for `coalesce_ms`
-// (at most `coalesce_max_ms`): a burst costs one reload. It also waits while a
+// When rounds start. While writes are still being committed, a round waits until
+// no change arrived for `coalesce_ms` (at most `coalesce_max_ms`): a burst costs
+// one reload; with no write in flight it starts at once. It also waits while a
 // group of writers that belong in one round is still working towards its
 // changes: a declarative apply hands projects and certificates to their kinds'
 // own writers (a project's service starts before its route is written), and
@@ -12,6 +13,9 @@ interface Group {
   waiting: number;
   until: number;
 }
+
+/** How long a round waits for another change when no write is being committed. */
+export const GRACE_MS = 2;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,16 +66,27 @@ export class RoundGate {
     return false;
   }
 
-  /** Waits until the next round may start (`lastKick`: when the latest change arrived). */
-  async debounce(lastKick: () => number, quiet: number, cap: number): Promise<void> {
+  /**
+   * Waits until the next round may start (`lastKick`: when the latest change
+   * arrived). While `writing()` says more writes are being committed, it waits for
+   * `quiet` ms without a change (a burst's writes join one round); with none in
+   * flight it starts after `GRACE_MS`, so a lone change does not wait `quiet`.
+   */
+  async debounce(
+    lastKick: () => number,
+    quiet: number,
+    cap: number,
+    writing: () => boolean = () => true,
+  ): Promise<void> {
     const start = performance.now();
     while (true) {
       const now = performance.now();
       const idle = now - lastKick();
       const waited = now - start;
       const gated = this.closed();
-      if ((idle >= quiet || waited >= cap) && !gated) break;
-      await sleep(gated ? 5 : Math.max(1, Math.min(quiet - idle, cap - waited)));
+      const enough = idle >= quiet || (idle >= Math.min(quiet, GRACE_MS) && !writing());
+      if ((enough || waited >= cap) && !gated) break;
+      await sleep(gated ? 5 : Math.max(1, Math.min(quiet - idle, cap - waited, GRACE_MS)));
     }
   }
 }

@@ -44,3 +44,23 @@ Deno.test("round gate: a writer stuck elsewhere holds rounds for at most the cap
   stuck();
   await g;
 });
+
+Deno.test("debounce: a lone change starts at once; while writes are committing it waits for quiet", async () => {
+  const gate = new RoundGate();
+  const kick = performance.now();
+  // no write in flight: it does not wait out a minute of quiet
+  const lone = await Promise.race([
+    gate.debounce(() => kick, 60_000, 60_000, () => false).then(() => "started"),
+    sleep(5_000).then(() => "still waiting"),
+  ]);
+  assert.equal(lone, "started");
+  // writes still committing: it waits, and starts once they are done
+  let writing = true;
+  let started = false;
+  const p = gate.debounce(() => kick, 60_000, 60_000, () => writing).then(() => (started = true));
+  await sleep(50);
+  assert.equal(started, false, "waits while a write is being committed");
+  writing = false;
+  await Promise.race([p, sleep(5_000)]);
+  assert.equal(started, true);
+});

@@ -243,7 +243,8 @@ export const CORE_SETTINGS = defineSettings({
     min: 0,
     max: 10000,
     prod: 25,
-    description: "Milliseconds an apply waits to gather a burst of changes",
+    description:
+      "Quiet ms an apply waits for while writes are still committing; a lone change starts at once",
   }),
   coalesce_max_ms: int({
     group: "Apply",

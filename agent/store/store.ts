@@ -39,6 +39,7 @@ export function entityId(kind: string, name: string): string {
 }
 
 export type { DeleteOp, PutOp, WriteOp, WritePlan, WriteResult } from "./ops.ts";
+export { canonical, jsonEqual } from "./canonical.ts";
 import { type Rec, recordSpec, type WritePlan, type WriteResult } from "./ops.ts";
 
 interface Queued {
@@ -52,8 +53,6 @@ interface Queued {
   /** Planned again this many times after another fleet node wrote first. */
   stale?: number;
 }
-
-export { canonical, jsonEqual } from "./canonical.ts";
 
 /** A record without the store's fields: what a client sent (typed for a typed record). */
 export function specOf<T extends { name: string }>(rec: StoredOf<T>): T;
@@ -220,6 +219,11 @@ export class Store {
       this.#queue.push({ plan, resolve, reject, run: AsyncLocalStorage.snapshot() });
       if (!this.#draining) this.#drain();
     });
+  }
+
+  /** Whether writes are queued or being committed (the reconciler waits for them). */
+  get writing(): boolean {
+    return this.#draining || this.#queue.length > 0;
   }
 
   /** Runs a read-then-decide step under the write lock without writing. */
@@ -392,5 +396,4 @@ export class Store {
 }
 
 export { putBackOp } from "./ops.ts";
-
 export { clean } from "./stage.ts";
