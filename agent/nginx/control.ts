@@ -264,11 +264,20 @@ export async function proveReload(
   const before = new Set((await nginx.workers()).map((w) => w.pid));
   const r = await nginx.reload();
   if (!r.ok) return r;
-  const deadline = performance.now() + timeoutSeconds * 1000;
+  let deadline = performance.now() + timeoutSeconds * 1000;
+  let retrySeen = false;
   let delay = 2;
   while (performance.now() < deadline) {
-    const log = emergLines(await nginx.errorLogSince(offset));
-    if (log) return { ok: false, output: log };
+    const text = await nginx.errorLogSince(offset);
+    const log = emergLines(text);
+    // A port in use is not nginx's last word: it retries bind() for 2.5 s and loads the
+    // configuration if the port frees up. Failing at the first [emerg] raced that: the
+    // files went back while nginx went on to load them.
+    if (log && !bindRetrying(text)) return { ok: false, output: log };
+    if (log && !retrySeen) {
+      retrySeen = true; // nginx's own tries take 2.5 s, however short reload_timeout is
+      deadline = Math.max(deadline, performance.now() + 4000);
+    }
     // Live: a new-generation worker answered (only a loaded configuration holds the new hash).
     if (probe && (await probeAnswer(probe.target)) === probe.expect) {
       return { ok: true, output: r.output };
@@ -289,6 +298,17 @@ export async function proveReload(
     ok: false,
     output: `nginx started no new workers within ${timeoutSeconds}s after the reload`,
   };
+}
+
+/**
+ * True while every [emerg] line is a bind() that found its address in use and nginx
+ * has not yet given up ("still could not bind()" after its five tries).
+ */
+export function bindRetrying(log: string): boolean {
+  if (log.includes("still could not bind()")) return false;
+  const lines = log.split("\n").filter((l) => /\[emerg\]/.test(l));
+  return lines.length > 0 &&
+    lines.every((l) => /bind\(\) to \S+ failed \(98: Address already in use\)/.test(l));
 }
 
 /** The [emerg] lines nginx wrote: a reload that logs one did not load its configuration. */
