@@ -37,6 +37,8 @@ export class Generations {
   #verified: { n: number; keys: Map<string, string> } | null = null;
   /** The last committed generation's files by sha256: what a new one links. */
   #base: { n: number; shas: Map<string, string> } | null = null;
+  /** Backups `commit` is still finishing, by generation. */
+  readonly #backups = new Map<number, Promise<void>>();
   /** Staged directories whose links are still being made. */
   readonly #filling = new Map<string, Promise<void>>();
   readonly live: LiveTrees;
@@ -202,11 +204,12 @@ export class Generations {
   }
 
   /**
-   * Gives a staged tree its generation number (atomic rename) and writes its
-   * live tree (only the files that differ from the spare one): `swap` makes it current.
+   * Numbers a staged tree and writes its live tree (the files that differ from the
+   * spare one): `swap` makes it current. Its backup is finished meanwhile, during
+   * the reload (`backedUp(n)` waits; a crash first: backup-repair.ts).
    */
   async commit(staged: Staged): Promise<number> {
-    const n = ((await this.numbers()).at(-1) ?? 0) + 1;
+    const n = Math.max((await this.numbers()).at(-1) ?? 0, ...this.#backups.keys()) + 1;
     staged.manifest.generation = n;
     const manifest = JSON.stringify(staged.manifest, null, 2) + "\n";
     const files: TreeFile[] = [...staged.texts].map(([name, t]) => ({
@@ -217,19 +220,41 @@ export class Generations {
     const cur = await this.current();
     // The live tree first, while the backup's links are still being made.
     await this.live.build(n, files, manifest, cur === null ? [] : [cur]);
-    await this.settled(staged);
-    await Deno.writeTextFile(`${staged.path}/manifest.json`, manifest);
-    await Deno.rename(staged.path, this.pathOf(n));
-    staged.path = this.pathOf(n);
     this.#files = { n, files: staged.manifest.files };
-    this.#base = { n, shas: new Map([...staged.texts].map(([f, t]) => [f, t.sha])) };
     this.#info_.set(n, {
       at: Date.parse(staged.manifest.created_at),
       hash: staged.manifest.config_hash,
     });
     const keys = this.live.keys(n);
     if (keys) this.#verified = { n, keys };
+    const backup = this.finishBackup(staged, n, manifest).then(() => {
+      this.#base = { n, shas: new Map([...staged.texts].map(([f, t]) => [f, t.sha])) };
+    }, async (e) => {
+      await this.discard(staged.path);
+      throw e;
+    });
+    backup.catch(() => {}); // its failure is backedUp's to report
+    this.#backups.set(n, backup);
     return n;
+  }
+
+  /** The staged tree becomes generations/n: its links, its manifest, one rename. */
+  protected async finishBackup(staged: Staged, n: number, manifest: string): Promise<void> {
+    await this.settled(staged);
+    await Deno.writeTextFile(`${staged.path}/manifest.json`, manifest);
+    await Deno.rename(staged.path, this.pathOf(n));
+    staged.path = this.pathOf(n);
+  }
+
+  /** Waits until generation n's backup is on disk; throws why it could not be written. */
+  async backedUp(n: number): Promise<void> {
+    const b = this.#backups.get(n);
+    if (!b) return;
+    try {
+      await b;
+    } finally {
+      if (this.#backups.get(n) === b) this.#backups.delete(n);
+    }
   }
 
   /**
@@ -274,6 +299,7 @@ export class Generations {
   }
 
   async manifest(n: number): Promise<Manifest> {
+    await this.#backups.get(n)?.catch(() => {});
     return JSON.parse(await Deno.readTextFile(`${this.pathOf(n)}/manifest.json`));
   }
 

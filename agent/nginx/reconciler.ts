@@ -14,6 +14,7 @@ import { runRound } from "./round.ts";
 import { RoundGate } from "./round-gate.ts";
 import { retain } from "./finish.ts";
 import { repairUnproven } from "./sandbox.ts";
+import { repairBackup } from "./backup-repair.ts";
 import { probeTarget } from "./probe.ts";
 import { failAll, requestedChecks, settle, type Waiter } from "./settle.ts";
 import { renderDesired, validateDesired, type Validation } from "./validate.ts";
@@ -109,6 +110,7 @@ export class Reconciler {
       if (removed.length) {
         warnings.push(`removed ${removed.length} half-written generation(s) left by a crash`);
       }
+      warnings.push(...await repairBackup(this.deps.generations)); // died before the backup
       warnings.push(...await repairUnproven(this.deps)); // died between a swap and its proof
       await this.#loadCurrent();
       const nginx = this.deps.nginx;

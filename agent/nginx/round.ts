@@ -19,6 +19,7 @@ import { refuseTakenSockets } from "./sockets.ts";
 import { markProven, prove } from "./sandbox.ts";
 import { withProbe } from "./probe.ts";
 import { desiredUnderLock } from "../store/desired-cache.ts";
+import { backupOrBackOut, swapBack } from "./swap-back.ts";
 
 interface Round extends RoundLog {
   deps: ReconcilerDeps;
@@ -104,9 +105,8 @@ async function steps(r: Round): Promise<RoundEnd> {
     if (proof === "refused") continue;
     const previous = r.live.generation;
     const n = await install(r, staged);
-    const loaded = sameConfig
-      ? { ok: true as const, reloaded: false }
-      : await reload(r, n, previous, { files, hash, sandboxed: proof === "sandbox" });
+    const cand = { files, hash, sandboxed: proof === "sandbox", same: sameConfig };
+    const loaded = await reload(r, n, previous, cand);
     if (!loaded.ok && loaded.retry) continue; // the full test refused the reload's culprit
     if (!loaded.ok) return { status: "failed", fatal: loaded.fatal };
     if (proof !== "sandbox" || loaded.reloaded) await markProven(r.deps, n, r.warnings);
@@ -236,14 +236,19 @@ async function install(r: Round, staged: Staged): Promise<number> {
 
 type Loaded = { ok: true; reloaded: boolean } | { ok: false; fatal?: AgentError; retry?: true };
 
-type Candidate = { files: RenderedFile[]; hash: string; sandboxed: boolean };
+/** `same`: nginx serves this text already (no reload). */
+type Candidate = { files: RenderedFile[]; hash: string; sandboxed: boolean; same: boolean };
 
 /** Step: reload and prove; on failure `current` goes back, the full test finds a sandboxed culprit. */
 async function reload(r: Round, n: number, prev: number | null, cand: Candidate): Promise<Loaded> {
   const nginx = r.deps.nginx;
-  if (nginx.dryRun) return { ok: true, reloaded: false };
-  if ((await nginx.masterPid()) === null) {
-    r.warnings.push(`nginx is not running: it will load generation ${n} when it starts`);
+  const g = r.deps.generations;
+  if (cand.same || nginx.dryRun || (await nginx.masterPid()) === null) {
+    const lost = await backupOrBackOut(g, n, prev, null);
+    if (lost) return { ok: false, fatal: lost };
+    if (!cand.same && !nginx.dryRun) {
+      r.warnings.push(`nginx is not running: it will load generation ${n} when it starts`);
+    }
     return { ok: true, reloaded: false };
   }
   // Reload-free upstreams: the new workers find the candidate's members (a push
@@ -252,10 +257,15 @@ async function reload(r: Round, n: number, prev: number | null, cand: Candidate)
   // A reload that throws proves nothing either: nginx may still run the previous generation.
   const res = await r.live.reload(cand.hash).catch((e) => ({ ok: false, output: message(e) }));
   if (res.ok) {
+    // The backup was finished while nginx reloaded; without it, back to the previous one.
+    const prevHash = r.live.hash;
+    const lost = await backupOrBackOut(g, n, prev, prevHash ? () => r.live.reload(prevHash) : null);
+    if (lost) return { ok: false, fatal: lost };
     r.crash("after-reload");
     return { ok: true, reloaded: true };
   }
-  const restoring = await swapBack(r, n, prev);
+  await g.backedUp(n).catch(() => {}); // failed or not, swapBack removes it
+  const restoring = await swapBack(r.deps.generations, n, prev);
   if (restoring === null && cand.sandboxed) {
     const staged = await stage(r, cand.files, r.plan.state, cand.hash, { retest: n });
     if ((await test(r, staged)) === "refused") return { ok: false, retry: true };
@@ -277,27 +287,4 @@ async function reload(r: Round, n: number, prev: number | null, cand: Candidate)
       { nginx_output: res.output },
     ),
   };
-}
-
-/**
- * nginx kept the old configuration in memory; points the files back at it too.
- * Returns what failed on the way, or null.
- */
-async function swapBack(r: Round, n: number, previous: number | null): Promise<string | null> {
-  const g = r.deps.generations;
-  try {
-    if (previous !== null) await g.swap(previous);
-    else {
-      await Deno.remove(g.currentLink).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      });
-    }
-  } catch (e) {
-    // `current` still points at n: n stays on disk, a dangling link would serve nothing.
-    return previous !== null
-      ? `restoring generation ${previous}: ${message(e)}`
-      : `removing ${g.currentLink}: ${message(e)}`;
-  }
-  await g.discard(g.pathOf(n));
-  return null;
 }

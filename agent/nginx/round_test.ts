@@ -40,6 +40,12 @@ class FakeNginx implements NginxControl {
 class FaultyGenerations extends Generations {
   failSwapTo: number | null = null;
   failBisect = false;
+  failBackup = false;
+  protected override async finishBackup(staged: Staged, n: number, manifest: string) {
+    await super.settled(staged);
+    if (this.failBackup) throw new Error("ENOSPC: the backup's manifest");
+    await super.finishBackup(staged, n, manifest);
+  }
   override async swap(n: number): Promise<void> {
     if (n === this.failSwapTo) throw new Error(`EIO: swap to ${n}`);
     await super.swap(n);
@@ -243,6 +249,33 @@ Deno.test("a held reconciler refuses rounds with changes with the hold's message
     assert.equal(s.reconciler.release(), null);
     s.reconciler.assertNotHeld();
     assert.equal((await s.reconciler.applyNow()).status, "applied");
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("the backup of a generation nginx loaded fails: back on the previous one, CONFIG_WRITE_FAILED, the next round applies", async () => {
+  const s = await setup();
+  try {
+    const gen = s.reconciler.currentGeneration!;
+    const reloads = s.nginx.reloads;
+    s.generations.failBackup = true;
+    await assert.rejects(s.site("x"), (e: AgentError) => {
+      assert.equal(e.code, "CONFIG_WRITE_FAILED");
+      assert.match(e.message, /cannot write the backup of generation \d+: ENOSPC/);
+      assert.match(e.message, new RegExp(`nginx is back on generation ${gen}`));
+      return true;
+    });
+    assert.equal(await s.generations.current(), gen);
+    assert.equal(s.nginx.reloads, reloads + 2, "the reload, and the one back");
+    assert.deepEqual(
+      [...Deno.readDirSync(s.generations.root)].filter((e) => e.name.startsWith(".tmp-")),
+      [],
+    );
+    s.generations.failBackup = false;
+    assert.equal((await s.site("y")).status, "applied");
+    const n = await s.generations.current();
+    assert.ok((await s.generations.manifest(n!)).entities["site/y"]);
   } finally {
     await s.close();
   }
