@@ -5,7 +5,7 @@
 // never taken for a live one.
 import { bindAfterTest } from "../helpers/late-bind.ts";
 import assert from "node:assert/strict";
-import { freePort, startTestAgent } from "../helpers/agent.ts";
+import { freePort, startTestAgent, type TestAgent } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
 import { rawRequest } from "../helpers/http.ts";
 import { PROBE_FILE, PROBE_HOST } from "../../agent/nginx/probe.ts";
@@ -58,10 +58,15 @@ Deno.test("reload_probe on: the apply answers with the probe on the new hash; ol
   }
 });
 
-// The round's socket check refuses a port taken before the round
-// (tests/harden/taken_port_test.ts); here the port is taken after the round's
-// socket check and nginx -t, before the reload (bindAfterTest, armed after "a").
-Deno.test("reload_probe on: a reload nginx refuses (port in use) is still refused and rolled back", async () => {
+/**
+ * An agent with the probe on, site "a" applied, and `port` taken after the next
+ * round's socket check and nginx -t (bindAfterTest), optionally freed again
+ * `releaseAfterReloadMs` after the reload signal.
+ */
+async function withLateBind(
+  opts: { releaseAfterReloadMs?: number },
+  fn: (t: TestAgent, port: number, a: { generation: number; hash: string }) => Promise<void>,
+) {
   const be = httpBackend("be");
   const t = await startTestAgent({ overrides: { reload_probe: "on" } });
   const port = freePort();
@@ -72,9 +77,20 @@ Deno.test("reload_probe on: a reload nginx refuses (port in use) is still refuse
       server_names: ["a.test"],
       default_pool: "web",
     });
-    const gen = ok.body.apply.generation;
     const hash = (await t.api("GET", "/api/config/status")).body.config_hash;
-    busy = bindAfterTest(t, port);
+    busy = bindAfterTest(t, port, opts);
+    await fn(t, port, { generation: ok.body.apply.generation, hash });
+  } finally {
+    await busy?.close();
+    await t.close();
+    await be.close();
+  }
+}
+
+// The round's socket check refuses a port taken before the round
+// (tests/harden/taken_port_test.ts); here the port is taken after it.
+Deno.test("reload_probe on: a reload nginx refuses (port in use) is still refused and rolled back", async () => {
+  await withLateBind({}, async (t, port, a) => {
     const r = await t.api("PUT", "/api/sites/clash", {
       server_names: ["clash.test"],
       default_pool: "web",
@@ -85,27 +101,16 @@ Deno.test("reload_probe on: a reload nginx refuses (port in use) is still refuse
     // nginx's last word, after its five tries, not the first bind() it logged
     assert.match(r.body.error.message, /still could not bind\(\)/);
     const status = (await t.api("GET", "/api/config/status")).body;
-    assert.equal(status.generation, gen);
-    assert.equal((await probe(t.httpPort)).text, hash);
+    assert.equal(status.generation, a.generation);
+    assert.equal((await probe(t.httpPort)).text, a.hash);
     assert.equal((await t.viaNginx("a.test", "/still")).text, "be /still");
-  } finally {
-    await busy?.close();
-    await t.close();
-    await be.close();
-  }
+  });
 });
 
 // Before the fix the round failed at nginx's first bind() error and swapped the files
 // back, while nginx, retrying, bound the port and loaded the refused configuration.
 Deno.test("a port that frees up while nginx retries bind(): the reload is applied, not refused behind nginx's back", async () => {
-  const be = httpBackend("be");
-  const t = await startTestAgent({ overrides: { reload_probe: "on" } });
-  const port = freePort();
-  let busy: { close(): Promise<void> } | null = null;
-  try {
-    await t.api("PUT", "/api/pools/web", { members: [{ address: be.address }] });
-    await t.api("PUT", "/api/sites/a", { server_names: ["a.test"], default_pool: "web" });
-    busy = bindAfterTest(t, port, { releaseAfterReloadMs: 700 });
+  await withLateBind({ releaseAfterReloadMs: 700 }, async (t, port) => {
     const r = await t.api("PUT", "/api/sites/late", {
       server_names: ["late.test"],
       default_pool: "web",
@@ -122,15 +127,8 @@ Deno.test("a port that frees up while nginx retries bind(): the reload is applie
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.apply.status, "applied");
     assert.equal(status.generation, r.body.apply.generation);
-    assert.equal(
-      (await rawRequest({ port, host: "late.test", path: "/x" })).text,
-      "be /x",
-    );
+    assert.equal((await rawRequest({ port, host: "late.test", path: "/x" })).text, "be /x");
     const log = await Deno.readTextFile(t.settings.nginx_error_log);
     assert.match(log, /try again to bind\(\)/, "nginx did retry");
-  } finally {
-    await busy?.close();
-    await t.close();
-    await be.close();
-  }
+  });
 });
