@@ -222,13 +222,16 @@ async function trial(r: Round, order: string[], k: number): Promise<Trial> {
 
 /** Step: the proven tree becomes generation n, and `current` points at it. */
 async function install(r: Round, staged: Staged): Promise<number> {
+  let n: number | null = null;
   try {
-    const n = await r.deps.generations.commit(staged);
+    n = await r.deps.generations.commit(staged);
     r.crash("after-generation-write");
     await r.deps.generations.swap(n);
     r.crash("after-swap");
     return n;
   } catch (e) {
+    // The backup may still be on its way to generations/n: it goes too.
+    if (n !== null) await r.deps.generations.backedUp(n).catch(() => {});
     await r.deps.generations.discard(staged.path);
     throw new AgentError("CONFIG_WRITE_FAILED", `cannot install generation: ${message(e)}`);
   }

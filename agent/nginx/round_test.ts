@@ -280,3 +280,26 @@ Deno.test("the backup of a generation nginx loaded fails: back on the previous o
     await s.close();
   }
 });
+
+Deno.test("the swap to a new generation fails: CONFIG_WRITE_FAILED, nothing of it left on disk (its backup included)", async () => {
+  const s = await setup();
+  try {
+    const gen = s.reconciler.currentGeneration!;
+    s.generations.failSwapTo = gen + 1;
+    await assert.rejects(s.site("x"), (e: AgentError) => {
+      assert.equal(e.code, "CONFIG_WRITE_FAILED");
+      assert.match(e.message, /cannot install generation: EIO: swap to/);
+      return true;
+    });
+    assert.equal(await s.generations.current(), gen);
+    assert.ok((await s.generations.numbers()).every((n) => n <= gen), "no generation after it");
+    assert.deepEqual(
+      [...Deno.readDirSync(s.generations.root)].filter((e) => e.name.startsWith(".tmp-")),
+      [],
+    );
+    s.generations.failSwapTo = null;
+    assert.equal((await s.site("y")).status, "applied");
+  } finally {
+    await s.close();
+  }
+});
