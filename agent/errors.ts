@@ -74,11 +74,13 @@ export function notFound(kind: string, name: string) {
   return new AgentError("NOT_FOUND", `${kind} "${name}" does not exist`, { kind, name });
 }
 
+/** What was thrown, as text (an Error's message, or the value). */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /** Wraps anything thrown into an AgentError without losing the original message. */
 export function asAgentError(e: unknown): AgentError {
   if (e instanceof AgentError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  return new AgentError("INTERNAL", msg);
+  return new AgentError("INTERNAL", messageOf(e));
 }
 
 /** `e` with what went wrong while cleaning up after it: "...; additionally, <what>: <why>". */

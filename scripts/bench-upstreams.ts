@@ -10,22 +10,7 @@ import { featuresFor, type RenderContext } from "../agent/render/context.ts";
 import { makeTemplates } from "../agent/render/templates.ts";
 import { renderTree } from "../agent/render/tree.ts";
 import type { Rec } from "../agent/store/store.ts";
-
-const NGINX_CONF = `pid logs/nginx.pid;
-error_log logs/error.log notice;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path tmp/body;
-    proxy_temp_path tmp/proxy;
-    fastcgi_temp_path tmp/fastcgi;
-    uwsgi_temp_path tmp/uwsgi;
-    scgi_temp_path tmp/scgi;
-    server_names_hash_bucket_size 128;
-    server_names_hash_max_size 65536;
-    include conf.d/*.conf;
-}
-`;
+import { privateNginxConf } from "../agent/nginx/private.ts";
 
 const REPS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -60,9 +45,19 @@ async function nginxT(n: number, distinct: boolean, share: boolean, reps: number
   const files = renderTree(records(n, distinct), ctx);
   const prefix = await Deno.makeTempDir({ dir: "/tmp", prefix: "sy-bench-ups-" });
   try {
-    for (const d of ["conf.d", "logs", "tmp"]) await Deno.mkdir(`${prefix}/${d}`);
-    await Deno.writeTextFile(`${prefix}/nginx.conf`, NGINX_CONF);
-    for (const f of files) await Deno.writeTextFile(`${prefix}/conf.d/${f.name}`, f.text);
+    for (const d of ["current", "logs", "tmp"]) await Deno.mkdir(`${prefix}/${d}`);
+    // The agent's own private nginx.conf (its includes point at `current/`).
+    const conf = privateNginxConf({
+      nginx_bin: "nginx",
+      prefix,
+      nginx_conf: `${prefix}/nginx.conf`,
+      nginx_dir: prefix,
+      nginx_pid_file: `${prefix}/logs/nginx.pid`,
+      http_port: 8080,
+      bind_address: "127.0.0.1",
+    });
+    await Deno.writeTextFile(`${prefix}/nginx.conf`, conf);
+    for (const f of files) await Deno.writeTextFile(`${prefix}/current/${f.name}`, f.text);
     const upstreams = files.reduce((k, f) => k + (f.text.match(/^upstream /gm)?.length ?? 0), 0);
     const times: number[] = [];
     const cpu: number[] = [];

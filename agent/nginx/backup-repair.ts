@@ -7,8 +7,7 @@
 import type { Generations } from "./generations.ts";
 import type { Manifest } from "./manifest.ts";
 import { sha256 } from "./file-keys.ts";
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { messageOf } from "../errors.ts";
 
 /** Warnings for the operator; none when `current` has its backup. */
 export async function repairBackup(g: Generations): Promise<string[]> {
@@ -42,12 +41,12 @@ export async function repairBackup(g: Generations): Promise<string[]> {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     const prev = (await g.numbers()).filter((x) => x < n).at(-1);
     if (prev === undefined) {
-      return [`generation ${n} has no backup and its live tree cannot be trusted: ${message(e)}`];
+      return [`generation ${n} has no backup and its live tree cannot be trusted: ${messageOf(e)}`];
     }
     await g.swap(prev);
     return [
       `generation ${n} had no backup and its live tree cannot be trusted (${
-        message(e)
+        messageOf(e)
       }): back on generation ${prev}`,
     ];
   }

@@ -7,6 +7,7 @@
 // when the KV write counter shows a write this process did not make (another
 // process on the same state file).
 import type { Rec, Store } from "../store/store.ts";
+import { onlyOwnWrites, type WriteBasis } from "../store/desired-cache.ts";
 import { type PendingAction, pendingChanges, sameRecord, splitId } from "./plan.ts";
 
 export interface PendingChange {
@@ -31,7 +32,7 @@ export class PendingTracker {
   #suspects = new Map<string, Suspect>();
   #marks = 0;
   /** The KV write counter and the store's seq the suspects account for; null: unknown. */
-  #basis: { count: bigint; seq: number } | null = null;
+  #basis: WriteBasis | null = null;
   /** The applied records the suspects account for (another map: compare everything). */
   #seen: Map<string, Rec> | null = null;
 
@@ -68,7 +69,7 @@ export class PendingTracker {
   async list(): Promise<PendingChange[]> {
     const count = await this.#store.writeCount();
     const b = this.#basis;
-    const foreign = !b || count !== b.count + BigInt(this.#store.seq - b.seq);
+    const foreign = !onlyOwnWrites(this.#store, b, count);
     const replaced = this.#applied() !== this.#seen;
     if (foreign || replaced || this.#suspects.size > MAX_SUSPECTS) return await this.#full();
     const out: PendingChange[] = [];

@@ -3,7 +3,7 @@
 // returns a typed result or throws the AgentError the round fails with; the
 // round has one exit, where `finish` runs exactly once, so every caller gets an
 // answer with what the round did.
-import { AgentError, asAgentError } from "../errors.ts";
+import { AgentError, asAgentError, messageOf } from "../errors.ts";
 import { entityId, type Rec, type Store } from "../store/store.ts";
 import type { RenderContext } from "../render/context.ts";
 import { configHash, type RenderedFile, renderTree } from "../render/tree.ts";
@@ -29,8 +29,6 @@ interface Round extends RoundLog {
   /** Entities whose callers wait for the verifiers (an activation's external hop). */
   requested: ReadonlySet<string>;
 }
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Runs one round; `rerender` also applies when only the rendered text changed. */
 export async function runRound(
@@ -149,7 +147,7 @@ function render(r: Round): { files: RenderedFile[]; hash: string } {
     const hash = configHash(files);
     return { files: withProbe(r.deps.settings, files, hash), hash };
   } catch (e) {
-    throw new AgentError("CONFIG_WRITE_FAILED", `rendering failed: ${message(e)}`);
+    throw new AgentError("CONFIG_WRITE_FAILED", `rendering failed: ${messageOf(e)}`);
   }
 }
 
@@ -165,7 +163,7 @@ async function stage(
   try {
     return await r.deps.generations.stage(files, state, hash, cause, { overlap });
   } catch (e) {
-    throw new AgentError("CONFIG_WRITE_FAILED", `cannot write generation: ${message(e)}`);
+    throw new AgentError("CONFIG_WRITE_FAILED", `cannot write generation: ${messageOf(e)}`);
   }
 }
 
@@ -173,7 +171,7 @@ async function stage(
 async function test(r: Round, staged: Staged): Promise<"passed" | "refused"> {
   await r.deps.generations.settled(staged).catch(async (e) => {
     await r.deps.generations.discard(staged.path);
-    throw new AgentError("CONFIG_WRITE_FAILED", `cannot write generation: ${message(e)}`);
+    throw new AgentError("CONFIG_WRITE_FAILED", `cannot write generation: ${messageOf(e)}`);
   });
   const t = await r.deps.nginx.test(staged.path).catch(async (e) => {
     await r.deps.generations.discard(staged.path);
@@ -233,7 +231,7 @@ async function install(r: Round, staged: Staged): Promise<number> {
     // The backup may still be on its way to generations/n: it goes too.
     if (n !== null) await r.deps.generations.backedUp(n).catch(() => {});
     await r.deps.generations.discard(staged.path);
-    throw new AgentError("CONFIG_WRITE_FAILED", `cannot install generation: ${message(e)}`);
+    throw new AgentError("CONFIG_WRITE_FAILED", `cannot install generation: ${messageOf(e)}`);
   }
 }
 
@@ -258,7 +256,7 @@ async function reload(r: Round, n: number, prev: number | null, cand: Candidate)
   // the old workers cannot take is fine: nginx reads the seed file as it reloads).
   await r.deps.peers?.beforeReload(r.plan.state).catch(() => {});
   // A reload that throws proves nothing either: nginx may still run the previous generation.
-  const res = await r.live.reload(cand.hash).catch((e) => ({ ok: false, output: message(e) }));
+  const res = await r.live.reload(cand.hash).catch((e) => ({ ok: false, output: messageOf(e) }));
   if (res.ok) {
     // The backup was finished while nginx reloaded; without it, back to the previous one.
     const prevHash = r.live.hash;

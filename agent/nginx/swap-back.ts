@@ -3,11 +3,9 @@
 // backup is finished while nginx reloads, generations.ts commit): a generation
 // nginx runs without a backup would break the promise that every live tree has
 // one, so the round backs out of it and fails as a whole.
-import { AgentError } from "../errors.ts";
+import { AgentError, messageOf } from "../errors.ts";
 import type { Generations } from "./generations.ts";
 import type { ReloadResult } from "./control.ts";
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * nginx kept the old configuration in memory; points the files back at it too.
@@ -28,8 +26,8 @@ export async function swapBack(
   } catch (e) {
     // `current` still points at n: n stays on disk, a dangling link would serve nothing.
     return previous !== null
-      ? `restoring generation ${previous}: ${message(e)}`
-      : `removing ${g.currentLink}: ${message(e)}`;
+      ? `restoring generation ${previous}: ${messageOf(e)}`
+      : `removing ${g.currentLink}: ${messageOf(e)}`;
   }
   await g.discard(g.pathOf(n));
   return null;
@@ -46,13 +44,13 @@ export async function backupOrBackOut(
   previous: number | null,
   reloadPrevious: (() => Promise<ReloadResult>) | null,
 ): Promise<AgentError | null> {
-  const lost = await g.backedUp(n).then(() => null, (e) => message(e));
+  const lost = await g.backedUp(n).then(() => null, (e) => messageOf(e));
   if (lost === null) return null;
   const parts = [`cannot write the backup of generation ${n}: ${lost}`];
   const restoring = await swapBack(g, n, previous);
   if (restoring) parts.push(restoring);
   else if (reloadPrevious && previous !== null) {
-    const r = await reloadPrevious().catch((e) => ({ ok: false, output: message(e) }));
+    const r = await reloadPrevious().catch((e) => ({ ok: false, output: messageOf(e) }));
     parts.push(
       r.ok
         ? `nginx is back on generation ${previous}`

@@ -7,10 +7,19 @@
 // Callers hold the store's write lock, so no commit of this process runs meanwhile.
 import type { Rec, Store } from "./store.ts";
 
-interface Cache {
-  recs: Map<string, Rec> | null;
+/** A point in the store's writes: the KV write counter and this process's seq then. */
+export interface WriteBasis {
   count: bigint;
   seq: number;
+}
+
+/** True when the KV write counter (`count`, read now) moved by this process's own commits only. */
+export function onlyOwnWrites(store: Store, b: WriteBasis | null, count: bigint): boolean {
+  return b !== null && count === b.count + BigInt(store.seq - b.seq);
+}
+
+interface Cache extends WriteBasis {
+  recs: Map<string, Rec> | null;
   dirty: Set<string>;
 }
 
@@ -43,7 +52,7 @@ export async function desiredUnderLock(store: Store): Promise<Map<string, Rec>> 
   const c = cacheOf(store);
   const count = await store.writeCount();
   const seq = store.seq;
-  const own = c.recs !== null && count === c.count + BigInt(seq - c.seq);
+  const own = c.recs !== null && onlyOwnWrites(store, c, count);
   const dirty = [...c.dirty];
   c.dirty.clear();
   try {

@@ -10,7 +10,7 @@
 // every node's nginx.
 import assert from "node:assert/strict";
 import { etcdSuite } from "../helpers/etcd.ts";
-import { assertModelOn, BUCKET, sleep, startClient } from "../migrations/helpers.ts";
+import { assertModelOn, sleep, startClient, startHotToCold } from "../migrations/helpers.ts";
 import { type Json, logOf, migrationFleet, watch } from "./migration_fleet.ts";
 
 const { test } = etcdSuite();
@@ -32,14 +32,7 @@ test(
       let phase = "before";
       client = startClient(a.gateway, f.model, () => phase);
       // Started on B, which does not lead: accepted, and run by the controller A.
-      const r = await b.agent.api("POST", "/api/migrations", {
-        site: "s3",
-        bucket: BUCKET,
-        src_pool: "hot",
-        dst_pool: "cold",
-      });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      const id: string = r.body.id;
+      const id: string = await startHotToCold(b.agent);
       const seen: string[] = [];
       const note = (m: Json) => {
         phase = m.phase;

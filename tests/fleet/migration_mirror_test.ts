@@ -10,10 +10,36 @@
 // The second test does the same while aborting, the destination refusing.
 import assert from "node:assert/strict";
 import { etcdSuite } from "../helpers/etcd.ts";
-import { assertModelOn, BUCKET, sleep } from "../migrations/helpers.ts";
-import { type Json, logOf, migrationFleet, until, watch } from "./migration_fleet.ts";
+import { assertModelOn, BUCKET, sleep, startHotToCold } from "../migrations/helpers.ts";
+import {
+  type FleetNodeProc,
+  type Json,
+  logOf,
+  type MigrationFleet,
+  migrationFleet,
+  until,
+  watch,
+} from "./migration_fleet.ts";
 
 const { test } = etcdSuite();
+
+type Client = MigrationFleet["direct"][number];
+
+/** Until a write through `node`'s nginx lands on `on` (its split is live); `model` keeps them. */
+async function writesLandOn(
+  node: FleetNodeProc,
+  on: Client,
+  what: string,
+  model?: Map<string, string | null>,
+) {
+  let n = 0;
+  await until(what, 20_000, async () => {
+    const k = `probe/${n++}.txt`;
+    await node.gateway.putObject(BUCKET, k, k);
+    model?.set(k, k);
+    return (await on.getObject(BUCKET, k).catch(() => null))?.status === 200;
+  });
+}
 
 const DELETED = ["obj/0001.txt", "obj/0002.txt", "obj/0003.txt"];
 const refusingDeletes = (method: string, url: URL) =>
@@ -29,25 +55,12 @@ test(
     const [hot, cold] = f.direct;
     let frozen = false;
     try {
-      const r = await a.agent.api("POST", "/api/migrations", {
-        site: "s3",
-        bucket: BUCKET,
-        src_pool: "hot",
-        dst_pool: "cold",
-      });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      const id: string = r.body.id;
+      const id: string = await startHotToCold(a.agent);
       const seen: string[] = [];
       const note = (m: Json) => seen.at(-1) !== m.phase && seen.push(m.phase);
       await watch(a.agent, id, "the split", 60_000, (m) => m.phase === "write_routing", note);
       // gw-b's split is live once a write through it lands on the destination.
-      let n = 0;
-      await until("gw-b writes to cold", 20_000, async () => {
-        const k = `probe/${n++}.txt`;
-        await b.gateway.putObject(BUCKET, k, k);
-        f.model.set(k, k);
-        return (await cold.getObject(BUCKET, k).catch(() => null))?.status === 200;
-      });
+      await writesLandOn(b, cold, "gw-b writes to cold", f.model);
       // The controller is frozen a moment (its nginx serves on), so no verify pass lists
       // before the deletes: without the fix its copy brings them back.
       Deno.kill(a.agent.child.pid, "SIGSTOP");
@@ -142,14 +155,7 @@ test(
     const [hot, cold] = f.direct;
     let frozen = false;
     try {
-      const r = await a.agent.api("POST", "/api/migrations", {
-        site: "s3",
-        bucket: BUCKET,
-        src_pool: "hot",
-        dst_pool: "cold",
-      });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      const id: string = r.body.id;
+      const id: string = await startHotToCold(a.agent);
       await watch(a.agent, id, "verifying", 60_000, (m) => m.phase === "verifying");
       // Client writes during the split (on cold only): the abort copies them back to hot.
       await b.gateway.putObject(BUCKET, "split/a.txt", "deleted while aborting");
@@ -157,12 +163,7 @@ test(
       assert.equal((await a.agent.api("POST", `/api/migrations/${id}/cancel`)).status, 202);
       await watch(a.agent, id, "aborting", 60_000, (m) => m.phase === "aborting");
       // gw-b's reversed split is live once a write through it lands on the source.
-      let n = 0;
-      await until("gw-b writes to hot", 20_000, async () => {
-        const k = `probe/${n++}.txt`;
-        await b.gateway.putObject(BUCKET, k, k);
-        return (await hot.getObject(BUCKET, k).catch(() => null))?.status === 200;
-      });
+      await writesLandOn(b, hot, "gw-b writes to hot");
       Deno.kill(a.agent.child.pid, "SIGSTOP"); // no copy back lists before the delete
       frozen = true;
       f.servers[1].refuse = refusingDeletes;

@@ -13,7 +13,7 @@ import { etcdSuite } from "../helpers/etcd.ts";
 import { stopNginx } from "../helpers/proc.ts";
 import { Etcd } from "../../agent/fleet/etcd.ts";
 import { fleetKeys } from "../../agent/fleet/keys.ts";
-import { assertModelOn, BUCKET, sleep, startClient } from "../migrations/helpers.ts";
+import { assertModelOn, sleep, startClient, startHotToCold } from "../migrations/helpers.ts";
 import { controllerOf, type Json, logOf, migrationFleet, until, watch } from "./migration_fleet.ts";
 
 const { test } = etcdSuite();
@@ -35,14 +35,7 @@ test(
     try {
       let phase = "before";
       client = startClient(b.gateway, f.model, () => phase);
-      const r = await a.agent.api("POST", "/api/migrations", {
-        site: "s3",
-        bucket: BUCKET,
-        src_pool: "hot",
-        dst_pool: "cold",
-      });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      id = r.body.id;
+      id = await startHotToCold(a.agent);
       const seen: string[] = [];
       const note = (m: Json) => {
         phase = m.phase;

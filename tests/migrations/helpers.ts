@@ -57,10 +57,16 @@ export async function migrationSetup(
   return { s, ...seeded };
 }
 
+/** An agent reached over its API (in-process or a spawned `agent serve`). */
+interface ApiOnly {
+  // deno-lint-ignore no-explicit-any
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the migration of BUCKET from pool hot to pool cold (site s3); its id. */
-export async function startHotToCold(t: TestAgent): Promise<string> {
+export async function startHotToCold(t: Pick<TestAgent, "api"> | ApiOnly): Promise<string> {
   const r = await t.api("POST", "/api/migrations", {
     site: "s3",
     bucket: BUCKET,

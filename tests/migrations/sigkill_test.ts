@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { type AgentProc, spawnAgent, stopNginx } from "../helpers/proc.ts";
 import { stopLeftover } from "../../agent/features/migrations/rclone.ts";
-import { assertModelOn, BIG, BUCKET, sleep, startClient } from "./helpers.ts";
+import { assertModelOn, BIG, BUCKET, sleep, startClient, startHotToCold } from "./helpers.ts";
 import { type ProcSetup, procSetup, Trickles } from "./killed.ts";
 
 const ORDER = ["pending", "copying", "write_routing", "verifying", "switching", "done"];
@@ -101,14 +101,7 @@ async function killRun(kills: string[]) {
     tr = new Trickles(e.httpPort);
     let phase = "before";
     client = startClient(gateway, model, () => phase);
-    const r = await agent.api("POST", "/api/migrations", {
-      site: "s3",
-      bucket: BUCKET,
-      src_pool: "hot",
-      dst_pool: "cold",
-    });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    const id: string = r.body.id;
+    const id: string = await startHotToCold(agent);
     const dir = `${e.cwd}/dev-data/migrations`;
     pidFile = `${dir}/${id}.rclone.pid`;
     const seen: string[] = [];
