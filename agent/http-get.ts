@@ -23,26 +23,68 @@ export function fetchRefusesPort(url: string): boolean {
   return FETCH_BLOCKED.has(port);
 }
 
-export interface NodeGetOptions {
+export interface GetOptions {
   timeoutMs: number;
   headers?: Record<string, string>;
-  /** https without verifying the certificate. */
+  /** fetch's client (extra CA certificates: `clientTrusting`); node:https gets the same CA. */
+  client?: Deno.HttpClient;
+  /** https without verifying the certificate (only node:https can). */
   insecure?: boolean;
 }
 
+/** The CA certificates of the clients `clientTrusting` made, for the node:https path. */
+const CAS = new WeakMap<Deno.HttpClient, string[]>();
+
+/** An HTTP client trusting extra CA certificates (PEM), on either transport of `httpGet`. */
+export function clientTrusting(pems: string[]): Deno.HttpClient {
+  const client = Deno.createHttpClient({ caCerts: pems });
+  CAS.set(client, pems);
+  return client;
+}
+
 /**
- * One GET, no redirects followed, no connection kept; the status and the first
- * 4 KiB of text. A timeout rejects with an error named "TimeoutError", as fetch's
- * AbortSignal.timeout does, so callers describe both the same way.
+ * One GET, redirects not followed: the status and the first 4 KiB of text. Sent
+ * by fetch, or by node:http(s) when fetch would refuse the port or `insecure` asks
+ * for https without verification. A timeout rejects with an error named
+ * "TimeoutError" either way, so callers describe both the same.
  */
-export function nodeGet(url: string, o: NodeGetOptions): Promise<{ status: number; text: string }> {
+export async function httpGet(
+  url: string,
+  o: GetOptions,
+): Promise<{ status: number; text: string }> {
+  if (fetchRefusesPort(url) || (o.insecure && url.startsWith("https:"))) {
+    return await nodeGet(url, o);
+  }
+  const r = await fetch(url, {
+    redirect: "manual",
+    signal: AbortSignal.timeout(o.timeoutMs),
+    ...(o.headers ? { headers: o.headers } : {}),
+    ...(o.client ? { client: o.client } : {}),
+  } as RequestInit);
+  let text = "";
+  const reader = r.body?.getReader();
+  const dec = new TextDecoder();
+  try {
+    while (reader && text.length < 4096) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += dec.decode(value, { stream: true });
+    }
+  } catch { /* a body cut short: what came is the answer */ }
+  await reader?.cancel().catch(() => {});
+  return { status: r.status, text: text.slice(0, 4096) };
+}
+
+/** `httpGet` over node:http(s): no connection kept, `timeoutMs` a deadline for the whole answer. */
+function nodeGet(url: string, o: GetOptions): Promise<{ status: number; text: string }> {
   const lib = url.startsWith("https:") ? https : http;
+  const ca = o.client ? CAS.get(o.client) : undefined;
   return new Promise((resolve, reject) => {
     const req = lib.request(url, {
       agent: false,
       headers: { connection: "close", ...o.headers },
-      timeout: o.timeoutMs,
       ...(o.insecure ? { rejectUnauthorized: false } : {}),
+      ...(ca ? { ca } : {}),
     }, (res) => {
       let text = "";
       res.setEncoding("utf8");
@@ -50,10 +92,12 @@ export function nodeGet(url: string, o: NodeGetOptions): Promise<{ status: numbe
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text: text.slice(0, 4096) }));
       res.on("error", reject);
     });
-    req.on(
-      "timeout",
+    // A deadline, as AbortSignal.timeout is (node's `timeout` only measures silence).
+    const timer = setTimeout(
       () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })),
+      o.timeoutMs,
     );
+    req.on("close", () => clearTimeout(timer));
     req.on("error", reject);
     req.end();
   });

@@ -3,7 +3,7 @@
 // of the service root: any answer below 500 means alive, an S3 server says 403
 // to anonymous requests). A storage feature can add its own to PROBES.
 import type { Target } from "./targets.ts";
-import { fetchRefusesPort, nodeGet } from "../../http-get.ts";
+import { httpGet } from "../../http-get.ts";
 
 export interface ProbeResult {
   ok: boolean;
@@ -28,19 +28,11 @@ async function get(
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
   const headers = { ...(t.check.host ? { host: t.check.host } : {}), connection: "close" };
   try {
-    let status: number;
-    if (fetchRefusesPort(url(t, path))) {
-      status = (await nodeGet(url(t, path), { timeoutMs: t.check.timeoutMs, headers })).status;
-    } else {
-      const r = await fetch(url(t, path), {
-        client,
-        redirect: "manual",
-        signal: AbortSignal.timeout(t.check.timeoutMs),
-        headers,
-      } as RequestInit);
-      await r.body?.cancel().catch(() => {});
-      status = r.status;
-    }
+    const { status } = await httpGet(url(t, path), {
+      timeoutMs: t.check.timeoutMs,
+      headers,
+      client,
+    });
     if (ok(status)) return { ok: true, status, ms: ms() };
     return { ok: false, status, error: `HTTP ${status}`, ms: ms() };
   } catch (e) {

@@ -1,6 +1,6 @@
 // The two hops of a project: internal (the backend itself on 127.0.0.1:<port>)
 // and external (through nginx, the way clients reach it).
-import { fetchRefusesPort, nodeGet } from "../../http-get.ts";
+import { clientTrusting, httpGet } from "../../http-get.ts";
 
 export interface HopResult {
   hop: "internal" | "external";
@@ -33,22 +33,12 @@ export async function probe(
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
   try {
-    // fetch cannot skip certificate checks, nor reach a port on its blocked list.
-    if ((o.insecure && url.startsWith("https:")) || fetchRefusesPort(url)) {
-      const r = await nodeGet(url, { timeoutMs: o.timeoutMs ?? 3000, insecure: o.insecure });
-      const body = r.text.slice(0, 200).trim();
-      const ok = r.status >= 200 && r.status < 300;
-      return ok
-        ? { hop, url, ok, status: r.status, body, ms: ms() }
-        : { hop, url, ok, status: r.status, error: `HTTP ${r.status}`, body, ms: ms() };
-    }
-    const r = await fetch(url, {
-      redirect: "manual",
-      signal: AbortSignal.timeout(o.timeoutMs ?? 3000),
-      ...(o.client ? { client: o.client } : {}),
-    } as RequestInit);
-    const text = await r.text().catch(() => "");
-    const body = text.slice(0, 200).trim();
+    const r = await httpGet(url, {
+      timeoutMs: o.timeoutMs ?? 3000,
+      client: o.client,
+      insecure: o.insecure,
+    });
+    const body = r.text.slice(0, 200).trim();
     if (r.status >= 200 && r.status < 300) {
       return { hop, url, ok: true, status: r.status, body, ms: ms() };
     }
@@ -110,6 +100,5 @@ export async function waitHealthy(
 /** An HTTP client trusting extra CA certificates (projects_check_ca_file), or none. */
 export async function checkClient(caFile: string): Promise<Deno.HttpClient | undefined> {
   if (!caFile) return undefined;
-  const pem = await Deno.readTextFile(caFile);
-  return Deno.createHttpClient({ caCerts: [pem] });
+  return clientTrusting([await Deno.readTextFile(caFile)]);
 }

@@ -8,7 +8,7 @@ import type { Pool } from "../../kinds/pool/kind.ts";
 import { DEFAULT_REGION } from "../../kinds/pool/schema.ts";
 import { POOL_SECRET_FIELDS } from "../../kinds/pool/credentials.ts";
 import { S3Client } from "./s3-client.ts";
-import { fetchRefusesPort, nodeGet } from "../../http-get.ts";
+import { fetchRefusesPort, httpGet } from "../../http-get.ts";
 import type { StorageRuntime } from "./settings.ts";
 
 const PROBE_MS = 3000;
@@ -17,8 +17,7 @@ const PROBE_MS = 3000;
 export async function probeMember(address: string, timeoutMs = PROBE_MS): Promise<boolean> {
   const url = `http://${address}/`;
   try {
-    if (fetchRefusesPort(url)) await nodeGet(url, { timeoutMs });
-    else await (await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })).body?.cancel();
+    await httpGet(url, { timeoutMs });
     return true;
   } catch {
     return false;
@@ -73,17 +72,23 @@ export async function clientForPool(
       pool: name,
     });
   }
-  const answers = await Promise.all(members.map((m) => probeMember(m.address)));
-  const reachable = (m: { address: string }) => !fetchRefusesPort(`http://${m.address}/`);
-  const up = members.find((m, i) => answers[i] && reachable(m));
-  if (!up && answers.some(Boolean)) {
-    throw new AgentError(
-      "UPSTREAM_UNHEALTHY",
-      `nanio pool "${name}": the members that answer (${
-        members.filter((_m, i) => answers[i]).map((m) => m.address).join(", ")
-      }) are on ports the agent's S3 client (fetch) refuses; give one member another port`,
-      { pool: name },
-    );
+  // The S3 client is fetch: members on a port fetch refuses are asked only to say why none serves.
+  const refused = (m: { address: string }) => fetchRefusesPort(`http://${m.address}/`);
+  const usable = members.filter((m) => !refused(m));
+  const answers = await Promise.all(usable.map((m) => probeMember(m.address)));
+  const up = usable.find((_m, i) => answers[i]);
+  if (!up) {
+    const others = members.filter(refused);
+    const heard = await Promise.all(others.map((m) => probeMember(m.address)));
+    if (heard.some(Boolean)) {
+      throw new AgentError(
+        "UPSTREAM_UNHEALTHY",
+        `nanio pool "${name}": the members that answer (${
+          others.filter((_m, i) => heard[i]).map((m) => m.address).join(", ")
+        }) are on ports the agent's S3 client (fetch) refuses; give one member another port`,
+        { pool: name },
+      );
+    }
   }
   if (!up) {
     throw new AgentError(
