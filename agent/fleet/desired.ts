@@ -44,7 +44,8 @@ function checkKeys(keys: FleetKeys, w: DesiredWrite): void {
   }
 }
 
-const ambiguous = (e: unknown) =>
+/** An etcd write whose answer was lost: it may or may not have committed. */
+export const ambiguous = (e: unknown) =>
   e instanceof AgentError && e.code === "SHARED_STORE_UNAVAILABLE" && e.detail.ambiguous === true;
 
 /** Whether the write that made `generation` is this one (read back after a lost answer). */

@@ -60,6 +60,8 @@ export interface FleetKeys {
   /** `acme/requests/<name>`: a node other than the controller asks it to issue. */
   certRequests: string;
   certRequest(name: string): string;
+  /** What the fleet shares of a migration: its listings (blobs) and `<id>/progress`. */
+  migration(name: string): string;
   /** The node a key under `nodes/` belongs to and what it is ("registered", "status"). */
   nodeKey(key: string): { node: string; what: string } | undefined;
 }
@@ -87,6 +89,7 @@ export function fleetKeys(cluster: string): FleetKeys {
     artifact: (n) => `${prefix}artifacts/certs/${checkedEntity(n)}`,
     certRequests: `${prefix}acme/requests/`,
     certRequest: (n) => `${prefix}acme/requests/${checkedEntity(n)}`,
+    migration: (name) => `${prefix}migrations/${name}`,
     nodeKey(key) {
       if (!key.startsWith(nodes)) return undefined;
       const [n, what, ...rest] = key.slice(nodes.length).split("/");

@@ -27,7 +27,7 @@ export {
 } from "./files.ts";
 
 /** The state as the kinds render it: every extension's derived records added. */
-export function expandedView(
+function expandedView(
   records: Map<string, Rec>,
   ctx: RenderContext,
   extensions: RenderExtension[] = [],

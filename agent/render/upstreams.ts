@@ -20,10 +20,10 @@ import type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
 
 export type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
 
-export const SHARED_PREFIX = "sy_shared_";
+const SHARED_PREFIX = "sy_shared_";
 /** A shared upstream's name: the prefix and 12 hex digits of its body's sha256. */
 export const SHARED_RE = /^sy_shared_[0-9a-f]{12}$/;
-export const UPSTREAM_TEMPLATE = "upstream.conf.eta";
+const UPSTREAM_TEMPLATE = "upstream.conf.eta";
 
 function plan(shared: Map<string, SharedUpstream>): UpstreamPlan {
   const byName = new Map([...shared.values()].map((s) => [s.name, s]));
@@ -34,7 +34,7 @@ function plan(shared: Map<string, SharedUpstream>): UpstreamPlan {
   };
 }
 
-export const NO_SHARING: UpstreamPlan = plan(new Map());
+const NO_SHARING: UpstreamPlan = plan(new Map());
 
 /** The name a rendered proxy_pass gives a pool: shared or its own. */
 export function upstreamFor(ctx: Pick<RenderContext, "upstreams">, pool: string): string {
@@ -62,7 +62,7 @@ function pinned(view: StateView): Set<string> {
 }
 
 /** The upstream body a pool renders, without its name and comments (its identity). */
-export function upstreamBody(p: PoolSpec & { name: string }, ctx: RenderContext): string {
+function upstreamBody(p: PoolSpec & { name: string }, ctx: RenderContext): string {
   return ctx.templates.render(UPSTREAM_TEMPLATE, {
     ...poolView(p, ctx.lua_upstreams !== undefined),
     name: "",

@@ -31,7 +31,7 @@ test(
     let client: ReturnType<typeof startClient> | null = null;
     const etcd = new Etcd({ endpoints: c.endpoints });
     let id = "";
-    const atSplit = () => etcd.get(`${fleetKeys("mig-kill").prefix}migrations/${id}/at-split`);
+    const atSplit = () => etcd.get(`${fleetKeys("mig-kill").migration(id)}/at-split`);
     try {
       let phase = "before";
       client = startClient(b.gateway, f.model, () => phase);

@@ -17,7 +17,7 @@ import type { Follower } from "./follower.ts";
 import type { Controller } from "./controller.ts";
 import { mirrorAt } from "./mirror.ts";
 import type { CanaryDriver } from "./canary.ts";
-import { type Canary, type CanaryView, parseCanary } from "../../fleet/canary.ts";
+import { type Canary, type CanaryView, holds, parseCanary } from "../../fleet/canary.ts";
 import { type FleetRuntime as Runtime, nodeName } from "./settings.ts";
 
 export interface FleetHandle {
@@ -93,12 +93,11 @@ export async function fleetView(rt: Runtime, f: FleetHandle) {
       f.etcd.get(keys.canary),
     ]);
     const canary: Canary | null = parseCanary(marker);
-    const running = canary?.state === "running" ? canary : null;
     const nodes = fleetRows(fleet.nodes, generation).map((r, i) => ({
       ...r,
       // Behind only because it waits for the canary on another node.
-      state: running && r.name !== running.node && r.state === "behind" &&
-          (r.applied_generation ?? 0) >= running.base_generation
+      state: holds(canary, r.name) && r.state === "behind" &&
+          (r.applied_generation ?? 0) >= canary!.base_generation
         ? "held" as const
         : r.state,
       registered: !!fleet.nodes[i].registered,

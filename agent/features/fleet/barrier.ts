@@ -20,7 +20,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Why `n` holds the barrier at generation `g` (null: it does not). Pure. */
-export function holdsBarrier(
+function holdsBarrier(
   n: FleetNode,
   g: number,
   goneForMs: number | null,

@@ -9,7 +9,7 @@ import type { FleetKeys } from "../../fleet/keys.ts";
 import type { SharedBlobs } from "../migrations/barrier.ts";
 
 /** Characters per chunk: at most 768 KiB of UTF-8 before base64 (3 bytes a character at worst). */
-export const CHUNK = 256 * 1024;
+const CHUNK = 256 * 1024;
 
 interface Manifest {
   chunks: number;
@@ -20,7 +20,7 @@ export class EtcdBlobs implements SharedBlobs {
   constructor(private etcd: () => Etcd | null, private keys: FleetKeys) {}
 
   #key(name: string): string {
-    return `${this.keys.prefix}migrations/${name}`;
+    return this.keys.migration(name);
   }
 
   #client(): Etcd {
@@ -48,7 +48,7 @@ export class EtcdBlobs implements SharedBlobs {
     const head = await etcd.get(key);
     if (!head) return null;
     const m = JSON.parse(head.value) as Manifest;
-    const parts = (await etcd.rangeAll(`${key}/`)).kvs.sort((a, b) => a.key < b.key ? -1 : 1);
+    const parts = (await etcd.rangeAll(`${key}/`)).kvs; // in key order: zero-padded chunk numbers
     const text = parts.map((p) => p.value).join("");
     if (parts.length !== m.chunks || text.length !== m.length) {
       throw new AgentError(
@@ -60,8 +60,9 @@ export class EtcdBlobs implements SharedBlobs {
   }
 
   async remove(name: string): Promise<void> {
+    const etcd = this.#client();
     const key = this.#key(name);
-    await this.#client().delete(key);
-    await this.#client().delete(`${key}/`, { prefix: true });
+    await etcd.delete(key);
+    await etcd.delete(`${key}/`, { prefix: true });
   }
 }

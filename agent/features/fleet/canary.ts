@@ -30,7 +30,7 @@ import { mirrorAt } from "./mirror.ts";
 import type { FleetRuntime as Runtime } from "./settings.ts";
 
 /** The health targets failing now (id -> why) and those not checked yet; off: no checks run. */
-export async function healthNow(
+async function healthNow(
   rt: Runtime,
 ): Promise<{ off: boolean; failing: Map<string, string>; unknown: string[] }> {
   const failing = new Map<string, string>();
@@ -62,7 +62,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /** A write that never got its generation into the marker (the request died) is given up. */
 const LANDING_MS = 120_000;
 /** A canary whose node has had no status this long is aborted by the controller. */
-export const ORPHAN_MS = 10_000;
+const ORPHAN_MS = 10_000;
 
 export class CanaryDriver implements CanaryService {
   readonly #ctl = new AbortController();

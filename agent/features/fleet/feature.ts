@@ -189,13 +189,13 @@ export const fleetFeature: Feature = {
         runner: async () => f.etcd ? (await f.etcd.leader(keys.controller))?.value ?? null : null,
         blobs: new EtcdBlobs(() => f.etcd, keys),
         async shareProgress(id, json) {
-          const key = `${keys.prefix}migrations/${id}/progress`;
+          const key = `${keys.migration(id)}/progress`;
           if (!f.etcd) return;
           if (json === null) await f.etcd.delete(key);
           else await f.etcd.put(key, json);
         },
         sharedProgress: async (id) =>
-          (await f.etcd?.get(`${keys.prefix}migrations/${id}/progress`))?.value ?? null,
+          (await f.etcd?.get(`${keys.migration(id)}/progress`))?.value ?? null,
       };
     });
     h.status("fleet", async (rt) => {

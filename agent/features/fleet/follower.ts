@@ -136,10 +136,6 @@ export function startFollower(
       (e) => (e as Error).message, // e.g. held: the node says why it applies nothing
     );
     last = { ...at, ok: !error, error };
-    if (!registered) {
-      await registerNode(etcd, keys, node, labels);
-      registered = true;
-    }
     await locked(async () => {
       roundError = error;
       const old = await oldWorkers();

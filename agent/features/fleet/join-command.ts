@@ -17,7 +17,7 @@ import { joinFleet, type JoinReport } from "./join.ts";
 import { type FleetSettings, nodeName } from "./settings.ts";
 
 /** What the join prints. Pure. */
-export function joinLines(r: JoinReport, cluster: string): string[] {
+function joinLines(r: JoinReport, cluster: string): string[] {
   const kinds = Object.entries(r.kinds).sort(([a], [b]) => a.localeCompare(b));
   const w = Math.max(4, ...kinds.map(([k]) => k.length));
   const head = r.dry_run

@@ -16,6 +16,7 @@
 import { AgentError, invalid } from "../../errors.ts";
 import { type Compare, type Etcd, If, type KeyValue, type Op, op } from "../../fleet/etcd.ts";
 import type { FleetKeys } from "../../fleet/keys.ts";
+import { ambiguous } from "../../fleet/desired.ts";
 import { canonical } from "../../store/canonical.ts";
 import { type Head, readJson } from "../../store/kvjson.ts";
 import { clean } from "../../store/stage.ts";
@@ -62,7 +63,7 @@ export interface JoinReport {
 }
 
 /** The records `agent fleet join` copies: every shared kind's, as stored, without claims. */
-export async function localRecords(kv: Deno.Kv, keys: FleetKeys): Promise<JoinRecord[]> {
+async function localRecords(kv: Deno.Kv, keys: FleetKeys): Promise<JoinRecord[]> {
   const out: JoinRecord[] = [];
   for await (const h of kv.list<Head>({ prefix: ["rec"] })) {
     if (h.key.length !== 3) continue;
@@ -183,9 +184,6 @@ function notEmpty(keys: FleetKeys, s: PrefixState): AgentError {
     { field: "cluster", records: s.keys },
   );
 }
-
-const ambiguous = (e: unknown) =>
-  e instanceof AgentError && e.code === "SHARED_STORE_UNAVAILABLE" && e.detail.ambiguous === true;
 
 async function markMirror(kv: Deno.Kv, at: MirrorAt): Promise<void> {
   const r = await kv.atomic().check({ key: META, versionstamp: null }).set(META, at).commit();
