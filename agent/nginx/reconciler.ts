@@ -289,6 +289,9 @@ export class Reconciler {
         self.#hash = hash;
         self.#applied = applied;
         self.#pending?.installed(applied, from);
+        // Written to disk and loaded: the transient cause is gone, and the pending
+        // count just went to 0 (a status read before the round's end must agree).
+        self.retry.reset();
       },
       reload: (expect) => this.#reload(expect),
     };

@@ -12,6 +12,7 @@ import type { RenderedFile } from "../render/tree.ts";
 import { type Rec, specOf, Store, type WriteOp } from "../store/store.ts";
 import type { NginxControl, ReloadResult, TestResult } from "./control.ts";
 import { Generations, type Staged } from "./generations.ts";
+import type { Verifier } from "./outcome.ts";
 import { Reconciler } from "./reconciler.ts";
 
 /** nginx that fails `nginx -t` (naming no file) while site-bad.conf is in the candidate. */
@@ -76,22 +77,24 @@ class FlakyStore extends Store {
   }
 }
 
-async function setup() {
+async function setup(verifiers: Verifier[] = []) {
   const dir = await Deno.makeTempDir({ prefix: "sy-round-" });
   const store = new FlakyStore(await Deno.openKv(":memory:"));
   const nginx = new FakeNginx();
   const generations = new FaultyGenerations(dir);
+  const settings = {
+    apply_mode: "auto" as "auto" | "manual",
+    coalesce_ms: 1,
+    generations_keep: 50,
+    generations_max_age_days: 0,
+    reload_timeout: 1,
+  };
   const reconciler = new Reconciler({
     store,
     generations,
     nginx,
-    settings: {
-      apply_mode: "auto",
-      coalesce_ms: 1,
-      generations_keep: 50,
-      generations_max_age_days: 0,
-      reload_timeout: 1,
-    },
+    settings,
+    verifiers,
     renderContext: () => ({
       http_port: 8080,
       https_port: 8443,
@@ -135,7 +138,7 @@ async function setup() {
     store.close();
     await Deno.remove(dir, { recursive: true });
   };
-  return { store, nginx, generations, reconciler, site, close };
+  return { store, nginx, generations, reconciler, settings, site, close };
 }
 
 Deno.test("a failed reload whose swap back fails: CONFIG_WRITE_FAILED with both errors, the next round applies", async () => {
@@ -300,6 +303,48 @@ Deno.test("the swap to a new generation fails: CONFIG_WRITE_FAILED, nothing of i
     s.generations.failSwapTo = null;
     assert.equal((await s.site("y")).status, "applied");
   } finally {
+    await s.close();
+  }
+});
+
+Deno.test("manual mode: once the retried apply is installed, status shows no retry (even while verifiers run)", async () => {
+  let armed = false;
+  let entered: () => void = () => {};
+  let release: () => void = () => {};
+  const inVerify = new Promise<void>((r) => entered = r);
+  const verifier: Verifier = {
+    name: "slow",
+    async verify() {
+      if (!armed) return [];
+      entered();
+      await new Promise<void>((r) => release = r);
+      return [];
+    },
+  };
+  const s = await setup([verifier]);
+  let applying: Promise<{ status: string }> | undefined;
+  try {
+    s.settings.apply_mode = "manual";
+    assert.equal((await s.site("x")).status, "pending");
+    s.generations.failBackup = true;
+    await assert.rejects(
+      s.reconciler.applyNow(),
+      (e: AgentError) => e.code === "CONFIG_WRITE_FAILED",
+    );
+    assert.equal(s.reconciler.retry.status?.attempt, 1);
+    assert.equal((await s.reconciler.pending()).length, 1, "acknowledged changes stay pending");
+    s.generations.failBackup = false;
+    armed = true;
+    applying = s.reconciler.applyNow();
+    await inVerify; // installed, not yet answered: what a status read in between sees
+    assert.equal((await s.reconciler.pending()).length, 0);
+    assert.equal(s.reconciler.retry.status, null, "no retry is announced for applied changes");
+    release();
+    assert.equal((await applying).status, "applied");
+    assert.equal(s.reconciler.retry.status, null);
+  } finally {
+    release();
+    await applying?.catch(() => {});
     await s.close();
   }
 });
