@@ -7,7 +7,9 @@ import { StateView } from "../../render/files.ts";
 import { parsePool } from "../../kinds/pool/schema.ts";
 import { poolView } from "../../kinds/pool/render.ts";
 import type { Rec } from "../../store/store.ts";
-import { type MemberView as MemberView2, reasons } from "./views.ts";
+import { type MemberView as MemberView2, memberViews, reasons } from "./views.ts";
+import { Monitor } from "./monitor.ts";
+import type { HealthRuntime } from "./settings.ts";
 
 const NOW = "2026-01-01T00:00:00.000Z";
 const m = (address: string, failing: boolean, operatorDown = false): MemberView => ({
@@ -145,4 +147,25 @@ Deno.test("reasons: ejected and failing members with their page; an operator's d
     ],
   ]);
   assert.ok(out.every((r) => r.degraded));
+});
+
+Deno.test("a member whose probe fails between passes says at once why it is not ejected", async () => {
+  // CI read `unhealthy` with no reason: the probe answered after its pass had decided.
+  const pool = parsePool("web", {
+    members: [{ address: "a:1" }, { address: "b:1" }],
+    health_check: { path: "/ok" },
+  }) as unknown as Rec;
+  const mon = new Monitor(() => 1);
+  const rt = {
+    use: () => mon,
+    kinds: new Map([["pool", {}]]),
+    lists: { list: (kind: string) => Promise.resolve(kind === "pool" ? [pool] : []) },
+    settings: { health_ejection: "observe", health_owned_checks: true },
+  } as unknown as HealthRuntime;
+  assert.deepEqual((await memberViews(rt)).map((v) => v.status), ["unknown", "unknown"]);
+  Object.assign(mon.members.get("pool/web/a:1")!, { failing: true, lastError: "refused" });
+  const a = (await memberViews(rt)).find((v) => v.address === "a:1")!;
+  assert.equal(a.status, "unhealthy");
+  assert.equal(a.not_ejected, "health_ejection is observe");
+  mon.close();
 });

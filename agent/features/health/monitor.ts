@@ -46,8 +46,6 @@ export class Monitor {
   readonly checks = { ok: 0, failed: 0 };
   /** Ejections by pool since start (metrics). */
   readonly ejections = new Map<string, number>();
-  /** Members kept in although failing, by pool: why (status, /api/health). */
-  kept = new Map<string, { address: string; why: string }[]>();
   lastPass: PassInfo | null = null;
   /** The apply an ejection change asked for (tests and the bench wait on it). */
   lastApply: Promise<unknown> | null = null;

@@ -4,7 +4,7 @@
 import type { Rec, WriteOp } from "../../store/store.ts";
 import { entityId } from "../../store/store.ts";
 import { targetsOf } from "./targets.ts";
-import { decide, type MemberView } from "./decide.ts";
+import { decide, type Decision, type MemberView } from "./decide.ts";
 import { type Ejection, EJECTION_KIND } from "./ejection.ts";
 import { HEALTH, type MemberHealth, type MemberState, type Monitor } from "./monitor.ts";
 import type { HealthRuntime } from "./settings.ts";
@@ -57,31 +57,44 @@ export async function runPass(rt: HealthRuntime): Promise<void> {
   };
 }
 
-async function applyEjections(rt: HealthRuntime, mon: Monitor, records: Map<string, Rec>) {
+/**
+ * Each pool's decision on the monitor's state now: a pass acts on it, and the views say
+ * from it why a failing member is kept in (a probe answering between passes is seen at once).
+ */
+export function poolDecisions(
+  mon: Monitor,
+  records: Map<string, Rec>,
+  mode: "auto" | "observe",
+  now: string,
+): Map<string, Decision> {
   const byPool = new Map<string, MemberState[]>();
   for (const m of mon.members.values()) {
     if (m.target.source !== "pool") continue; // a project has one backend: nothing to fail over to
     byPool.set(m.target.name, [...(byPool.get(m.target.name) ?? []), m]);
   }
-  const now = new Date().toISOString();
-  const kept = new Map<string, { address: string; why: string }[]>();
-  const changed: string[] = [];
   const prefix = `${EJECTION_KIND}/`;
   const pools = new Set([
     ...byPool.keys(),
     ...[...records.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)),
   ]);
+  const out = new Map<string, Decision>();
   for (const pool of pools) {
     const rec = records.get(entityId(EJECTION_KIND, pool)) as unknown as Ejection | undefined;
-    const current = rec?.members ?? [];
     const members: MemberView[] = (byPool.get(pool) ?? []).map((m) => ({
       address: m.target.address,
       failing: m.failing === true,
       operatorDown: m.target.operatorDown,
       lastError: m.lastError,
     }));
-    const d = decide(members, current, rt.settings.health_ejection, now);
-    if (d.kept.length) kept.set(pool, d.kept);
+    out.set(pool, decide(members, rec?.members ?? [], mode, now));
+  }
+  return out;
+}
+
+async function applyEjections(rt: HealthRuntime, mon: Monitor, records: Map<string, Rec>) {
+  const now = new Date().toISOString();
+  const changed: string[] = [];
+  for (const [pool, d] of poolDecisions(mon, records, rt.settings.health_ejection, now)) {
     if (!d.added.length && !d.removed.length) continue;
     const op: WriteOp = d.ejected.length
       ? { type: "put", kind: EJECTION_KIND, name: pool, spec: { members: d.ejected } }
@@ -100,7 +113,6 @@ async function applyEjections(rt: HealthRuntime, mon: Monitor, records: Map<stri
     if (results.some((r) => r.changed)) changed.push(entityId(EJECTION_KIND, pool));
     rt.log(`health: pool ${pool}: ${words.join("; ")}`);
   }
-  mon.kept = kept;
   if (changed.length) {
     // Not awaited: a slow reload must not hold up the next pass's probes.
     mon.lastApply = rt.reconciler.submit(changed).catch((e) => {

@@ -1,6 +1,6 @@
 // What the API, /api/health and /metrics say about members (pure reads of the monitor).
 import { HEALTH, type MemberHealth, type Monitor } from "./monitor.ts";
-import { ejectedIds, healthOf, healthRecords } from "./pass.ts";
+import { ejectedIds, healthOf, healthRecords, poolDecisions } from "./pass.ts";
 import { targetsOf } from "./targets.ts";
 import type { HealthRuntime } from "./settings.ts";
 import type { HealthReason, HealthValue } from "../../host.ts";
@@ -30,8 +30,10 @@ export async function memberViews(rt: HealthRuntime): Promise<MemberView[]> {
   const ejected = ejectedIds(records);
   // In step with the state even before the first pass (a fresh start says what it holds).
   mon.sync(targetsOf(records, rt.settings.health_owned_checks), ejected);
+  const decisions = poolDecisions(mon, records, rt.settings.health_ejection, "");
   return [...mon.members.values()].map((m) => {
-    const why = mon.kept.get(m.target.name)?.find((k) => k.address === m.target.address)?.why;
+    const why = decisions.get(m.target.name)?.kept.find((k) => k.address === m.target.address)
+      ?.why;
     return {
       pool: m.target.name,
       source: m.target.source,
