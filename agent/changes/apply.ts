@@ -18,7 +18,8 @@ export interface ChangeResult {
 /**
  * `store.write` for a change an apply follows. A held reconciler would refuse
  * the apply, so the change is refused (409) before it is stored: the hold is
- * checked inside the plan, under the write lock, before anything else.
+ * checked inside the plan, under the write lock, before anything else. A change's
+ * plan only reads, so the store may run it once more to read ahead (read-ahead.ts).
  */
 export function writeChange(
   cx: ChangeContext,
@@ -27,7 +28,7 @@ export function writeChange(
   return cx.store.write(async () => {
     cx.reconciler.assertNotHeld();
     return await plan();
-  });
+  }, { readAhead: true });
 }
 
 export async function submitChange(

@@ -77,6 +77,11 @@ const idxId = (key: string[]) => JSON.stringify(key);
 
 /** The group's writes so far, as later writes (and their plans) of the group read them. */
 export class Overlay {
+  /** The group's KV reads (read-ahead.ts); every overlay of one group shares them. */
+  readonly reads: { get<T>(key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> };
+  constructor(reads: Overlay["reads"]) {
+    this.reads = reads;
+  }
   readonly #recs = new Map<string, Pending>();
   readonly #idx = new Map<string, string | null>();
 

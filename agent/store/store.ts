@@ -7,11 +7,13 @@ import { AgentError } from "../errors.ts";
 import type { RecordFields } from "../model/record.ts";
 import { type Head, listHeads, readJson } from "./kvjson.ts";
 import type { ListenDefaults } from "../model/listen.ts";
+import type { ClaimSource, StoreOptions } from "./claim-source.ts";
 import { AsyncLocalStorage, Mutex } from "./sync.ts";
 import { addCost, type Cost, costOf, fits, mergeList, NO_COST, Overlay } from "./group.ts";
 import { clean, type StagedWrite, type StageHost, stageWrite } from "./stage.ts";
 import { commitShared, type MirrorUpdate, type SharedStore } from "./shared.ts";
 import { applyMirror } from "./mirror.ts";
+import { GroupReads, readAhead } from "./read-ahead.ts";
 
 export type { Rec } from "./ops.ts";
 
@@ -38,6 +40,7 @@ export function entityId(kind: string, name: string): string {
   return `${kind}/${name}`;
 }
 
+export type { ClaimSource, StoreOptions } from "./claim-source.ts";
 export type { DeleteOp, PutOp, WriteOp, WritePlan, WriteResult } from "./ops.ts";
 export { canonical, jsonEqual } from "./canonical.ts";
 import { type Rec, recordSpec, type WritePlan, type WriteResult } from "./ops.ts";
@@ -50,6 +53,8 @@ interface Queued {
   run: <R>(fn: () => R) => R;
   /** Commits alone (its group's commit failed on another process's write). */
   solo?: boolean;
+  /** Its plan only reads (it may run once more to read ahead, read-ahead.ts). */
+  readAhead?: boolean;
   /** Planned again this many times after another fleet node wrote first. */
   stale?: number;
 }
@@ -59,26 +64,6 @@ export function specOf<T extends { name: string }>(rec: StoredOf<T>): T;
 export function specOf(rec: Rec): Record<string, unknown>;
 export function specOf(rec: Rec): Record<string, unknown> {
   return recordSpec(rec);
-}
-
-/** What the store asks of the kinds (the agent's KindRegistry is one). */
-export interface ClaimSource {
-  /** Secret field paths of a kind (sealed at rest; backups check them). */
-  secretsOf(kind: string): readonly string[];
-  /** Kinds only the agent writes (their names derive from others'). */
-  isInternal?(kind: string): boolean;
-  claimsOf(kind: string, spec: { name: string }, ctx: ListenDefaults): string[][];
-  describeClaim(
-    key: string[],
-    holder: string,
-  ): { message: string; detail?: Record<string, unknown> } | undefined;
-}
-
-export interface StoreOptions {
-  /** The kinds whose claims the store computes on every write (none: no claims). */
-  kinds?: ClaimSource;
-  claimContext?: ListenDefaults;
-  now?: () => Date;
 }
 
 export class Store {
@@ -151,7 +136,7 @@ export class Store {
       };
       return { rec: p.rec, head };
     }
-    const head = await this.kv.get<Head>([REC, kind, name]);
+    const head = await (this.#overlay.getStore()?.reads ?? this.kv).get<Head>([REC, kind, name]);
     if (head.value === null) return null;
     return {
       rec: await readJson<Rec>(this.kv, head as Deno.KvEntry<Head>),
@@ -203,9 +188,10 @@ export class Store {
   }
 
   async indexOwner(key: string[]): Promise<string | null> {
-    const o = this.#overlay.getStore()?.idx(key);
+    const group = this.#overlay.getStore();
+    const o = group?.idx(key);
     if (o !== undefined) return o;
-    return (await this.kv.get<string>([IDX, ...key])).value;
+    return (await (group?.reads ?? this.kv).get<string>([IDX, ...key])).value;
   }
 
   /**
@@ -214,9 +200,13 @@ export class Store {
    * Writes queued while a commit is in flight are committed together (group.ts):
    * each plan sees the group's earlier writes, and each gets its own answer.
    */
-  write(plan: () => Promise<WritePlan> | WritePlan): Promise<WriteResult[]> {
+  write(
+    plan: () => Promise<WritePlan> | WritePlan,
+    opts: { readAhead?: boolean } = {},
+  ): Promise<WriteResult[]> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ plan, resolve, reject, run: AsyncLocalStorage.snapshot() });
+      const run = AsyncLocalStorage.snapshot();
+      this.#queue.push({ plan, resolve, reject, run, readAhead: opts.readAhead });
       if (!this.#draining) this.#drain();
     });
   }
@@ -246,7 +236,13 @@ export class Store {
     const solo = this.#queue.findIndex((q) => q.solo);
     const queued = this.#queue.splice(0, solo === 0 ? 1 : solo < 0 ? this.#queue.length : solo);
     this.#inFlight = queued;
-    const overlay = new Overlay();
+    const reads = new GroupReads(this.kv);
+    const overlay = new Overlay(reads);
+    const stage = (q: Queued, o: Overlay) =>
+      q.run(() => this.#overlay.run(o, async () => stageWrite(this.#stageHost(o), await q.plan())));
+    await readAhead(
+      queued.filter((q) => q.readAhead).map((q) => () => stage(q, new Overlay(reads))),
+    );
     const taken: { q: Queued; staged: StagedWrite }[] = [];
     const op = this.kv.atomic();
     let used: Cost = { ...NO_COST, mutations: 1 }; // the WRITES counter
@@ -254,12 +250,7 @@ export class Store {
       const q = queued[i];
       let staged: StagedWrite;
       try {
-        staged = await q.run(() =>
-          this.#overlay.run(overlay, async () => {
-            const plan = await q.plan();
-            return await stageWrite(this.#stageHost(overlay), plan);
-          })
-        );
+        staged = await stage(q, overlay);
       } catch (e) {
         q.reject(e);
         continue;
@@ -377,14 +368,14 @@ export class Store {
       pending: async (kind, name) => {
         const p = overlay.rec(kind, name);
         if (p) return p;
-        const head = await this.kv.get<Head>([REC, kind, name]);
+        const head = await overlay.reads.get<Head>([REC, kind, name]);
         if (head.value === null) return { base: null, head: null, rec: null };
         const e = head as Deno.KvEntry<Head>;
         return { base: e, head: e.value, rec: await readJson<Rec>(this.kv, e) };
       },
       owner: async (key) => {
         const o = overlay.idx(key);
-        return o !== undefined ? o : (await this.kv.get<string>([IDX, ...key])).value;
+        return o !== undefined ? o : (await overlay.reads.get<string>([IDX, ...key])).value;
       },
       claimsOf: (kind, spec) => this.claimsOf(kind, spec),
       describeClaim: (k, holder) => this.kinds?.describeClaim(k, holder),

@@ -143,3 +143,64 @@ Deno.test("a group whose commit another process broke: each write tries again al
     assert.equal((await s.get("site", "a"))!.x, 1);
   });
 });
+
+Deno.test("a group reads ahead: its plans' reads run at once, each key once; the answers are the same", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const s = new Store(kv, { kinds: claimingKinds() });
+  try {
+    for (let i = 0; i < 20; i++) {
+      await s.write(() => ({
+        ...plan("x", {}),
+        ops: [{ type: "put", kind: "pool", name: `p${i}`, spec: {} }],
+      }));
+    }
+    let inFlight = 0, most = 0;
+    const reads = new Map<string, number>();
+    const get = kv.get.bind(kv);
+    kv.get = (<T>(key: Deno.KvKey) => {
+      reads.set(JSON.stringify(key), (reads.get(JSON.stringify(key)) ?? 0) + 1);
+      most = Math.max(most, ++inFlight);
+      return get<T>(key).finally(() => inFlight--);
+    }) as typeof kv.get;
+    const readAhead = { readAhead: true };
+    const answers = await Promise.all([
+      answer(
+        s.write(
+          () => ({
+            ...plan("x", {}),
+            ops: [{ type: "put", kind: "pool", name: "fresh", spec: {} }],
+          }),
+          readAhead,
+        ),
+      ),
+      ...Array.from({ length: 20 }, (_, i) =>
+        answer(s.write(async () => {
+          // a site's reference checks, twice over the same pool
+          if (!(await s.get("pool", `p${i}`)) || !(await s.get("pool", `p${i}`))) {
+            throw new Error("no pool");
+          }
+          if (!(await s.get("pool", "fresh"))) {
+            throw Object.assign(new Error("no fresh"), { code: "X" });
+          }
+          return plan(`s${i}`, { claims: ["taken.test"] });
+        }, readAhead))),
+    ]);
+    // The plans ran in order against the group's writes: the pool written first is seen, and
+    // the claim goes to the first site only.
+    assert.deepEqual(answers[0], { ok: true, version: 1 });
+    assert.deepEqual(answers[1], { ok: true, version: 1 });
+    assert.ok(
+      answers.slice(2).every((a) => !a.ok && a.code === "CONFLICT"),
+      JSON.stringify(answers),
+    );
+    assert.equal(await s.indexOwner(["server_name", "80", "taken.test"]), "site/s0");
+    assert.ok(most > 1, `the group's reads ran one at a time (at most ${most} in flight)`);
+    assert.equal(
+      reads.get(JSON.stringify(["rec", "pool", "p7"])),
+      1,
+      "pool p7 read once by the group",
+    );
+  } finally {
+    s.close();
+  }
+});
