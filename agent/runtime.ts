@@ -11,6 +11,7 @@ import { Reconciler, type Verifier } from "./nginx/reconciler.ts";
 import { crashAtEnv } from "./nginx/deps.ts";
 import { featuresFor, type RenderContext } from "./render/context.ts";
 import { makeTemplates, readOverrides, type Templates } from "./render/templates.ts";
+import { RenderMemo } from "./render/memo.ts";
 import type { RenderExtension } from "./render/files.ts";
 import type { ChangeContext } from "./changes/context.ts";
 import { type ClaimContext, KindRegistry } from "./kind.ts";
@@ -112,11 +113,6 @@ export function coreKinds(): KindRegistry {
   const r = new KindRegistry();
   for (const k of CORE_KINDS) r.add(k);
   return r;
-}
-
-export async function nginxInstalled(bin: string, exec: Exec): Promise<boolean> {
-  const r = await exec.run([bin, "-v"], { timeoutMs: 5000 });
-  return r.code === 0;
 }
 
 /** The API key from settings, else the one generated into the data directory at first start. */
@@ -234,7 +230,8 @@ export async function createRuntime(
     : undefined;
   const warnings: string[] = [];
   const probeExec = new RealExec({ debug });
-  const haveNginx = await nginxInstalled(settings.nginx_bin, probeExec);
+  const haveNginx =
+    (await probeExec.run([settings.nginx_bin, "-v"], { timeoutMs: 5000 })).code === 0;
   if (!haveNginx) {
     warnings.push(`nginx (${settings.nginx_bin}) is not installed: nginx commands run in dry-run`);
   }
@@ -318,6 +315,7 @@ export async function createRuntime(
     nginx,
     settings,
     renderContext,
+    renders: new RenderMemo(),
     extensions,
     kinds: kinds.list(),
     verifiers,

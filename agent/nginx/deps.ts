@@ -3,6 +3,7 @@
 import type { Rec, Store } from "../store/store.ts";
 import type { RenderExtension } from "../render/tree.ts";
 import type { RenderContext } from "../render/context.ts";
+import type { RenderMemo } from "../render/memo.ts";
 import type { Generations } from "./generations.ts";
 import type { NginxControl, ReloadResult } from "./control.ts";
 import type { Refusal, Verifier } from "./outcome.ts";
@@ -34,6 +35,8 @@ export interface ReconcilerDeps {
   nginx: NginxControl;
   settings: ReconcilerSettings;
   renderContext: () => RenderContext;
+  /** Keeps unchanged records' files between rounds (render/memo.ts); absent: all rendered. */
+  renders?: RenderMemo;
   extensions?: RenderExtension[];
   /** The registered kinds, in render order (default: the core's). */
   kinds?: readonly AnyKind[];

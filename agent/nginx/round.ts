@@ -67,6 +67,7 @@ export async function runRound(
         ctx ??= deps.renderContext(),
         deps.extensions ?? [],
         deps.kinds,
+        deps.renders,
       );
       memo = { state, key, files };
       return files;

@@ -15,6 +15,7 @@ import {
 } from "./files.ts";
 import { luaHttpFile } from "./lua-upstreams.ts";
 import { planUpstreams, type UpstreamPlan } from "./upstreams.ts";
+import { RenderMemo } from "./memo.ts";
 
 export {
   COMMON_FILE,
@@ -51,14 +52,19 @@ export function renderTree(
   base: RenderContext,
   extensions: RenderExtension[] = [],
   kinds: readonly AnyKind[] = CORE_KINDS,
+  memo?: RenderMemo,
 ): RenderedFile[] {
   const view = expandedView(records, base, extensions);
   // Pools and sites agree on which upstream serves a pool (render/upstreams.ts).
   const ctx: RenderContext = { ...base, upstreams: planUpstreams(view, base) };
   const files: RenderedFile[] = [];
+  const settings = memo ? RenderMemo.settings(ctx) : "";
   for (const k of kinds) {
-    if (!k.render) continue;
-    for (const rec of view.ofKind(k.name)) files.push(k.render(rec, view, ctx));
+    const render = k.render;
+    if (!render) continue;
+    for (const rec of view.ofKind(k.name)) {
+      files.push(memo ? memo.file(rec, view, ctx, settings, render) : render(rec, view, ctx));
+    }
   }
   for (const ext of extensions) if (ext.files) files.push(...ext.files(view, ctx));
   if (ctx.lua_upstreams) files.push(luaHttpFile(ctx.lua_upstreams));
