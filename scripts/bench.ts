@@ -23,6 +23,7 @@
 import { startTestAgent, type TestAgent } from "../tests/helpers/agent.ts";
 import { httpBackend } from "../tests/helpers/backends.ts";
 import { renderTree } from "../agent/render/tree.ts";
+import { RenderMemo } from "../agent/render/memo.ts";
 import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./bench-ref.ts";
 import { benchHealth } from "./bench-health.ts";
 import { benchStage } from "./bench-stage.ts";
@@ -125,6 +126,7 @@ async function benchSize(n: number): Promise<Row> {
       caddy: null,
       rssMB: 0,
     };
+    const renders = new RenderMemo();
     for (let k = 0; k < PUTS; k++) {
       const host = `new${k}.bench`;
       const start = performance.now();
@@ -142,10 +144,11 @@ async function benchSize(n: number): Promise<Row> {
       row.apply.push(r.body.apply.duration_ms);
       row.write.push(probe.submittedAt() - start);
       for (const [ph, v] of Object.entries(probe.take())) (row.phases[ph] ??= []).push(v);
-      // Rendering runs inside the apply; time it apart on the same state.
-      const state = await rt.store.all();
+      // Rendering runs inside the apply; time it apart on the same state, keeping
+      // unchanged records' files from the last PUT's render as the round does.
+      const state = new Map(rt.reconciler.applied); // the round's frozen records
       const r0 = performance.now();
-      const files = renderTree(state, rt.renderContext(), rt.extensions, rt.kinds.list());
+      const files = renderTree(state, rt.renderContext(), rt.extensions, rt.kinds.list(), renders);
       row.render.push(performance.now() - r0);
       row.files = files.length;
       probe.take();
@@ -319,7 +322,8 @@ for (const r of rows) {
   ]));
 }
 console.log(
-  "\n*   render is timed apart on the same state (it runs inside the apply)." +
+  "\n*   render is timed apart on the same state (it runs inside the apply), keeping the files\n" +
+    "    of the records the last render had, as the round does (render/memo.ts)." +
     "\n**  the apply minus stage, nginx -t, swap and reload: reading the state, render, audit." +
     "\n*** prune runs once the round's callers are answered: outside the apply and the PUT " +
     "(it may be counted with the next PUT).",
