@@ -42,6 +42,26 @@ function clashes(want: string, held: string): boolean {
   return want === held || WILD.has(want) || WILD.has(held);
 }
 
+/**
+ * Whether every holder of a port is nginx: its master or a worker of it. A holder
+ * whose process is gone by the time it is looked at (parentOf null: an old worker
+ * that finished draining after the last reload) holds nothing any more; counting it
+ * as another program's refused the next change under load.
+ */
+export async function heldByNginx(
+  holders: { pid: number }[],
+  master: number | null,
+  parent: (pid: number) => Promise<number | null> = parentOf,
+): Promise<boolean> {
+  if (master === null || holders.length === 0) return false;
+  const mine = await Promise.all(holders.map(async (h) => {
+    if (h.pid === master) return true;
+    const p = await parent(h.pid);
+    return p === null || p === master;
+  }));
+  return mine.every(Boolean);
+}
+
 async function parentOf(pid: number): Promise<number | null> {
   try {
     const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
@@ -88,11 +108,7 @@ export async function refuseTakenSockets(c: SocketCheck): Promise<number> {
         port,
         (async () => {
           const use = await portUse(port);
-          const ours = master !== null && use.holders.length > 0 &&
-            (await Promise.all(
-              use.holders.map(async (h) => h.pid === master || (await parentOf(h.pid)) === master),
-            )).every(Boolean);
-          return { use, ours };
+          return { use, ours: await heldByNginx(use.holders, master) };
         })(),
       );
     }
