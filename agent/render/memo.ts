@@ -39,8 +39,11 @@ function digest(x: unknown): string {
   return d;
 }
 
-/** The context's plain settings (its functions and plans are reads, checked one by one). */
-function settingsKey(ctx: RenderContext): string {
+/**
+ * The context's plain settings, compared whole (its functions and plans are reads,
+ * checked one by one); computed once per tree.
+ */
+export function settingsKey(ctx: RenderContext): string {
   return JSON.stringify(
     ctx,
     (k, v) => k === "templates" || k === "upstreams" || typeof v === "function" ? undefined : v,
@@ -120,11 +123,6 @@ export class RenderMemo {
       this.#kept.set(rec, { settings, templates: ctx.templates, reads: noting.reads, file });
     }
     return file;
-  }
-
-  /** The settings key of a round's context (computed once per tree). */
-  static settings(ctx: RenderContext): string {
-    return settingsKey(ctx);
   }
 }
 

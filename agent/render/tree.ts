@@ -15,7 +15,7 @@ import {
 } from "./files.ts";
 import { luaHttpFile } from "./lua-upstreams.ts";
 import { planUpstreams, type UpstreamPlan } from "./upstreams.ts";
-import { RenderMemo } from "./memo.ts";
+import { type RenderMemo, settingsKey } from "./memo.ts";
 
 export {
   COMMON_FILE,
@@ -58,7 +58,7 @@ export function renderTree(
   // Pools and sites agree on which upstream serves a pool (render/upstreams.ts).
   const ctx: RenderContext = { ...base, upstreams: planUpstreams(view, base) };
   const files: RenderedFile[] = [];
-  const settings = memo ? RenderMemo.settings(ctx) : "";
+  const settings = memo ? settingsKey(ctx) : "";
   for (const k of kinds) {
     const render = k.render;
     if (!render) continue;
