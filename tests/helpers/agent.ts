@@ -49,9 +49,24 @@ export function freePort(): number {
   throw new Error(`no free loopback port found between ${low} and ${high}`);
 }
 
+// Temp dirs of this test module, removed when it ends (restart tests reuse a dir
+// after closing its first agent, so a close cannot remove it). SY_KEEP_TEMP=1 keeps
+// them for a look after a failure.
+const made = new Set<string>();
+globalThis.addEventListener("unload", () => {
+  if (Deno.env.get("SY_KEEP_TEMP") === "1") return;
+  for (const dir of made) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone, or held by a process the test left: nothing to do at exit */ }
+  }
+});
+
 export async function tempDir(prefix = "sy"): Promise<string> {
   // Short paths: unix sockets and nginx messages stay readable.
-  return await Deno.makeTempDir({ dir: "/tmp", prefix: `${prefix}-` });
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: `${prefix}-` });
+  made.add(dir);
+  return dir;
 }
 
 export interface TestAgent {
