@@ -12,6 +12,18 @@ const expired = (v: unknown, now: number) => {
   return left !== null && Date.parse(v as string) <= now;
 };
 
+/** Whether the record or an item of one of its lists expired by `now`. */
+function expiresAny(rec: Rec, now: number): boolean {
+  if (expired(rec.expires_at, now)) return true;
+  for (const v of Object.values(rec)) {
+    if (!Array.isArray(v)) continue;
+    for (const item of v) {
+      if (item && typeof item === "object" && expired(item.expires_at, now)) return true;
+    }
+  }
+  return false;
+}
+
 /** The ops that remove what expired by `now`, and the entities they name. */
 export function expiryOps(
   all: Map<string, Rec>,
@@ -21,6 +33,8 @@ export function expiryOps(
   const removed: string[] = [];
   for (const [id, rec] of all) {
     if (rec.managed_by) continue; // goes with its owner
+    // Most records expire in nothing: looked at without a copy (10,000 sites every 5 s).
+    if (!expiresAny(rec, now)) continue;
     const kind = id.slice(0, id.indexOf("/"));
     if (expired(rec.expires_at, now)) {
       ops.push({ type: "delete", kind, name: rec.name, ifMatch: rec.version });
