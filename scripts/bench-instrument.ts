@@ -1,5 +1,6 @@
-// The bench's in-process profile of one apply: each pipeline step timed by
-// wrapping the runtime's generations and nginx objects (scripts/bench.ts).
+// The bench's in-process profile of one apply (each pipeline step timed by
+// wrapping the runtime's generations and nginx objects), and this process's memory and CPU
+// from /proc (scripts/bench.ts).
 import type { Runtime } from "../agent/runtime.ts";
 
 /** Times the pipeline's steps by wrapping the runtime's generations and nginx objects. */
@@ -57,4 +58,18 @@ export function instrument(rt: Runtime) {
       return out;
     },
   };
+}
+
+/** This process's resident memory now and its peak, from /proc (MB). */
+export function rss(): { now: number; peak: number } {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { now: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+}
+
+/** CPU seconds this process used (user + system). */
+export function cpuSeconds(): number {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks: 100 per second on Linux
 }

@@ -27,7 +27,7 @@ import { RenderMemo } from "../agent/render/memo.ts";
 import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./bench-ref.ts";
 import { benchHealth } from "./bench-health.ts";
 import { benchStage } from "./bench-stage.ts";
-import { instrument } from "./bench-instrument.ts";
+import { cpuSeconds, instrument, rss } from "./bench-instrument.ts";
 import { benchUpstreams } from "./bench-upstreams.ts";
 
 if (Deno.args.includes("fleet")) {
@@ -75,13 +75,6 @@ async function preload(t: TestAgent, n: number, backend: string): Promise<void> 
   }
 }
 
-/** This process's resident memory now and its peak, from /proc (MB). */
-function rss(): { now: number; peak: number } {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { now: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
-}
-
 /** Seconds the agent is left idle before its RSS is read again (V8 gives memory back then). */
 const IDLE_S = 30;
 
@@ -104,6 +97,8 @@ interface Row {
   /** After IDLE_S seconds without a request: V8's memory reducer has run. */
   rssIdleMB: number;
   rssPeakMB: number;
+  /** CPU while idle with the agent's jobs running, % of one core. */
+  idleCpuPct: number;
 }
 
 async function benchSize(n: number): Promise<Row> {
@@ -141,6 +136,7 @@ async function benchSize(n: number): Promise<Row> {
       rssMB: 0,
       rssIdleMB: 0,
       rssPeakMB: 0,
+      idleCpuPct: 0,
     };
     let renders = new RenderMemo();
     for (let k = 0; k < PUTS; k++) {
@@ -198,7 +194,11 @@ async function benchSize(n: number): Promise<Row> {
     }
     row.rssMB = rss().now;
     renders = new RenderMemo(); // the bench's own copy of the files: the agent's memory is measured
+    // Idle as under `agent serve`: its jobs run (health passes, expiry, drift, ...).
+    await t.agent.startJobs();
+    const cpu0 = cpuSeconds();
     await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+    row.idleCpuPct = ((cpuSeconds() - cpu0) / IDLE_S) * 100;
     ({ now: row.rssIdleMB, peak: row.rssPeakMB } = rss());
     // The references on the same tree, with the agent idle.
     const cur = rt.reconciler.currentGeneration!;
@@ -286,8 +286,9 @@ console.log(line([
   "100 concurrent live: agent, floor, Caddy",
   "agent burst live / one change",
   `RSS (bench + agent): after the bursts, idle ${IDLE_S} s, peak`,
+  "idle CPU (jobs running)",
 ]));
-console.log(line(Array(12).fill("---:")));
+console.log(line(Array(13).fill("---:")));
 for (const r of rows) {
   const live = median(r.answer);
   const caddy = r.caddy ? median(r.caddy.live) : null;
@@ -305,6 +306,7 @@ for (const r of rows) {
     `${ms(burst)}, ${ms(r.floor.burst)}, ${r.caddy ? ms(r.caddy.burst) : "–"}`,
     (burst / live).toFixed(2),
     `${Math.round(r.rssMB)} MB, ${Math.round(r.rssIdleMB)} MB, ${Math.round(r.rssPeakMB)} MB`,
+    `${r.idleCpuPct.toFixed(1)} % of a core`,
   ]));
 }
 
