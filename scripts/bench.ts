@@ -94,7 +94,7 @@ interface Row {
   floor: RefFigures;
   caddy: RefFigures | null;
   rssMB: number;
-  /** After IDLE_S seconds without a request: V8's memory reducer has run. */
+  /** After IDLE_S seconds without a request (V8's memory reducer runs once the agent idles). */
   rssIdleMB: number;
   rssPeakMB: number;
   /** CPU while idle with the agent's jobs running, % of one core. */
@@ -200,6 +200,7 @@ async function benchSize(n: number): Promise<Row> {
     await new Promise((r) => setTimeout(r, IDLE_S * 1000));
     row.idleCpuPct = ((cpuSeconds() - cpu0) / IDLE_S) * 100;
     ({ now: row.rssIdleMB, peak: row.rssPeakMB } = rss());
+    await rt.scheduler.stop(); // the references get the machine without the agent's jobs
     // The references on the same tree, with the agent idle.
     const cur = rt.reconciler.currentGeneration!;
     const confs = new Map(
