@@ -91,10 +91,18 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
     await waitBarrier(cx, s.generation ?? 0, "the reverse split");
     m = s.m;
   }
+  // A client write since the split: a destination object the at-split listing does
+  // not hold as it is now. rclone's copies keep their source's modTime, so one of a
+  // key written shortly before the split is newer than the floor: by time alone it
+  // looked like a client's, and copying it back overwrote the client's later write
+  // on the source (or brought back a key the client deleted there).
+  const atSplit = await readListing(cx.rt, m, "at-split");
+  const split = new Map((atSplit ?? []).map((o) => [o.key, o]));
   const floor = clientWriteFloor(Date.parse(m.split_at!));
+  const sinceSplit = (o: Listed) => atSplit ? !unchangedSince(split, o) : o.modTime >= floor;
   if (m.cancel?.force) {
     const ld = await cx.rclone.lsjson(DST(m));
-    const stranded = ld.filter((o) => o.modTime >= floor).map((o) => o.key);
+    const stranded = ld.filter(sinceSplit).map((o) => o.key);
     return await backToSource(
       cx,
       m,
@@ -116,9 +124,8 @@ export async function abortToSource(cx: Ctx, m: MigrationRec): Promise<Migration
     redone += (await mirror.settle()).length;
     const ld = await cx.rclone.lsjson(DST(m));
     const src = new Map((await cx.rclone.lsjson(SRC(m))).map((o) => [o.key, o]));
-    const todo = ld.filter((o) =>
-      o.modTime >= floor && ours(src.get(o.key)) && !same(src.get(o.key), o)
-    ).map((o) => o.key);
+    const todo = ld.filter((o) => sinceSplit(o) && ours(src.get(o.key)) && !same(src.get(o.key), o))
+      .map((o) => o.key);
     if (!todo.length) break;
     const h = await holdAndCopy(cx, m, {
       from: "dst",
