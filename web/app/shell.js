@@ -27,7 +27,10 @@ export function Shell() {
       <a class="brand" href="#/">Switchyard</a>
       <button type="button" class="menu-toggle" aria-expanded=${open ? "true" : "false"}
         aria-controls="main-nav" onClick=${() => setOpen(!open)}>Menu</button>
-      <nav aria-label="Main" id="main-nav" class=${open ? "open" : ""}>
+      <nav aria-label="Main" id="main-nav" class=${open ? "open" : ""} onClick=${(e) => {
+        // A link chosen from the folded menu folds it with the click, not a frame later.
+        if (e.target.closest?.("a")) setOpen(false);
+      }}>
         ${PAGES.filter((p) => p.nav && (!p.admin || can("admin"))).map((p) =>
           html`
             <a href=${href(p.path)} aria-current=${found?.page === p ? "page" : undefined}>${p

@@ -2261,7 +2261,7 @@ Reload nginx onto them anyway? (Drift offers Keep edit / Undo edit.)`))return}}t
       <a class="brand" href="#/">Switchyard</a>
       <button type="button" class="menu-toggle" aria-expanded=${t?"true":"false"}
         aria-controls="main-nav" onClick=${()=>a(!t)}>Menu</button>
-      <nav aria-label="Main" id="main-nav" class=${t?"open":""}>
+      <nav aria-label="Main" id="main-nav" class=${t?"open":""} onClick=${i=>{i.target.closest?.("a")&&a(!1)}}>
         ${me.filter(i=>i.nav&&(!i.admin||H("admin"))).map(i=>o`
             <a href=${Z(i.path)} aria-current=${n?.page===i?"page":void 0}>${i.title}</a>
           `)}
