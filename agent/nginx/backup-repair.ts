@@ -1,6 +1,7 @@
-// A crash between a swap and the end of its backup (generations.ts commit
-// finishes the backup while nginx reloads) leaves `current` on live/n with no
-// generations/n. At start the backup is made again from live/n, every file
+// `current` on live/n with no generations/n: an agent before 2026-12-03
+// finished the backup while nginx reloaded and could die in between (today the
+// backup is on disk before the live tree, generations.ts commit), or the
+// directory was removed by hand. At start the backup is made again from live/n, every file
 // checked against live/n's own manifest; a tree that does not match it (or has
 // none) is not trusted, and `current` goes back to the newest generation that
 // has a backup (the change it carried is still pending in KV and applies again).

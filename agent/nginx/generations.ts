@@ -1,17 +1,19 @@
-// Generations: every apply makes a new generation directory holding the whole
-// managed tree; old generations are the backups. They share unchanged files by
-// hard links with the generation before (so writing one costs the files that
-// changed, and a link per other file), and nginx never reads them: `current`
-// points at a live tree of its own inodes (live-tree.ts), written only where it
-// changed, so a hand edit of a live file cannot alter any backup.
+// Generations: every apply makes a new generation, the whole managed tree; old
+// generations are the backups. A generation is its manifest, and its files are
+// texts stored once by sha256 (backup-texts.ts), so writing one costs the texts
+// that changed and its manifest. nginx never reads them: `current` points at a
+// live tree of its own inodes (live-tree.ts), written only where it changed, so
+// a hand edit of a live file cannot alter any backup.
 //
 //   <nginx_dir>/current -> live/000042
 //   <nginx_dir>/live/000042/{00-switchyard.conf, pool-*.conf, site-*.conf, *.meta.json, manifest.json}
-//   <nginx_dir>/generations/000042/   the same files: the backup
+//   <nginx_dir>/generations/000042/manifest.json   the backup: file -> sha256
+//   <nginx_dir>/generations/texts/ab/ab12…          the backups' texts
 import type { RenderedFile } from "../render/tree.ts";
 import type { Rec } from "../store/store.ts";
 import { pad, sha256, statKey } from "./file-keys.ts";
 import { backupFiles, LiveTrees, type TreeFile } from "./live-tree.ts";
+import { BackupTexts, namedShas } from "./backup-texts.ts";
 import { StageTexts } from "./stage-texts.ts";
 
 export { pad, sha256, statKey };
@@ -20,12 +22,13 @@ export type { FileEntry, GenerationInfo, Manifest, Sidecar } from "./manifest.ts
 import type { FileEntry, GenerationInfo, Manifest, Sidecar } from "./manifest.ts";
 
 export interface Staged {
+  /** Where `tree` writes the candidate as a directory for a whole-tree `nginx -t`. */
   path: string;
   manifest: Manifest;
   /** Every file's text and sha256 (config files and sidecars), for the live tree. */
   texts: Map<string, { text: string; sha: string }>;
-  /** Links still being made (`stage` with `overlap`; never rejects: its error or null). */
-  filling?: Promise<unknown>;
+  /** Set once `tree` wrote `path`. */
+  tree?: Promise<void>;
 }
 
 export class Generations {
@@ -35,18 +38,14 @@ export class Generations {
   #files: { n: number; files: Record<string, FileEntry> } | null = null;
   /** Files of one generation known to hold their manifest's text, by their statKey. */
   #verified: { n: number; keys: Map<string, string> } | null = null;
-  /** The last committed generation's files by sha256: what a new one links. */
-  #base: { n: number; shas: Map<string, string> } | null = null;
-  /** Backups `commit` is still finishing, by generation. */
-  readonly #backups = new Map<number, Promise<void>>();
-  /** Staged directories whose links are still being made. */
-  readonly #filling = new Map<string, Promise<void>>();
   readonly live: LiveTrees;
+  readonly texts: BackupTexts;
   /** Hashes and sidecars of the last staged texts (most are the same next time). */
   readonly #texts = new StageTexts();
   constructor(nginxDir: string) {
     this.dir = nginxDir;
     this.live = new LiveTrees(nginxDir);
+    this.texts = new BackupTexts(this.root);
   }
   get root(): string {
     return `${this.dir}/generations`;
@@ -78,6 +77,14 @@ export class Generations {
         await Deno.remove(`${this.dir}/${e.name}`).catch(() => {});
       }
     }
+    const named: string[][] = [];
+    for (const n of await this.numbers()) {
+      const m = await this.manifest(n).catch(() => null);
+      if (!m) continue;
+      named.push(namedShas(m));
+      this.#info_.set(n, { at: Date.parse(m.created_at), hash: m.config_hash });
+    }
+    await this.texts.init(named);
     return removed;
   }
 
@@ -130,15 +137,16 @@ export class Generations {
     return out.sort((a, b) => a - b);
   }
 
+  /**
+   * The candidate's manifest and texts, its new texts stored (a backup in the
+   * making); `tree` writes it as a directory when a whole-tree test needs one.
+   */
   async stage(
     files: RenderedFile[],
     records: Map<string, Rec>,
     configHash: string,
     cause: Record<string, unknown>,
-    opts: { overlap?: boolean } = {},
   ): Promise<Staged> {
-    const tmp = `${this.root}/.tmp-${crypto.randomUUID().slice(0, 8)}`;
-    await Deno.mkdir(tmp, { recursive: true });
     const manifest: Manifest = {
       generation: 0,
       created_at: new Date().toISOString(),
@@ -149,76 +157,35 @@ export class Generations {
       cause,
     };
     const texts = this.#texts.build(files, records, manifest);
-    const dirs = new Set([...texts.keys()].map((n) => n.slice(0, Math.max(0, n.lastIndexOf("/")))));
-    for (const d of dirs) if (d) await Deno.mkdir(`${tmp}/${d}`, { recursive: true });
-    const links = await this.#fill(tmp, texts);
-    const staged: Staged = { path: tmp, manifest, texts };
-    // The links of a candidate run on while the sandbox tests it and its live tree is written.
-    if (opts.overlap) {
-      let failed: unknown = null;
-      const done = links().catch((e) => void (failed = e)).finally(() => this.#filling.delete(tmp));
-      this.#filling.set(tmp, done);
-      staged.filling = done.then(() => failed);
-    } else await links();
-    return staged;
+    await this.texts.put(texts.values());
+    return { path: `${this.root}/.tmp-${crypto.randomUUID().slice(0, 8)}`, manifest, texts };
+  }
+
+  /** The staged candidate as a directory (links to its stored texts); its path. */
+  async tree(staged: Staged): Promise<string> {
+    await (staged.tree ??= this.texts.linkTree(staged.path, staged.texts));
+    return staged.path;
   }
 
   /**
-   * Writes the files that changed into a new directory; returns what makes the
-   * rest: a hard link to the last committed generation's copy of the same text.
-   * Backups are never live and nothing writes into one, so a shared inode stays as written.
-   */
-  async #fill(dir: string, texts: Staged["texts"]): Promise<() => Promise<void>> {
-    const base = this.#base;
-    const writes: [string, string][] = [];
-    const links: [string, string][] = [];
-    for (const [name, { text, sha }] of texts) {
-      if (base && base.shas.get(name) === sha) links.push([name, text]);
-      else writes.push([name, text]);
-    }
-    const write = (batch: [string, string][]) =>
-      Promise.all(batch.map(([name, text]) => Deno.writeTextFile(`${dir}/${name}`, text)));
-    for (let i = 0; i < writes.length; i += 64) await write(writes.slice(i, i + 64));
-    return async () => {
-      // Async links run off the main thread (linkSync held it ~18 µs a link here, 70 ms at
-      // 1,000 sites): the round goes on, and the reload overlaps them.
-      const missed: [string, string][] = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < links.length) {
-          const [name, text] = links[next++];
-          await Deno.link(`${this.pathOf(base!.n)}/${name}`, `${dir}/${name}`)
-            .catch(() => missed.push([name, text])); // pruned meanwhile: write it
-        }
-      };
-      await Promise.all(Array.from({ length: 8 }, worker));
-      for (let i = 0; i < missed.length; i += 64) await write(missed.slice(i, i + 64));
-    };
-  }
-
-  /** Waits for a staged tree's links (`settled` before reading it whole); throws their failure. */
-  async settled(staged: Staged): Promise<void> {
-    const failed = await staged.filling;
-    staged.filling = undefined;
-    if (failed) throw failed;
-  }
-
-  /**
-   * Numbers a staged tree and writes its live tree (the files that differ from the
-   * spare one): `swap` makes it current. Its backup is finished meanwhile, during
-   * the reload (`backedUp(n)` waits; a crash first: backup-repair.ts).
+   * Numbers a staged candidate, writes its backup (the manifest: its texts are
+   * stored) and then its live tree (the files that differ from the spare one):
+   * `swap` makes it current. A live tree never exists without its backup.
    */
   async commit(staged: Staged): Promise<number> {
-    const n = Math.max((await this.numbers()).at(-1) ?? 0, ...this.#backups.keys()) + 1;
+    const n = ((await this.numbers()).at(-1) ?? 0) + 1;
     staged.manifest.generation = n;
     const manifest = JSON.stringify(staged.manifest, null, 2) + "\n";
+    await this.finishBackup(staged, n, manifest).catch((e) => {
+      throw new Error(`cannot write the backup of generation ${n}: ${e?.message ?? e}`);
+    });
+    this.texts.claim(namedShas(staged.manifest));
     const files: TreeFile[] = [...staged.texts].map(([name, t]) => ({
       name,
       sha: t.sha,
       text: () => t.text,
     }));
     const cur = await this.current();
-    // The live tree first, while the backup's links are still being made.
     await this.live.build(n, files, manifest, cur === null ? [] : [cur]);
     this.#files = { n, files: staged.manifest.files };
     this.#info_.set(n, {
@@ -227,34 +194,41 @@ export class Generations {
     });
     const keys = this.live.keys(n);
     if (keys) this.#verified = { n, keys };
-    const backup = this.finishBackup(staged, n, manifest).then(() => {
-      this.#base = { n, shas: new Map([...staged.texts].map(([f, t]) => [f, t.sha])) };
-    }, async (e) => {
-      await this.discard(staged.path);
-      throw e;
-    });
-    backup.catch(() => {}); // its failure is backedUp's to report
-    this.#backups.set(n, backup);
     return n;
   }
 
-  /** The staged tree becomes generations/n: its links, its manifest, one rename. */
+  /**
+   * Generation n's backup: its manifest in a directory of its own, one rename.
+   * A candidate written as a tree (a whole-tree test) keeps it there: its files
+   * are links of the stored texts, never live, and removing them costs the prune.
+   */
   protected async finishBackup(staged: Staged, n: number, manifest: string): Promise<void> {
-    await this.settled(staged);
-    await Deno.writeTextFile(`${staged.path}/manifest.json`, manifest);
-    await Deno.rename(staged.path, this.pathOf(n));
-    staged.path = this.pathOf(n);
+    const dir = staged.path;
+    try {
+      if (staged.tree) await staged.tree;
+      else await Deno.mkdir(dir);
+      await Deno.writeTextFile(`${dir}/manifest.json`, manifest);
+      await Deno.rename(dir, this.pathOf(n));
+    } catch (e) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      throw e;
+    }
   }
 
-  /** Waits until generation n's backup is on disk; throws why it could not be written. */
-  async backedUp(n: number): Promise<void> {
-    const b = this.#backups.get(n);
-    if (!b) return;
-    try {
-      await b;
-    } finally {
-      if (this.#backups.get(n) === b) this.#backups.delete(n);
-    }
+  /** Reads the files of generation n (its stored texts; an older layout's own copies). */
+  async reader(n: number): Promise<(name: string) => Promise<string>> {
+    const m = await this.manifest(n);
+    return async (name) => {
+      const sha = m.files[name]?.sha256 ?? m.sidecars?.[name];
+      if (sha !== undefined) {
+        try {
+          return await this.texts.read(sha);
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        }
+      }
+      return await Deno.readTextFile(`${this.pathOf(n)}/${name}`);
+    };
   }
 
   /**
@@ -275,7 +249,6 @@ export class Generations {
   }
 
   async discard(path: string): Promise<void> {
-    await this.#filling.get(path); // links still going into it
     await Deno.remove(path, { recursive: true }).catch(() => {});
   }
 
@@ -287,7 +260,7 @@ export class Generations {
     const prev = await this.current();
     if (!(await this.live.exists(n))) {
       const m = await this.manifest(n);
-      const read = (name: string) => Deno.readTextFile(`${this.pathOf(n)}/${name}`);
+      const read = await this.reader(n);
       await this.live.build(n, backupFiles(m, read), JSON.stringify(m, null, 2) + "\n", [
         prev ?? n,
       ]);
@@ -298,31 +271,42 @@ export class Generations {
     await this.live.trim(prev === null ? [n] : [n, prev]).catch(() => {});
   }
 
+  /** Removes generation n and the texts no other generation names. */
+  async drop(n: number): Promise<void> {
+    const named = await this.manifest(n).then(namedShas, () => []);
+    await Deno.remove(this.pathOf(n), { recursive: true }).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+    await this.texts.release(named);
+    this.#info_.delete(n);
+    if (this.#files?.n === n) this.#files = null;
+  }
+
   async manifest(n: number): Promise<Manifest> {
-    await this.#backups.get(n)?.catch(() => {});
     return JSON.parse(await Deno.readTextFile(`${this.pathOf(n)}/manifest.json`));
   }
 
   /** Config files (not sidecars) of a generation. */
   async confFiles(n: number): Promise<Map<string, string>> {
     const m = await this.manifest(n);
+    const read = await this.reader(n);
     const out = new Map<string, string>();
-    await Promise.all(
-      Object.keys(m.files).map(async (f) =>
-        out.set(f, await Deno.readTextFile(`${this.pathOf(n)}/${f}`))
-      ),
-    );
+    const names = Object.keys(m.files);
+    for (let i = 0; i < names.length; i += 64) {
+      await Promise.all(names.slice(i, i + 64).map(async (f) => out.set(f, await read(f))));
+    }
     return out;
   }
 
   async sidecars(n: number): Promise<Map<string, Sidecar>> {
     const m = await this.manifest(n);
+    const read = await this.reader(n);
     const out = new Map<string, Sidecar>();
     const ids = Object.keys(m.entities);
     for (let i = 0; i < ids.length; i += 64) {
       await Promise.all(
         ids.slice(i, i + 64).map(async (id) => {
-          out.set(id, JSON.parse(await Deno.readTextFile(`${this.pathOf(n)}/${m.entities[id]}`)));
+          out.set(id, JSON.parse(await read(m.entities[id])));
         }),
       );
     }
@@ -378,10 +362,10 @@ export class Generations {
         kept++;
         continue;
       }
-      await Deno.remove(this.pathOf(n), { recursive: true });
-      this.#info_.delete(n);
+      await this.drop(n);
       removed.push(n);
     }
+    await this.texts.sweepLoose(); // refused candidates' texts: no round runs during a prune
     return removed;
   }
 

@@ -19,7 +19,7 @@ import { refuseTakenSockets } from "./sockets.ts";
 import { markProven, prove } from "./sandbox.ts";
 import { withProbe } from "./probe.ts";
 import { desiredUnderLock } from "../store/desired-cache.ts";
-import { backupOrBackOut, swapBack } from "./swap-back.ts";
+import { swapBack } from "./swap-back.ts";
 
 interface Round extends RoundLog {
   deps: ReconcilerDeps;
@@ -96,7 +96,7 @@ async function steps(r: Round): Promise<RoundEnd> {
     const staged = await stage(r, files, r.plan.state, hash, {
       changed: [...r.plan.remaining].sort(),
       refused: r.plan.refusals.map((x) => x.id),
-    }, true);
+    });
     const sameConfig = hash === r.live.hash;
     const proof = sameConfig
       ? "same"
@@ -152,17 +152,16 @@ function render(r: Round): { files: RenderedFile[]; hash: string } {
   }
 }
 
-/** Step: the text and sidecars in a scratch directory (a candidate, or a bisection trial). */
+/** Step: the texts and sidecars stored, the manifest made (a candidate, or a bisection trial). */
 async function stage(
   r: Round,
   files: RenderedFile[],
   state: Map<string, Rec>,
   hash: string,
   cause: Record<string, unknown>,
-  overlap = false,
 ): Promise<Staged> {
   try {
-    return await r.deps.generations.stage(files, state, hash, cause, { overlap });
+    return await r.deps.generations.stage(files, state, hash, cause);
   } catch (e) {
     throw new AgentError("CONFIG_WRITE_FAILED", `cannot write generation: ${messageOf(e)}`);
   }
@@ -170,7 +169,7 @@ async function stage(
 
 /** Step: `nginx -t`; a failure refuses the group it points at, or the one bisection finds. */
 async function test(r: Round, staged: Staged): Promise<"passed" | "refused"> {
-  await r.deps.generations.settled(staged).catch(async (e) => {
+  await r.deps.generations.tree(staged).catch(async (e) => {
     await r.deps.generations.discard(staged.path);
     throw new AgentError("CONFIG_WRITE_FAILED", `cannot write generation: ${messageOf(e)}`);
   });
@@ -208,7 +207,7 @@ async function trial(r: Round, order: string[], k: number): Promise<Trial> {
   const files = r.render(state);
   const staged = await stage(r, files, state, configHash(files), { bisect: k });
   try {
-    const t = await r.deps.nginx.test(staged.path);
+    const t = await r.deps.nginx.test(await r.deps.generations.tree(staged));
     return {
       ok: t.ok,
       output: relabelCandidate(t.output, staged.path),
@@ -229,8 +228,8 @@ async function install(r: Round, staged: Staged): Promise<number> {
     r.crash("after-swap");
     return n;
   } catch (e) {
-    // The backup may still be on its way to generations/n: it goes too.
-    if (n !== null) await r.deps.generations.backedUp(n).catch(() => {});
+    // A generation that never served goes, its backup included.
+    if (n !== null) await r.deps.generations.drop(n).catch(() => {});
     await r.deps.generations.discard(staged.path);
     throw new AgentError("CONFIG_WRITE_FAILED", `cannot install generation: ${messageOf(e)}`);
   }
@@ -244,10 +243,7 @@ type Candidate = { files: RenderedFile[]; hash: string; sandboxed: boolean; same
 /** Step: reload and prove; on failure `current` goes back, the full test finds a sandboxed culprit. */
 async function reload(r: Round, n: number, prev: number | null, cand: Candidate): Promise<Loaded> {
   const nginx = r.deps.nginx;
-  const g = r.deps.generations;
   if (cand.same || nginx.dryRun || (await nginx.masterPid()) === null) {
-    const lost = await backupOrBackOut(g, n, prev, null);
-    if (lost) return { ok: false, fatal: lost };
     if (!cand.same && !nginx.dryRun) {
       r.warnings.push(`nginx is not running: it will load generation ${n} when it starts`);
     }
@@ -259,14 +255,9 @@ async function reload(r: Round, n: number, prev: number | null, cand: Candidate)
   // A reload that throws proves nothing either: nginx may still run the previous generation.
   const res = await r.live.reload(cand.hash).catch((e) => ({ ok: false, output: messageOf(e) }));
   if (res.ok) {
-    // The backup was finished while nginx reloaded; without it, back to the previous one.
-    const prevHash = r.live.hash;
-    const lost = await backupOrBackOut(g, n, prev, prevHash ? () => r.live.reload(prevHash) : null);
-    if (lost) return { ok: false, fatal: lost };
     r.crash("after-reload");
     return { ok: true, reloaded: true };
   }
-  await g.backedUp(n).catch(() => {}); // failed or not, swapBack removes it
   const restoring = await swapBack(r.deps.generations, n, prev);
   if (restoring === null && cand.sandboxed) {
     const staged = await stage(r, cand.files, r.plan.state, cand.hash, { retest: n });

@@ -98,13 +98,13 @@ export async function sandboxPasses(
         await Deno.mkdir(`${dir}/${f.name.slice(0, f.name.lastIndexOf("/"))}`, { recursive: true });
       }
     }
-    // Links of the staged files (thrown away after the test, never edited): no file to create.
+    // Links of the stored texts (thrown away after the test, never edited): no file to create.
     await Promise.all(
-      picked.map((f) =>
-        Deno.link(`${staged.path}/${f.name}`, `${dir}/${f.name}`).catch(() =>
-          Deno.writeTextFile(`${dir}/${f.name}`, f.text)
-        )
-      ),
+      picked.map((f) => {
+        const sha = staged.texts.get(f.name)?.sha;
+        const linked = sha ? Deno.link(g.texts.pathOf(sha), `${dir}/${f.name}`) : Promise.reject();
+        return linked.catch(() => Deno.writeTextFile(`${dir}/${f.name}`, f.text));
+      }),
     );
     const t = await deps.nginx.test(dir);
     return t.ok && t.includeFound;
@@ -136,7 +136,7 @@ export async function repairUnproven(deps: ReconcilerDeps): Promise<string[]> {
     return [`generation ${cur} fails nginx -t and no proven generation is left: ${t.output}`];
   }
   await g.swap(proven);
-  await g.discard(g.pathOf(cur));
+  await g.drop(cur);
   return [
     `generation ${cur} was swapped in but never proven and fails nginx -t; back on generation ${proven}: ${t.output}`,
   ];

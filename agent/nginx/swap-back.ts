@@ -1,11 +1,7 @@
 // Undoing a swap: `current` goes back to the previous generation when nginx did
-// not load the new one, or when the new one's backup could not be written (the
-// backup is finished while nginx reloads, generations.ts commit): a generation
-// nginx runs without a backup would break the promise that every live tree has
-// one, so the round backs out of it and fails as a whole.
-import { AgentError, messageOf } from "../errors.ts";
+// not load the new one, and the new one goes (it never served).
+import { messageOf } from "../errors.ts";
 import type { Generations } from "./generations.ts";
-import type { ReloadResult } from "./control.ts";
 
 /**
  * nginx kept the old configuration in memory; points the files back at it too.
@@ -29,33 +25,6 @@ export async function swapBack(
       ? `restoring generation ${previous}: ${messageOf(e)}`
       : `removing ${g.currentLink}: ${messageOf(e)}`;
   }
-  await g.discard(g.pathOf(n));
+  await g.drop(n);
   return null;
-}
-
-/**
- * Waits for generation n's backup. When it failed: `current` goes back to the
- * previous generation (and nginx with it when it had loaded n), and the round's
- * error says why; null when the backup is on disk.
- */
-export async function backupOrBackOut(
-  g: Generations,
-  n: number,
-  previous: number | null,
-  reloadPrevious: (() => Promise<ReloadResult>) | null,
-): Promise<AgentError | null> {
-  const lost = await g.backedUp(n).then(() => null, (e) => messageOf(e));
-  if (lost === null) return null;
-  const parts = [`cannot write the backup of generation ${n}: ${lost}`];
-  const restoring = await swapBack(g, n, previous);
-  if (restoring) parts.push(restoring);
-  else if (reloadPrevious && previous !== null) {
-    const r = await reloadPrevious().catch((e) => ({ ok: false, output: messageOf(e) }));
-    parts.push(
-      r.ok
-        ? `nginx is back on generation ${previous}`
-        : `reloading generation ${previous}: ${r.output}`,
-    );
-  }
-  return new AgentError("CONFIG_WRITE_FAILED", parts.join("; "));
 }

@@ -34,7 +34,7 @@ export async function validateDesired(
     validate: true,
   });
   try {
-    const t = await deps.nginx.test(staged.path);
+    const t = await deps.nginx.test(await deps.generations.tree(staged));
     const output = t.skipped ?? relabelCandidate(t.output, staged.path);
     return {
       ok: t.ok,

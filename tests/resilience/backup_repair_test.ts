@@ -1,7 +1,8 @@
-// A crash after the swap and before the backup is on disk (the backup is
-// finished while nginx reloads): the start makes the backup again from the live
-// tree when every file matches its manifest, and goes back to the previous
-// generation when one does not.
+// A live tree whose backup is gone (an agent before 2026-12-03 finished the
+// backup while nginx reloaded, and could die in between; or the directory was
+// removed by hand): the start makes the backup again from the live tree when
+// every file matches its manifest, and goes back to the previous generation
+// when one does not.
 import assert from "node:assert/strict";
 import { Generations, sha256 } from "../../agent/nginx/generations.ts";
 import { repairBackup } from "../../agent/nginx/backup-repair.ts";
@@ -19,11 +20,10 @@ async function generation(g: Generations, text: string, v: number): Promise<numb
   const staged = await g.stage(files, new Map([["site/a", rec("a", v)]]), `h${v}`, {});
   const n = await g.commit(staged);
   await g.swap(n);
-  await g.backedUp(n);
   return n;
 }
 
-/** The agent died before generation n's backup was renamed into place. */
+/** Generation n's backup is not on disk. */
 async function loseBackup(g: Generations, n: number) {
   await Deno.remove(g.pathOf(n), { recursive: true });
 }

@@ -1,15 +1,14 @@
-// Staging writes only what changed: a new generation links the files it shares
-// with the one before, the live tree nginx reads is written only where it
-// changed, and a hand edit of a live file alters no backup and does not survive
-// into the next tree.
+// Staging writes only what changed: a new generation is a manifest naming
+// stored texts, of which only the new ones are written; the live tree nginx
+// reads is written only where it changed; a hand edit of a live file alters no
+// backup and does not survive into the next tree.
 import assert from "node:assert/strict";
 import { startTestAgent } from "../helpers/agent.ts";
 import { httpBackend } from "../helpers/backends.ts";
 
-const nlink = (p: string) => Deno.statSync(p).nlink ?? 0;
 const ino = (p: string) => Deno.statSync(p).ino;
 
-Deno.test("a generation links unchanged files, writes changed ones; backups survive hand edits of the live tree", async () => {
+Deno.test("a generation stores only its new texts; backups survive hand edits of the live tree", async () => {
   const be = httpBackend("be");
   const t = await startTestAgent();
   try {
@@ -25,8 +24,9 @@ Deno.test("a generation links unchanged files, writes changed ones; backups surv
     const n1 = (await g.current())!;
     assert.match(await Deno.readLink(g.currentLink), /^live\/\d{6}$/);
     const live = `${t.settings.nginx_dir}/current`;
-    // The live tree is its own copy: not a link of the backup.
-    assert.notEqual(ino(`${live}/site-a.conf`), ino(`${g.pathOf(n1)}/site-a.conf`));
+    const sha = async (n: number, f: string) => (await g.manifest(n)).files[f].sha256;
+    // The live tree is its own copy: not a link of the backup's text.
+    assert.notEqual(ino(`${live}/site-a.conf`), ino(g.texts.pathOf(await sha(n1, "site-a.conf"))));
 
     const r = await t.api("PUT", "/api/sites/b", {
       server_names: ["b2.test"],
@@ -35,18 +35,19 @@ Deno.test("a generation links unchanged files, writes changed ones; backups surv
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const n2 = (await g.current())!;
     assert.equal(n2, n1 + 1);
-    // Unchanged: the same inode as the generation before. Changed: a file of its own.
-    assert.equal(ino(`${g.pathOf(n2)}/site-a.conf`), ino(`${g.pathOf(n1)}/site-a.conf`));
-    assert.ok(nlink(`${g.pathOf(n2)}/site-a.conf`) >= 2);
-    assert.notEqual(ino(`${g.pathOf(n2)}/site-b.conf`), ino(`${g.pathOf(n1)}/site-b.conf`));
-    assert.match(await Deno.readTextFile(`${g.pathOf(n1)}/site-b.conf`), /b\.test/);
-    assert.match(await Deno.readTextFile(`${g.pathOf(n2)}/site-b.conf`), /b2\.test/);
+    // A generation is its manifest; unchanged files are the same stored text, changed ones new.
+    assert.deepEqual([...Deno.readDirSync(g.pathOf(n2))].map((e) => e.name), ["manifest.json"]);
+    assert.equal(await sha(n2, "site-a.conf"), await sha(n1, "site-a.conf"));
+    assert.notEqual(await sha(n2, "site-b.conf"), await sha(n1, "site-b.conf"));
+    const [r1, r2] = [await g.reader(n1), await g.reader(n2)];
+    assert.match(await r1("site-b.conf"), /b\.test/);
+    assert.match(await r2("site-b.conf"), /b2\.test/);
 
     // A hand edit of the live file: no backup changes, and the next apply writes it again.
-    const before1 = await Deno.readTextFile(`${g.pathOf(n1)}/site-a.conf`);
+    const before1 = await r1("site-a.conf");
     await Deno.writeTextFile(`${live}/site-a.conf`, "\n# hand edit\n", { append: true });
-    assert.equal(await Deno.readTextFile(`${g.pathOf(n1)}/site-a.conf`), before1);
-    assert.equal(await Deno.readTextFile(`${g.pathOf(n2)}/site-a.conf`), before1);
+    assert.equal(await r1("site-a.conf"), before1);
+    assert.equal(await r2("site-a.conf"), before1);
     const drift = await t.api("GET", "/api/config/drift");
     assert.ok(
       drift.body.files.some((f: { file: string }) => f.file === "site-a.conf"),

@@ -42,7 +42,7 @@ export async function previewDraft(
   const n = rt.reconciler.currentGeneration;
   const served = n === null
     ? ""
-    : await Deno.readTextFile(`${rt.generations.pathOf(n)}/${file}`).catch(() => "");
+    : await rt.generations.reader(n).then((read) => read(file)).catch(() => "");
   const diff = unifiedDiff(served, f.text, { from: `served/${file}`, to: `draft/${file}` });
   let mark: DraftPreview["mark"] = null;
   if (line !== undefined && line >= 1) {

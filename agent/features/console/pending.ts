@@ -18,14 +18,13 @@ export async function pendingDiffs(rt: Runtime) {
     rt.kinds.list(),
   );
   const n = rt.reconciler.currentGeneration;
+  const read = n === null ? null : await rt.generations.reader(n).catch(() => null);
   const out = [];
   for (const p of pending.slice(0, 200)) {
     const i = p.id.indexOf("/");
     const file = confFileName(p.id.slice(0, i), p.id.slice(i + 1));
     const want = files.find((f) => f.name === file)?.text ?? "";
-    const served = n === null
-      ? ""
-      : await Deno.readTextFile(`${rt.generations.pathOf(n)}/${file}`).catch(() => "");
+    const served = read === null ? "" : await read(file).catch(() => "");
     out.push({
       ...p,
       file,

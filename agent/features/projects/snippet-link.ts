@@ -99,7 +99,7 @@ export async function loadLink(rt: ProjectsRuntime, change: LinkChange): Promise
     (change.backup ? ` (the previous file is kept as ${change.backup})` : "");
   const n = rt.reconciler.currentGeneration;
   if (n === null || rt.nginx.dryRun || (await rt.nginx.masterPid()) === null) return what;
-  const t = await rt.nginx.test(rt.generations.pathOf(n));
+  const t = await rt.nginx.test(rt.generations.currentLink); // generation n's live tree
   if (!t.ok) {
     await change.undo();
     return `${s.projects_snippet_file} was left as it was: nginx -t fails with the link: ${t.output}`;

@@ -25,12 +25,9 @@ async function existing(g: Generations, n: number) {
   }
 }
 
-async function text(g: Generations, n: number, file: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(`${g.pathOf(n)}/${file}`);
-  } catch {
-    return "";
-  }
+async function texts(g: Generations, n: number): Promise<(file: string) => Promise<string>> {
+  const read = await g.reader(n);
+  return (file) => read(file).catch(() => "");
 }
 
 /** Config file and record differences from generation a to generation b. */
@@ -41,6 +38,7 @@ export async function diffGenerations(
 ): Promise<GenerationDiff> {
   const [ma, mb] = [await existing(g, a), await existing(g, b)];
   const files: GenerationDiff["files"] = [];
+  const [ta, tb] = [await texts(g, a), await texts(g, b)];
   const names = [...new Set([...Object.keys(ma.files), ...Object.keys(mb.files)])].sort();
   for (const f of names) {
     const inA = f in ma.files;
@@ -50,7 +48,7 @@ export async function diffGenerations(
     files.push({
       file: f,
       status: !inA ? "added" : !inB ? "removed" : "changed",
-      diff: unifiedDiff(inA ? await text(g, a, f) : "", inB ? await text(g, b, f) : "", labels),
+      diff: unifiedDiff(inA ? await ta(f) : "", inB ? await tb(f) : "", labels),
     });
   }
   const [sa, sb] = [await g.sidecars(a), await g.sidecars(b)];

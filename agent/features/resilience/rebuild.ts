@@ -64,6 +64,7 @@ export async function planRebuild(rt: ResilienceRuntime): Promise<RebuildPlan> {
   let n = await g.current();
   // What nginx reads (hand edits included), or the newest backup when no tree is live.
   let dir = g.currentLink;
+  let read = (file: string) => Deno.readTextFile(`${dir}/${file}`);
   if (n === null) {
     n = (await g.numbers()).at(-1) ?? null;
     if (n === null) {
@@ -72,6 +73,8 @@ export async function planRebuild(rt: ResilienceRuntime): Promise<RebuildPlan> {
     }
     plan.warnings.push(`${g.currentLink} is missing; using the newest generation, ${n}`);
     dir = g.pathOf(n);
+    const backup = await g.reader(n).catch(() => null);
+    if (backup) read = backup;
   }
   plan.generation = n;
   plan.source = dir;
@@ -91,7 +94,7 @@ export async function planRebuild(rt: ResilienceRuntime): Promise<RebuildPlan> {
   const sidecars = new Map<string, Sidecar>();
   for (const file of [...sidecarFiles].sort()) {
     try {
-      const s = checkSidecar(JSON.parse(await Deno.readTextFile(`${dir}/${file}`)), file);
+      const s = checkSidecar(JSON.parse(await read(file)), file);
       sidecars.set(entityId(s.kind, s.name), s);
     } catch (e) {
       plan.unreadable.push({ file, reason: (e as Error).message });
