@@ -37,7 +37,12 @@ export class Generations {
   #info_ = new Map<number, { at: number; hash: string }>();
   #files: { n: number; files: Record<string, FileEntry> } | null = null;
   /** Files of one generation known to hold their manifest's text, by their statKey. */
-  #verified: { n: number; keys: Map<string, string> } | null = null;
+  #verified: {
+    n: number;
+    /** As the live tree was written (shared with it, not copied: 40,000 entries at 10,000 sites). */
+    written: ReadonlyMap<string, readonly [string, string]>;
+    keys: Map<string, string>;
+  } | null = null;
   readonly live: LiveTrees;
   readonly texts: BackupTexts;
   /** Hashes and sidecars of the last staged texts (most are the same next time). */
@@ -175,7 +180,8 @@ export class Generations {
   async commit(staged: Staged): Promise<number> {
     const n = ((await this.numbers()).at(-1) ?? 0) + 1;
     staged.manifest.generation = n;
-    const manifest = JSON.stringify(staged.manifest, null, 2) + "\n";
+    // One line: at 10,000 sites the indented text took 30 ms to make and 40 % more to write.
+    const manifest = JSON.stringify(staged.manifest) + "\n";
     await this.finishBackup(staged, n, manifest).catch((e) => {
       throw new Error(`cannot write the backup of generation ${n}: ${e?.message ?? e}`);
     });
@@ -192,8 +198,8 @@ export class Generations {
       at: Date.parse(staged.manifest.created_at),
       hash: staged.manifest.config_hash,
     });
-    const keys = this.live.keys(n);
-    if (keys) this.#verified = { n, keys };
+    const written = this.live.keys(n);
+    if (written) this.#verified = { n, written, keys: new Map() };
     return n;
   }
 
@@ -237,13 +243,14 @@ export class Generations {
    * ctime); false means: read it. A hand edit changes the ctime at least.
    */
   asWritten(n: number, file: string): boolean {
-    const k = this.#verified?.n === n ? this.#verified.keys.get(file) : undefined;
+    const v = this.#verified?.n === n ? this.#verified : null;
+    const k = v ? v.keys.get(file) ?? v.written.get(file)?.[1] : undefined;
     return k !== undefined && k === statKey(`${this.currentLink}/${file}`);
   }
 
   /** Remembers that a file of generation n matched its manifest as it is now. */
   markVerified(n: number, file: string): void {
-    if (this.#verified?.n !== n) this.#verified = { n, keys: new Map() };
+    if (this.#verified?.n !== n) this.#verified = { n, written: new Map(), keys: new Map() };
     const k = statKey(`${this.currentLink}/${file}`);
     if (k) this.#verified.keys.set(file, k);
   }
@@ -261,7 +268,7 @@ export class Generations {
     if (!(await this.live.exists(n))) {
       const m = await this.manifest(n);
       const read = await this.reader(n);
-      await this.live.build(n, backupFiles(m, read), JSON.stringify(m, null, 2) + "\n", [
+      await this.live.build(n, backupFiles(m, read), JSON.stringify(m) + "\n", [
         prev ?? n,
       ]);
     }
@@ -269,6 +276,7 @@ export class Generations {
     await Deno.symlink(`live/${pad(n)}`, tmp);
     await Deno.rename(tmp, this.currentLink);
     await this.live.trim(prev === null ? [n] : [n, prev]).catch(() => {});
+    this.live.swapped(n, prev);
   }
 
   /** Removes generation n and the texts no other generation names. */

@@ -5,12 +5,28 @@
 // file can alter neither a backup nor the next tree (a file whose inode, size,
 // mtime or ctime moved since it was written is written again).
 //
+// A tree that stops being live is checked for such edits at once, in the
+// background (`swapped`: while nginx reloads, the agent's main thread only
+// waits), so the next apply need not lstat every file of its spare (40,000 at
+// 10,000 sites: ~180 ms). That apply trusts the check when no directory of the
+// spare changed since (an edit by rename, a file added or removed, changes its
+// directory); what it cannot see is a file of a tree nginx no longer reads
+// written in place after the check.
+//
 //   <nginx_dir>/live/000042   what `current` points at (a full tree)
 //   <nginx_dir>/live/000041   the previous one: the swap back of a failed reload, then the spare
 import { pad, statKey } from "./file-keys.ts";
 
 /** What the agent wrote into a live tree: file -> [sha256, statKey right after]. */
 type Known = Map<string, [string, string]>;
+
+/** A spare tree checked against what the agent wrote: files changed since, files it did not write. */
+interface Check {
+  stale: Set<string>;
+  extra: string[];
+  /** Directory -> statKey, taken before its files were looked at. */
+  dirs: Map<string, string | null>;
+}
 
 export interface TreeFile {
   name: string;
@@ -34,6 +50,8 @@ export class LiveTrees {
   readonly root: string;
   /** The live trees written by this process, by directory name (unknown trees are rewritten). */
   #known = new Map<string, Known>();
+  /** Background checks of trees that stopped being live, by directory name. */
+  #checks = new Map<string, Promise<Check | null>>();
 
   constructor(nginxDir: string) {
     this.root = `${nginxDir}/live`;
@@ -82,6 +100,8 @@ export class LiveTrees {
     const spare = spares.find((d) => this.#known.has(d)) ?? null;
     const tmp = `${this.root}/.tmp-${crypto.randomUUID().slice(0, 8)}`;
     let known: Known = new Map();
+    // Taken (and trusted) before the rename: a directory's own statKey moves with it.
+    const check = spare ? await this.#trusted(spare) : null;
     if (spare) {
       await Deno.rename(`${this.root}/${spare}`, tmp);
       known = this.#known.get(spare)!;
@@ -92,13 +112,19 @@ export class LiveTrees {
       const want = new Map(files.map((f) => [f.name, f]));
       const next: Known = new Map();
       // Whatever else is in the spare goes (a file added by hand while it was live included).
-      for (const rel of filesUnder(tmp)) {
-        if (!want.has(rel)) await Deno.remove(`${tmp}/${rel}`);
-      }
+      const others = check ? check.extra : filesUnder(tmp).filter((rel) => !known.has(rel));
+      const gone = (rel: string) =>
+        Deno.remove(`${tmp}/${rel}`).catch((e) => {
+          if (!(e instanceof Deno.errors.NotFound)) throw e; // removed by hand, or the manifest above
+        });
+      for (const rel of others) if (!want.has(rel)) await gone(rel);
+      for (const rel of known.keys()) if (!want.has(rel)) await gone(rel);
+      const unchanged = (name: string, k: [string, string]) =>
+        check ? !check.stale.has(name) : k[1] === statKey(`${tmp}/${name}`);
       const writes: TreeFile[] = [];
       for (const f of files) {
         const k = known.get(f.name);
-        if (k && k[0] === f.sha && k[1] === statKey(`${tmp}/${f.name}`)) next.set(f.name, k);
+        if (k && k[0] === f.sha && unchanged(f.name, k)) next.set(f.name, k);
         else writes.push(f);
       }
       const dirs = new Set(
@@ -126,10 +152,31 @@ export class LiveTrees {
     }
   }
 
-  /** File -> statKey of a tree this process wrote (for the drift check), or null. */
-  keys(n: number): Map<string, string> | null {
-    const k = this.#known.get(pad(n));
-    return k ? new Map([...k].map(([f, [, s]]) => [f, s])) : null;
+  /** File -> [sha256, statKey] of a tree this process wrote (for the drift check), or null. */
+  keys(n: number): ReadonlyMap<string, readonly [string, string]> | null {
+    return this.#known.get(pad(n)) ?? null;
+  }
+
+  /** `current` now points at live/n, and `previous` stopped being live: its check starts. */
+  swapped(n: number, previous: number | null): void {
+    this.#checks.delete(pad(n)); // live again: edits may come
+    if (previous === null || previous === n) return;
+    const name = pad(previous);
+    const known = this.#known.get(name);
+    if (!known) return;
+    const run = check(`${this.root}/${name}`, known).catch(() => null);
+    this.#checks.set(name, run);
+  }
+
+  /** The background check of a spare, when no directory of it changed since. */
+  async #trusted(name: string): Promise<Check | null> {
+    const c = await this.#checks.get(name);
+    this.#checks.delete(name);
+    if (!c) return null;
+    for (const [d, k] of c.dirs) {
+      if (statKey(`${this.root}/${name}${d ? `/${d}` : ""}`) !== k) return null;
+    }
+    return c;
   }
 
   /** Removes live trees other than `keep` beyond one spare (the most recent). */
@@ -141,17 +188,44 @@ export class LiveTrees {
       if (d === spare) continue;
       await Deno.remove(`${this.root}/${d}`, { recursive: true }).catch(() => {});
       this.#known.delete(d);
+      this.#checks.delete(d);
     }
   }
 }
 
-/** Every file under a directory (recursive), relative names (sync: one call, not an op per entry). */
-function filesUnder(dir: string, prefix = ""): string[] {
+/**
+ * Every file under a directory (recursive), relative names (sync: one call, not an
+ * op per entry); `dirs` gets each directory's statKey, taken before it is read.
+ */
+function filesUnder(dir: string, prefix = "", dirs?: Map<string, string | null>): string[] {
   const out: string[] = [];
-  for (const e of Deno.readDirSync(prefix ? `${dir}/${prefix}` : dir)) {
+  const path = prefix ? `${dir}/${prefix}` : dir;
+  dirs?.set(prefix, statKey(path));
+  for (const e of Deno.readDirSync(path)) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...filesUnder(dir, rel));
+    if (e.isDirectory) out.push(...filesUnder(dir, rel, dirs));
     else out.push(rel);
   }
   return out;
+}
+
+/** Which files of a tree moved since the agent wrote them; yields between slices of lstats. */
+async function check(dir: string, known: Known): Promise<Check> {
+  await new Promise((r) => setTimeout(r, 0)); // after the swap's caller moved on (the reload)
+  const dirs = new Map<string, string | null>();
+  const seen = filesUnder(dir, "", dirs);
+  const c: Check = { stale: new Set(), extra: [], dirs };
+  const present = new Set<string>();
+  for (let i = 0; i < seen.length; i++) {
+    const rel = seen[i];
+    const k = known.get(rel);
+    if (!k) c.extra.push(rel);
+    else {
+      present.add(rel);
+      if (k[1] !== statKey(`${dir}/${rel}`)) c.stale.add(rel);
+    }
+    if (i % 2000 === 1999) await new Promise((r) => setTimeout(r, 0)); // the proof's looks
+  }
+  for (const rel of known.keys()) if (!present.has(rel)) c.stale.add(rel);
+  return c;
 }
