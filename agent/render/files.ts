@@ -48,12 +48,28 @@ export function metaFileName(kind: string, name: string): string {
   return `${kind}-${name}.meta.json`;
 }
 
+const shas = new WeakMap<RenderedFile, string>();
+
+/**
+ * sha256 (hex) of a rendered file's text, once per file object: kept renders
+ * (memo.ts) are the same objects round after round, so at 10,000 sites a round
+ * hashes a few files instead of 10 MB of text, twice.
+ */
+export function fileSha(f: RenderedFile): string {
+  let sha = shas.get(f);
+  if (sha === undefined) {
+    sha = createHash("sha256").update(f.text).digest("hex");
+    shas.set(f, sha);
+  }
+  return sha;
+}
+
 /** Hash of the configuration nginx will run (the common file that prints it is left out). */
 export function configHash(files: RenderedFile[]): string {
-  const h = createHash("sha256");
+  const parts: string[] = [];
   for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (f.name === COMMON_FILE) continue;
-    h.update(f.name).update("\0").update(f.text).update("\0");
+    if (f.name !== COMMON_FILE) parts.push(`${f.name}\0${fileSha(f)}\0`);
   }
-  return h.digest("hex").slice(0, 16);
+  // One update: each is a call into the runtime (60,000 of them at 10,000 sites).
+  return createHash("sha256").update(parts.join("")).digest("hex").slice(0, 16);
 }

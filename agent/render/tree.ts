@@ -21,6 +21,7 @@ export {
   COMMON_FILE,
   confFileName,
   configHash,
+  fileSha,
   metaFileName,
   type RenderedFile,
   type RenderExtension,
