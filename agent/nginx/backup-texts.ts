@@ -56,14 +56,14 @@ export class BackupTexts {
   }
 
   /** Writes the texts not stored yet (each to a temporary name, then renamed). */
-  async put(texts: Iterable<{ text: string; sha: string }>): Promise<void> {
-    const todo = new Map<string, string>();
-    for (const { text, sha } of texts) {
-      if (!this.#refs.has(sha) && !this.#loose.has(sha)) todo.set(sha, text);
+  async put(texts: Iterable<{ readonly text: string; sha: string }>): Promise<void> {
+    const todo = new Map<string, { readonly text: string }>();
+    for (const t of texts) {
+      if (!this.#refs.has(t.sha) && !this.#loose.has(t.sha)) todo.set(t.sha, t); // text not read yet
     }
     const batch: Promise<void>[] = [];
-    for (const [sha, text] of todo) {
-      batch.push(this.#write(sha, text));
+    for (const [sha, t] of todo) {
+      batch.push(this.#write(sha, t.text));
       if (batch.length === 64) await Promise.all(batch.splice(0));
     }
     await Promise.all(batch);

@@ -13,7 +13,8 @@ import type { FileEntry, Manifest, Sidecar } from "./manifest.ts";
 export type Texts = Map<string, { text: string; sha: string }>;
 
 export class StageTexts {
-  #sidecars = new WeakMap<Rec, { confSha: string | null; text: string; sha: string }>();
+  /** Only the hash: the text is made again when a file must be written (14 MB at 10,000 sites). */
+  #sidecars = new WeakMap<Rec, { confSha: string | null; sha: string }>();
 
   /** Fills `manifest` (files, entities, sidecars) and returns every file's text and sha256. */
   build(files: RenderedFile[], records: Map<string, Rec>, manifest: Manifest): Texts {
@@ -29,8 +30,7 @@ export class StageTexts {
       const [kind, name] = [id.slice(0, id.indexOf("/")), id.slice(id.indexOf("/") + 1)];
       const conf = byName.get(`${kind}-${name}.conf`) ?? null;
       const confSha = conf ? manifest.files[conf.name].sha256 : null;
-      let side = this.#sidecars.get(rec);
-      if (!side || side.confSha !== confSha) {
+      const make = () => {
         const sidecar: Sidecar = {
           kind,
           name,
@@ -38,15 +38,31 @@ export class StageTexts {
           conf: conf?.name ?? null,
           conf_sha256: confSha,
         };
-        const text = JSON.stringify(sidecar, null, 2) + "\n";
-        side = { confSha, text, sha: sha256(text) };
+        return JSON.stringify(sidecar, null, 2) + "\n";
+      };
+      let side = this.#sidecars.get(rec);
+      let made: string | undefined;
+      if (!side || side.confSha !== confSha) {
+        made = make();
+        side = { confSha, sha: sha256(made) };
         if (Object.isFrozen(rec)) this.#sidecars.set(rec, side); // a record that may change is not kept
       }
       const file = metaFileName(kind, name);
       manifest.entities[id] = file;
       manifest.sidecars![file] = side.sha;
-      texts.set(file, { text: side.text, sha: side.sha });
+      texts.set(file, made !== undefined ? { text: made, sha: side.sha } : lazy(side.sha, make));
     }
     return texts;
   }
+}
+
+/** A text made when first read (a frozen record's sidecar: the same JSON every time). */
+function lazy(sha: string, make: () => string): { readonly text: string; sha: string } {
+  let text: string | undefined;
+  return {
+    sha,
+    get text() {
+      return text ??= make();
+    },
+  };
 }
