@@ -7,7 +7,7 @@
 // writing a backup costs the texts that are new (one site changed: two files and
 // the manifest), not a hard link per file of the tree (40,000 at 10,000 sites,
 // made while nginx parsed the reload and competing with it on the CPU). A text is
-// written once (a temporary name, then a rename), never edited, and nginx never
+// written once, before any manifest names it, never edited, and nginx never
 // reads it (it reads live trees, live-tree.ts), so a hand edit cannot alter a
 // backup. A text goes when no kept generation names it.
 //
@@ -55,7 +55,7 @@ export class BackupTexts {
     for (const sha of onDisk) if (!this.#refs.has(sha)) await this.#remove(sha);
   }
 
-  /** Writes the texts not stored yet (each to a temporary name, then renamed). */
+  /** Writes the texts not stored yet. */
   async put(texts: Iterable<{ readonly text: string; sha: string }>): Promise<void> {
     const todo = new Map<string, { readonly text: string }>();
     for (const t of texts) {
@@ -75,9 +75,9 @@ export class BackupTexts {
       await Deno.mkdir(`${this.dir}/${sub}`, { recursive: true });
       this.#subdirs.add(sub);
     }
-    const tmp = `${this.dir}/${sub}/.tmp-${crypto.randomUUID().slice(0, 8)}`;
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, this.pathOf(sha));
+    // In place, no rename: a text half-written by a crash is named by no manifest (each
+    // manifest is written after its texts), so the next start removes it.
+    await Deno.writeTextFile(this.pathOf(sha), text);
     this.#loose.add(sha);
   }
 
