@@ -35,6 +35,14 @@ export function listenSockets(text: string): Sock[] {
   return out;
 }
 
+/** Per rendered file object: kept renders are the same objects, so each text is scanned once. */
+const socketsOf = new WeakMap<RenderedFile, Sock[]>();
+function fileSockets(f: RenderedFile): Sock[] {
+  let socks = socketsOf.get(f);
+  if (!socks) socketsOf.set(f, socks = listenSockets(f.text));
+  return socks;
+}
+
 const WILD = new Set(["*", "0.0.0.0", "[::]"]);
 
 /** Whether binding `want` clashes with a socket listening on `held` (same port). */
@@ -80,10 +88,10 @@ export async function refuseTakenSockets(c: SocketCheck): Promise<number> {
     if (!f.entity) continue;
     const group = c.plan.owner(entityId(f.entity.kind, f.entity.name));
     if (!c.plan.remaining.has(group)) {
-      for (const s of listenSockets(f.text)) served.add(s.port);
+      for (const s of fileSockets(f)) served.add(s.port);
       continue;
     }
-    wanted.set(group, [...(wanted.get(group) ?? []), ...listenSockets(f.text)]);
+    wanted.set(group, [...(wanted.get(group) ?? []), ...fileSockets(f)]);
   }
   // Only ports nginx does not bind yet can be taken (most rounds have none: no /proc scan).
   for (const [group, socks] of wanted) {
