@@ -40,11 +40,7 @@ export class BackupTexts {
     for await (const d of Deno.readDir(this.dir)) {
       if (!d.isDirectory) continue;
       this.#subdirs.add(d.name);
-      for await (const f of Deno.readDir(`${this.dir}/${d.name}`)) {
-        if (f.name.startsWith(".tmp-")) {
-          await Deno.remove(`${this.dir}/${d.name}/${f.name}`).catch(() => {});
-        } else onDisk.add(f.name);
-      }
+      for await (const f of Deno.readDir(`${this.dir}/${d.name}`)) onDisk.add(f.name);
     }
     this.#refs.clear();
     for (const shas of named) {

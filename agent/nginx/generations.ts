@@ -221,9 +221,12 @@ export class Generations {
     }
   }
 
-  /** Reads the files of generation n (its stored texts; an older layout's own copies). */
-  async reader(n: number): Promise<(name: string) => Promise<string>> {
-    const m = await this.manifest(n);
+  /**
+   * Reads the files of generation n (its stored texts; an older layout's own copies).
+   * `m`: its manifest when the caller has it (one is megabytes at 10,000 sites).
+   */
+  async reader(n: number, m?: Manifest): Promise<(name: string) => Promise<string>> {
+    m ??= await this.manifest(n);
     return async (name) => {
       const sha = m.files[name]?.sha256 ?? m.sidecars?.[name];
       if (sha !== undefined) {
@@ -267,7 +270,7 @@ export class Generations {
     const prev = await this.current();
     if (!(await this.live.exists(n))) {
       const m = await this.manifest(n);
-      const read = await this.reader(n);
+      const read = await this.reader(n, m);
       await this.live.build(n, backupFiles(m, read), JSON.stringify(m) + "\n", [
         prev ?? n,
       ]);
@@ -297,7 +300,7 @@ export class Generations {
   /** Config files (not sidecars) of a generation. */
   async confFiles(n: number): Promise<Map<string, string>> {
     const m = await this.manifest(n);
-    const read = await this.reader(n);
+    const read = await this.reader(n, m);
     const out = new Map<string, string>();
     const names = Object.keys(m.files);
     for (let i = 0; i < names.length; i += 64) {
@@ -308,7 +311,7 @@ export class Generations {
 
   async sidecars(n: number): Promise<Map<string, Sidecar>> {
     const m = await this.manifest(n);
-    const read = await this.reader(n);
+    const read = await this.reader(n, m);
     const out = new Map<string, Sidecar>();
     const ids = Object.keys(m.entities);
     for (let i = 0; i < ids.length; i += 64) {

@@ -164,7 +164,7 @@ export class LiveTrees {
     const name = pad(previous);
     const known = this.#known.get(name);
     if (!known) return;
-    const run = check(`${this.root}/${name}`, known).catch(() => null);
+    const run = checkTree(`${this.root}/${name}`, known).catch(() => null);
     this.#checks.set(name, run);
   }
 
@@ -210,7 +210,7 @@ function filesUnder(dir: string, prefix = "", dirs?: Map<string, string | null>)
 }
 
 /** Which files of a tree moved since the agent wrote them; yields between slices of lstats. */
-async function check(dir: string, known: Known): Promise<Check> {
+async function checkTree(dir: string, known: Known): Promise<Check> {
   await new Promise((r) => setTimeout(r, 0)); // after the swap's caller moved on (the reload)
   const dirs = new Map<string, string | null>();
   const seen = filesUnder(dir, "", dirs);

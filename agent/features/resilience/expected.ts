@@ -50,14 +50,15 @@ export function expectedTextProvider(
       const t = cache[i]!.get(file);
       if (t !== undefined && sha256(t) === sha) return t;
     }
-    // A backup's text is stored by its sha256 (backup-texts.ts); older layouts: by generation.
+    // A backup's text is stored by its sha256 (backup-texts.ts); the older layout kept
+    // each generation's files in its own directory.
     const stored = await rt.generations.texts.read(sha).catch(() => null);
     if (stored !== null && sha256(stored) === sha) return stored;
     const current = await rt.generations.current();
     for (const n of (await rt.generations.numbers()).reverse()) {
       if (n === current) continue;
       try {
-        const t = await (await rt.generations.reader(n))(file);
+        const t = await Deno.readTextFile(`${rt.generations.pathOf(n)}/${file}`);
         if (sha256(t) === sha) return t;
       } catch { /* not in that generation */ }
     }

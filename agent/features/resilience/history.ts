@@ -2,7 +2,7 @@
 // makes an old generation current again through the normal pipeline (its
 // records become the state, then they are tested, swapped in and reloaded).
 import { notFound } from "../../errors.ts";
-import type { Generations } from "../../nginx/generations.ts";
+import type { Generations, Manifest } from "../../nginx/generations.ts";
 import { type ApplyOutcome, sameRecord } from "../../nginx/reconciler.ts";
 import { entityId, putBackOp, type WriteOp } from "../../store/store.ts";
 import { unifiedDiff } from "../../nginx/diff.ts";
@@ -25,8 +25,12 @@ async function existing(g: Generations, n: number) {
   }
 }
 
-async function texts(g: Generations, n: number): Promise<(file: string) => Promise<string>> {
-  const read = await g.reader(n);
+async function texts(
+  g: Generations,
+  n: number,
+  m: Manifest,
+): Promise<(file: string) => Promise<string>> {
+  const read = await g.reader(n, m);
   return (file) => read(file).catch(() => "");
 }
 
@@ -38,7 +42,7 @@ export async function diffGenerations(
 ): Promise<GenerationDiff> {
   const [ma, mb] = [await existing(g, a), await existing(g, b)];
   const files: GenerationDiff["files"] = [];
-  const [ta, tb] = [await texts(g, a), await texts(g, b)];
+  const [ta, tb] = [await texts(g, a, ma), await texts(g, b, mb)];
   const names = [...new Set([...Object.keys(ma.files), ...Object.keys(mb.files)])].sort();
   for (const f of names) {
     const inA = f in ma.files;

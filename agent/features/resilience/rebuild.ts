@@ -64,7 +64,7 @@ export async function planRebuild(rt: ResilienceRuntime): Promise<RebuildPlan> {
   let n = await g.current();
   // What nginx reads (hand edits included), or the newest backup when no tree is live.
   let dir = g.currentLink;
-  let read = (file: string) => Deno.readTextFile(`${dir}/${file}`);
+  let read = (file: string) => Deno.readTextFile(`${dir}/${file}`); // a backup's: below
   if (n === null) {
     n = (await g.numbers()).at(-1) ?? null;
     if (n === null) {
@@ -73,14 +73,14 @@ export async function planRebuild(rt: ResilienceRuntime): Promise<RebuildPlan> {
     }
     plan.warnings.push(`${g.currentLink} is missing; using the newest generation, ${n}`);
     dir = g.pathOf(n);
-    const backup = await g.reader(n).catch(() => null);
-    if (backup) read = backup;
   }
   plan.generation = n;
   plan.source = dir;
   let manifest: Manifest | null = null;
   try {
     manifest = await g.manifest(n);
+    // A backup's files are the texts its manifest names (an older layout: in its directory).
+    if (dir !== g.currentLink) read = await g.reader(n, manifest);
   } catch (e) {
     plan.unreadable.push({ file: "manifest.json", reason: (e as Error).message });
   }
