@@ -5,6 +5,7 @@ import { type Exec, RealExec } from "./exec.ts";
 import { CORE_ROWS, type SettingDef, type Settings, settingValue } from "./settings.ts";
 import { putBackOp, type Rec, Store } from "./store/store.ts";
 import { ListSnapshots } from "./store/snapshots.ts";
+import { cachedKind } from "./store/desired-cache.ts";
 import { Generations } from "./nginx/generations.ts";
 import { type NginxControl, RealNginx } from "./nginx/control.ts";
 import { Reconciler, type Verifier } from "./nginx/reconciler.ts";
@@ -356,7 +357,7 @@ export async function createRuntime(
   rt = {
     settings,
     store,
-    lists: new ListSnapshots<Rec>(store),
+    lists: new ListSnapshots<Rec>(store, (kind) => cachedKind(store, kind)),
     generations,
     nginx,
     reconciler,

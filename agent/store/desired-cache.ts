@@ -76,3 +76,20 @@ export async function desiredUnderLock(store: Store): Promise<Map<string, Rec>> 
   c.seq = seq;
   return new Map(c.recs);
 }
+
+/**
+ * A kind's records from the round's cache, by name, when it still holds the state
+ * file's every write (no write since the last round read it, here or in another
+ * process); otherwise null and the caller lists from KV. The list pages and the
+ * jobs then share the round's frozen records instead of a second copy of each
+ * (at 10,000 sites: 20,000 records read again after every write).
+ */
+export async function cachedKind(store: Store, kind: string): Promise<Rec[] | null> {
+  const c = caches.get(store);
+  if (!c?.recs || c.dirty.size || c.seq !== store.seq) return null;
+  if ((await store.writeCount()) !== c.count || c.dirty.size || c.seq !== store.seq) return null;
+  const prefix = `${kind}/`, out: Rec[] = [];
+  for (const [id, r] of c.recs) if (id.startsWith(prefix)) out.push(r);
+  // KV lists a kind by name; the cache keeps the order records arrived in.
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -2,7 +2,8 @@
 // older than KV holds, whoever wrote it (this process, or another on the same file).
 import assert from "node:assert/strict";
 import { Store } from "../../agent/store/store.ts";
-import { desiredUnderLock } from "../../agent/store/desired-cache.ts";
+import { cachedKind, desiredUnderLock } from "../../agent/store/desired-cache.ts";
+import { ListSnapshots } from "../../agent/store/snapshots.ts";
 import { claimingKinds } from "../helpers/kinds.ts";
 
 const put = (s: Store, name: string, spec: Record<string, unknown>) =>
@@ -52,6 +53,48 @@ Deno.test("the cached desired state follows this process's writes, another proce
     assert.deepEqual(
       [...last].map(([id, r]) => [id, r.x, r.version]),
       [...await a.all()].map(([id, r]) => [id, r.x, r.version]),
+    );
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(path).catch(() => {});
+  }
+});
+
+Deno.test("list snapshots share the round's records while they are current, and read KV after any write", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const a = new Store(await Deno.openKv(path), { kinds: claimingKinds() });
+  const b = new Store(await Deno.openKv(path), { kinds: claimingKinds() }); // "another process"
+  const lists = new ListSnapshots(a, (kind) => cachedKind(a, kind));
+  const names = async () => (await lists.list("site")).map((r) => `${r.name}:${r.x}`);
+  try {
+    await put(a, "zeta", { x: 1 });
+    await put(a, "alpha", { x: 1 });
+    // no round has read the state yet: from KV
+    assert.equal(await cachedKind(a, "site"), null);
+    assert.deepEqual(await names(), ["alpha:1", "zeta:1"]);
+    const round = await read(a);
+    await put(a, "mid", { x: 1 }); // this process, after the round read
+    assert.equal(await cachedKind(a, "site"), null, "a write since the round: not current");
+    assert.deepEqual(await names(), ["alpha:1", "mid:1", "zeta:1"]);
+    const next = await read(a);
+    // current again: the very records the round holds, in KV's order (by name)
+    const listed = await lists.list("site");
+    assert.deepEqual(listed.map((r) => r.name), ["alpha", "mid", "zeta"]);
+    assert.equal(listed[0], next.get("site/alpha"));
+    assert.equal(listed[2], round.get("site/zeta"));
+    assert.deepEqual(await lists.list("pool"), []);
+    // another process's write: the counter moved, so KV is read, not the cache
+    await put(b, "alpha", { x: 7 });
+    await del(b, "zeta");
+    assert.equal(await cachedKind(a, "site"), null);
+    assert.deepEqual(await a.list("site").then((l) => l.map((r) => `${r.name}:${r.x}`)), [
+      "alpha:7",
+      "mid:1",
+    ]);
+    assert.deepEqual(
+      (await new ListSnapshots(a, (k) => cachedKind(a, k)).list("site")).map((r) => r.x),
+      [7, 1],
     );
   } finally {
     a.close();
