@@ -60,16 +60,16 @@ export function instrument(rt: Runtime) {
   };
 }
 
-/** This process's resident memory now and its peak, from /proc (MB). */
-export function rss(): { now: number; peak: number } {
-  const status = Deno.readTextFileSync("/proc/self/status");
+/** A process's resident memory now and its peak, from /proc (MB); this one by default. */
+export function rss(pid: number | "self" = "self"): { now: number; peak: number } {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { now: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-/** CPU seconds this process used (user + system). */
-export function cpuSeconds(): number {
-  const stat = Deno.readTextFileSync("/proc/self/stat");
+/** CPU seconds a process used (user + system); this one by default. */
+export function cpuSeconds(pid: number | "self" = "self"): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[11]) + Number(f[12])) / 100; // clock ticks: 100 per second on Linux
 }

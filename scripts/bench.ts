@@ -4,6 +4,8 @@
 //   - 100 concurrent changes: the reloads they cost, until all are live, against one change;
 //   - writing a generation at 1,000 and 5,000 sites, whole against one site changed
 //     (scripts/bench-stage.ts; --no-stage skips it);
+//   - the agent alone in its own process on the same state: its RSS and idle CPU
+//     (scripts/bench-memory.ts; --no-alone skips it);
 //   - `nginx -t` of 1,000 and 5,000 sites on identical pools, one upstream each against
 //     one shared upstream (scripts/bench-upstreams.ts; --no-upstreams skips it);
 //   - where an apply spends its time (render, stage, nginx -t, swap, reload, prune);
@@ -25,10 +27,9 @@ import { httpBackend } from "../tests/helpers/backends.ts";
 import { renderTree } from "../agent/render/tree.ts";
 import { RenderMemo } from "../agent/render/memo.ts";
 import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./bench-ref.ts";
-import { benchHealth } from "./bench-health.ts";
-import { benchStage } from "./bench-stage.ts";
 import { cpuSeconds, instrument, rss } from "./bench-instrument.ts";
-import { benchUpstreams } from "./bench-upstreams.ts";
+import { benchTheRest } from "./bench-rest.ts";
+import { agentAlone, type AloneFigures, printAlone } from "./bench-memory.ts";
 
 if (Deno.args.includes("fleet")) {
   const { benchFleet, printFleet } = await import("./bench-fleet.ts");
@@ -99,6 +100,8 @@ interface Row {
   rssPeakMB: number;
   /** CPU while idle with the agent's jobs running, % of one core. */
   idleCpuPct: number;
+  /** `agent serve` in its own process on the same state (scripts/bench-memory.ts). */
+  alone: AloneFigures | null;
 }
 
 async function benchSize(n: number): Promise<Row> {
@@ -108,6 +111,7 @@ async function benchSize(n: number): Promise<Row> {
     overrides: { coalesce_ms: 25, coalesce_max_ms: 1000, reload_timeout: 30, reload_probe: PROBE },
   });
   const rt = t.agent.rt;
+  let closed = false;
   try {
     // Unknown hosts get 404 from a catch-all, so a 200 means the new site answers.
     const catchAll = await t.api("PUT", "/api/sites/catch-all", {
@@ -137,6 +141,7 @@ async function benchSize(n: number): Promise<Row> {
       rssIdleMB: 0,
       rssPeakMB: 0,
       idleCpuPct: 0,
+      alone: null,
     };
     let renders = new RenderMemo();
     for (let k = 0; k < PUTS; k++) {
@@ -215,9 +220,18 @@ async function benchSize(n: number): Promise<Row> {
       BURST,
     );
     if (caddyInstalled()) row.caddy = await caddyRef(n, be.address, PUTS, BURST);
+    await t.close();
+    closed = true;
+    if (!Deno.args.includes("--no-alone")) {
+      row.alone = await agentAlone(t.settings.data_dir, n, {
+        puts: PUTS,
+        burst: BURST,
+        idleS: IDLE_S,
+      });
+    }
     return row;
   } finally {
-    await t.close();
+    if (!closed) await t.close();
     await be.close();
     await Deno.remove(t.dir, { recursive: true }).catch(() => {});
   }
@@ -351,6 +365,8 @@ console.log(
     "(it may be counted with the next PUT).",
 );
 
+printAlone(rows, IDLE_S);
+
 if (rows.length > 1) {
   const base = rows[0];
   console.log(`\nRatios against ${base.n} sites:`);
@@ -368,23 +384,4 @@ if (rows.length > 1) {
   }
 }
 
-if (!Deno.args.includes("--no-stage")) await benchStage([1000, 5000]);
-if (!Deno.args.includes("--no-upstreams")) await benchUpstreams([1000, 5000]);
-await benchHealth();
-if (!Deno.args.includes("--no-migrate")) {
-  const { benchMigrate } = await import("./bench-migrate.ts");
-  await benchMigrate(1000);
-}
-if (!Deno.args.includes("--no-console")) {
-  const { benchConsole } = await import("./bench-console.ts");
-  await benchConsole(10_000);
-}
-if (!Deno.args.includes("--no-lua")) {
-  const { benchLua, luaInstalled } = await import("./bench-lua.ts");
-  if (luaInstalled()) await benchLua([10, 10_000]);
-  else console.log("\nreload-free upstreams: nginx's Lua module is not installed, skipped");
-}
-if (!Deno.args.includes("--no-fleet")) {
-  const { benchFleet, printFleet } = await import("./bench-fleet.ts");
-  printFleet(await benchFleet());
-}
+await benchTheRest(Deno.args);
