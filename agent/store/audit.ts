@@ -2,6 +2,7 @@
 // carried the change ended (with nginx's own output). Change entries are written
 // in the change's atomic operation as "pending" and resolved by the reconciler.
 import { type Head, listHeads, readJson, setJson } from "./kvjson.ts";
+import { commitAtomic } from "./commit.ts";
 
 export const AUDIT = "audit";
 export const AUDIT_PENDING = "audit_pending";
@@ -56,7 +57,7 @@ export async function appendAudit(kv: Deno.Kv, entry: Omit<AuditEntry, "id">): P
   const id = newAuditId(new Date(entry.at));
   const op = kv.atomic();
   setJson(op, auditKey(id), { ...entry, id }, null);
-  await op.commit();
+  await commitAtomic(op);
   return id;
 }
 
@@ -75,7 +76,7 @@ export async function resolvePending(
       const e = await readJson<AuditEntry>(kv, head as Deno.KvEntry<Head>);
       setJson(op, auditKey(id), { ...e, ...stripUndefined(outcome) }, head.value);
     }
-    await op.commit();
+    await commitAtomic(op);
   }
 }
 
@@ -120,12 +121,12 @@ export async function resolvePendingAll(
       bytes += JSON.stringify(value).length;
     }
     if (mutations > 800 || bytes > 400_000) {
-      await op.commit();
+      await commitAtomic(op);
       op = kv.atomic();
       mutations = bytes = 0;
     }
   }
-  if (mutations) await op.commit();
+  if (mutations) await commitAtomic(op);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

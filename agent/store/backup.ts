@@ -11,6 +11,7 @@ import { canonical } from "./store.ts";
 import { sha256 } from "../nginx/generations.ts";
 import { plaintextSecrets, sealRecord } from "./secrets.ts";
 import { VERSION } from "../version.ts";
+import { commitAtomic } from "./commit.ts";
 
 export const BACKUP_FORMAT = "switchyard-state-backup";
 
@@ -244,7 +245,7 @@ export async function mergeAudit(store: Store, entries: AuditEntry[]): Promise<n
     if (head.value !== null) continue;
     const op = store.kv.atomic().check({ key: [AUDIT, e.id], versionstamp: null });
     setJson(op, [AUDIT, e.id], e, null);
-    if ((await op.commit()).ok) added++;
+    if ((await commitAtomic(op)).ok) added++;
   }
   return added;
 }

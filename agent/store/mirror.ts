@@ -8,6 +8,7 @@ import { type Mutation, Recorder } from "./group.ts";
 import { type Rec, recordSpec } from "./ops.ts";
 import { canonical } from "./canonical.ts";
 import type { MirrorUpdate } from "./shared.ts";
+import { commitAtomic } from "./commit.ts";
 
 const REC = "rec";
 const IDX = "idx";
@@ -83,7 +84,7 @@ export async function applyMirror(
     const op = kv.atomic();
     for (const m of b.muts) m.type === "set" ? op.set(m.key, m.value) : op.delete(m.key);
     if (b.ids.length) op.sum(WRITES, 1n);
-    const res = await op.commit();
+    const res = await commitAtomic(op);
     if (!res.ok) throw new Error("mirror: the local state file refused the write");
     if (b.ids.length) committed(b.ids);
     ids.push(...b.ids);

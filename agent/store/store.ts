@@ -14,6 +14,7 @@ import { clean, type StagedWrite, type StageHost, stageWrite } from "./stage.ts"
 import { commitShared, type MirrorUpdate, type SharedStore } from "./shared.ts";
 import { applyMirror } from "./mirror.ts";
 import { GroupReads, readAhead } from "./read-ahead.ts";
+import { commitAtomic } from "./commit.ts";
 
 export type { Rec } from "./ops.ts";
 
@@ -310,7 +311,7 @@ export class Store {
     op.sum(WRITES, 1n);
     let res: Deno.KvCommitResult | Deno.KvCommitError;
     try {
-      res = await op.commit();
+      res = await commitAtomic(op);
     } catch (e) {
       for (const t of taken) t.q.reject(e);
       return;
