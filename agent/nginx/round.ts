@@ -105,7 +105,9 @@ async function steps(r: Round): Promise<RoundEnd> {
     const previous = r.live.generation;
     const n = await install(r, staged);
     const cand = { files, hash, sandboxed: proof === "sandbox", same: sameConfig };
-    const loaded = await reload(r, n, previous, cand);
+    const loaded = await reload(r, n, previous, cand).finally(() =>
+      r.deps.generations.live.startChecks()
+    );
     if (!loaded.ok && loaded.retry) continue; // the full test refused the reload's culprit
     if (!loaded.ok) return { status: "failed", fatal: loaded.fatal };
     if (proof !== "sandbox" || loaded.reloaded) await markProven(r.deps, n, r.warnings);

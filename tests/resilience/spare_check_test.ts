@@ -1,5 +1,5 @@
 // A live tree that stops being live is checked for hand edits in the background
-// (live-tree.ts `swapped`); the apply that reuses it as its spare trusts the
+// (live-tree.ts `swapped`, started once nginx reloaded); the apply that reuses it as its spare trusts the
 // check only while no directory of it changed. Each case edits the tree the way
 // an operator might and expects the next tree to hold exactly what the agent
 // rendered.
@@ -20,6 +20,7 @@ async function twoTrees(dir: string): Promise<[LiveTrees, string]> {
   await t.build(1, files("v1"), "{}", []);
   await t.build(2, files("v2"), "{}", [1]);
   t.swapped(2, 1);
+  t.startChecks(); // as the round does once nginx reloaded
   return [t, t.pathOf(1)];
 }
 
@@ -82,6 +83,21 @@ Deno.test("a tree live again (a swap back) is not trusted from a check made befo
     t.swapped(1, 2); // back on 1: it is live, its check is void
     await Deno.writeTextFile(`${spare}/site-a.conf`, "# hand edit while live\n", { append: true });
     t.swapped(2, 1); // and forward again: a new check sees the edit
+    t.startChecks();
+    await t.build(3, files("v3"), "{}", [2]);
+    await expectExact(t, 3);
+  });
+});
+
+Deno.test("a check not started yet (no reload since the swap) runs when the spare is needed", async () => {
+  await withDir(async (dir) => {
+    const t = new LiveTrees(dir);
+    await t.init();
+    await t.build(1, files("v1"), "{}", []);
+    await t.build(2, files("v2"), "{}", [1]);
+    t.swapped(2, 1); // no startChecks: nginx was not reloaded
+    await settle();
+    await Deno.writeTextFile(`${t.pathOf(1)}/site-a.conf`, "# hand edit\n", { append: true });
     await t.build(3, files("v3"), "{}", [2]);
     await expectExact(t, 3);
   });
