@@ -43,6 +43,8 @@ const PUTS = 20;
 const BURST = 100;
 /** The generation probe answers when live (README "Answer when live"); BENCH_PROBE=off measures without. */
 const PROBE = Deno.env.get("BENCH_PROBE") === "off" ? "off" : "on";
+/** Who stops the old workers (README reload_handoff); BENCH_HANDOFF=nginx measures nginx's own. */
+const HANDOFF = Deno.env.get("BENCH_HANDOFF") === "nginx" ? "nginx" : "early";
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -108,7 +110,13 @@ async function benchSize(n: number): Promise<Row> {
   const be = httpBackend("be");
   const t = await startTestAgent({
     // The production defaults for coalescing (the test helper shortens them).
-    overrides: { coalesce_ms: 25, coalesce_max_ms: 1000, reload_timeout: 30, reload_probe: PROBE },
+    overrides: {
+      coalesce_ms: 25,
+      coalesce_max_ms: 1000,
+      reload_timeout: 30,
+      reload_probe: PROBE,
+      reload_handoff: HANDOFF,
+    },
   });
   const rt = t.agent.rt;
   let closed = false;
@@ -248,7 +256,7 @@ console.log(
 console.log(
   `Each size: N pools + N sites preloaded (one upstream and one server block each), then ` +
     `${PUTS} sequential PUTs of a new site, then ${BURST} concurrent PUTs (twice); ` +
-    `apply_proof sandbox, reload_probe ${PROBE}.\n`,
+    `apply_proof sandbox, reload_probe ${PROBE}, reload_handoff ${HANDOFF}.\n`,
 );
 const rows: Row[] = [];
 for (const n of SIZES) {

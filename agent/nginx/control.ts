@@ -46,10 +46,22 @@ export interface NginxControl {
    * configuration: new workers started and every old one stopped accepting
    * (ok), or [emerg] in the error log (not ok, with those lines as output).
    */
-  reloadAndVerify(timeoutSeconds: number, probe?: ReloadProbe): Promise<ReloadResult>;
+  reloadAndVerify(
+    timeoutSeconds: number,
+    probe?: ReloadProbe,
+    handoff?: Handoff,
+  ): Promise<ReloadResult>;
+  /** Tells these workers to stop accepting and drain (SIGQUIT, as nginx's master does). */
+  stopAccepting?(pids: number[]): Promise<void>;
   /** The last `nginx -t` this agent ran (candidate or validation), for the health endpoint. */
   lastTest?: { ok: boolean; at: string; output: string } | null;
 }
+
+/**
+ * Who tells the old workers to stop accepting once nginx forked the new ones:
+ * "early", the agent at once; "nginx", nginx's master 100 ms later (reload_handoff).
+ */
+export type Handoff = "early" | "nginx";
 
 /** A generation probe that answers `expect` once a new-generation worker serves (probe.ts). */
 export interface ReloadProbe {
@@ -157,8 +169,21 @@ export class RealNginx implements NginxControl {
     }
   }
 
-  reloadAndVerify(timeoutSeconds: number, probe?: ReloadProbe): Promise<ReloadResult> {
-    return proveReload(this, timeoutSeconds, probe);
+  reloadAndVerify(
+    timeoutSeconds: number,
+    probe?: ReloadProbe,
+    handoff?: Handoff,
+  ): Promise<ReloadResult> {
+    return proveReload(this, timeoutSeconds, probe, handoff);
+  }
+
+  stopAccepting(pids: number[]): Promise<void> {
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, "SIGQUIT");
+      } catch { /* gone already, or not ours to signal: nginx's master signals it */ }
+    }
+    return Promise.resolve();
   }
 
   async workers(): Promise<ProcessInfo[]> {
@@ -256,9 +281,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * shutting down; one that fails logs [emerg] and keeps the old workers.
  */
 export async function proveReload(
-  nginx: Pick<NginxControl, "reload" | "workers" | "errorLogSize" | "errorLogSince">,
+  nginx:
+    & Pick<NginxControl, "reload" | "workers" | "errorLogSize" | "errorLogSince">
+    & Pick<NginxControl, "stopAccepting">,
   timeoutSeconds: number,
   probe?: ReloadProbe,
+  handoff: Handoff = "nginx",
 ): Promise<ReloadResult> {
   const offset = await nginx.errorLogSize();
   const before = new Set((await nginx.workers()).map((w) => w.pid));
@@ -266,6 +294,7 @@ export async function proveReload(
   if (!r.ok) return r;
   let deadline = performance.now() + timeoutSeconds * 1000;
   let retrySeen = false;
+  let handedOff = false;
   let delay = 2;
   while (performance.now() < deadline) {
     const text = await nginx.errorLogSince(offset);
@@ -282,14 +311,22 @@ export async function proveReload(
     if (probe && (await probeAnswer(probe.target)) === probe.expect) {
       return { ok: true, output: r.output };
     }
-    // Loaded: new workers run, and every old one is gone or has stopped accepting.
+    // Loaded: new workers run, and every old one is gone or has stopped accepting
+    // (only workers accept: an old cache manager does not hold the change back).
     const now = await nginx.workers();
     const forked = now.some((w) => !before.has(w.pid));
-    if (forked && now.every((w) => !before.has(w.pid) || w.title.includes("shutting down"))) {
+    const accepting = (w: ProcessInfo) =>
+      before.has(w.pid) && w.title.includes("worker process") && !w.title.includes("shutting down");
+    if (forked && !now.some(accepting)) {
       return { ok: true, output: r.output };
     }
+    if (forked && handoff === "early" && !handedOff) {
+      handedOff = true;
+      await nginx.stopAccepting?.(acceptingOld(now, before));
+      continue; // look again at once: the old workers close their listeners within a few ms
+    }
     await sleep(delay);
-    delay = nextLook(delay, forked, probe !== undefined);
+    delay = nextLook(delay, forked, probe !== undefined || handoff === "early");
   }
   return {
     ok: false,
@@ -298,16 +335,32 @@ export async function proveReload(
 }
 
 /**
- * The wait before the proof looks again. While nginx parses, every 10 ms with the
- * probe (50 ms without). Once new workers are forked, one starts accepting within
- * a few ms, but the old ones still take most connections until nginx's master
- * tells them to stop (~100 ms later): the probe is asked every millisecond then
- * (a loopback request each, for the few ms a worker takes to start). With 10 ms
- * looks the proof saw the new generation 17 ms after its first answer at 1,000 sites.
+ * The old workers still accepting connections, once nginx forked new ones. New
+ * children mean the master loaded the configuration: it forks only after parsing
+ * it. The master would tell these workers to stop 100 ms later; until then the
+ * kernel hands most new connections to them (they wait first on the listening
+ * sockets), so a change is not live for users before that. Told now, they close
+ * their listeners and drain as they would then; connections wait in the listen
+ * backlog for a new worker, so none is refused. Safe against the master's
+ * bookkeeping: its SIGCHLD is blocked until after it signals the old workers
+ * itself, so a worker that exits early is already marked exiting and is not
+ * respawned (nginx's ngx_master_process_cycle).
  */
-export function nextLook(delay: number, forked: boolean, probe: boolean): number {
-  if (forked && probe) return 1;
-  return Math.min(delay * 2, probe ? 10 : 50);
+export function acceptingOld(now: ProcessInfo[], before: Set<number>): number[] {
+  return now.filter((w) => before.has(w.pid) && /worker process$/.test(w.title)).map((w) => w.pid);
+}
+
+/**
+ * The wait before the proof looks again. While nginx parses, every 10 ms when
+ * the answer can come early (the probe, or the early handoff), 50 ms otherwise.
+ * Once new workers are forked, one starts accepting within a few ms, and the old
+ * ones stop within a few ms of the handoff: every millisecond then (a loopback
+ * request or a look at /proc each). With 10 ms looks the proof saw the new
+ * generation 17 ms after its first answer at 1,000 sites.
+ */
+export function nextLook(delay: number, forked: boolean, fast: boolean): number {
+  if (forked && fast) return 1;
+  return Math.min(delay * 2, fast ? 10 : 50);
 }
 
 /**

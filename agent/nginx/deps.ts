@@ -22,6 +22,8 @@ export interface ReconcilerSettings {
   http_port?: number;
   bind_address?: string;
   reload_probe?: "on" | "off";
+  /** Who stops the old workers once the new ones run (absent: "nginx"); control.ts. */
+  reload_handoff?: "early" | "nginx";
   /** How a candidate is proven before the reload (absent: "full"); see sandbox.ts. */
   apply_proof?: "sandbox" | "full";
 }

@@ -68,3 +68,56 @@ Deno.test("an [emerg] after the signal fails the proof with nginx's lines", asyn
   assert.equal(r.ok, false);
   assert.match(r.output, /unknown directive "bogus"/);
 });
+
+/** A stand-in nginx: `forkAt` looks after the signal the new worker appears; records stopAccepting. */
+function handoffNginx(forkAt: number | null) {
+  let looks = 0;
+  const stopped: number[][] = [];
+  const quit = new Set<number>();
+  const w = (pid: number, title: string): ProcessInfo => ({ pid, startedAt: 0, title });
+  const nginx = {
+    stopped,
+    reload: () => Promise.resolve({ ok: true, output: "" }),
+    errorLogSize: () => Promise.resolve(0),
+    errorLogSince: () => Promise.resolve(""),
+    stopAccepting: (pids: number[]) => {
+      stopped.push(pids);
+      for (const p of pids) quit.add(p);
+      return Promise.resolve();
+    },
+    workers: () => {
+      looks++;
+      const old = [
+        w(1, quit.has(1) ? "nginx: worker process is shutting down" : "nginx: worker process"),
+        w(2, "nginx: worker process is shutting down"), // from an earlier reload
+        w(3, "nginx: cache manager process"), // nginx's master stops it
+      ];
+      const forked = forkAt !== null && looks > forkAt;
+      return Promise.resolve(forked ? [...old, w(4, "nginx: worker process")] : old);
+    },
+  };
+  return nginx;
+}
+
+Deno.test("handoff early: once new workers run, the old ones still accepting are told to stop, once; then the reload is proven", async () => {
+  const nginx = handoffNginx(2);
+  const r = await proveReload(nginx, 5, undefined, "early");
+  assert.equal(r.ok, true, r.output);
+  assert.deepEqual(nginx.stopped, [[1]]);
+});
+
+Deno.test("handoff nginx: the agent signals no worker; its master does", async () => {
+  const nginx = handoffNginx(2);
+  // the stand-in's old worker never stops accepting by itself: the proof times out
+  const r = await proveReload(nginx, 0.3, undefined, "nginx");
+  assert.equal(r.ok, false);
+  assert.deepEqual(nginx.stopped, []);
+});
+
+Deno.test("handoff early: a reload that forks no workers (refused) signals none", async () => {
+  const nginx = handoffNginx(null);
+  const r = await proveReload(nginx, 0.3, undefined, "early");
+  assert.equal(r.ok, false);
+  assert.match(r.output, /no new workers/);
+  assert.deepEqual(nginx.stopped, []);
+});

@@ -168,7 +168,8 @@ export class Reconciler {
   async #reload(expect?: string): Promise<ReloadResult> {
     const target = expect ? probeTarget(this.deps.settings) : null;
     const probe = target && expect ? { target, expect } : undefined;
-    const r = await this.deps.nginx.reloadAndVerify(this.deps.settings.reload_timeout, probe);
+    const { reload_timeout, reload_handoff } = this.deps.settings;
+    const r = await this.deps.nginx.reloadAndVerify(reload_timeout, probe, reload_handoff);
     if (r.ok) {
       this.#reloads++;
       this.#lastReloadAt = new Date().toISOString();

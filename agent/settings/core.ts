@@ -148,6 +148,12 @@ export const CORE_SETTINGS = defineSettings({
     prod: "off",
     description: "on: answer once a new worker serves (loopback probe, http_port)",
   }),
+  reload_handoff: oneOf(["early", "nginx"], {
+    group: "Nginx",
+    prod: "early",
+    description:
+      "early: once nginx forks new workers, the agent tells the old ones to stop accepting (SIGQUIT); nginx: its master does, 100 ms later",
+  }),
   bind_address: str({
     group: "Nginx",
     prod: "",

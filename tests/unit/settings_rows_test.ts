@@ -43,7 +43,7 @@ Deno.test("every row of every feature appears once, and only there", () => {
       owner.set(d.name, who);
     }
   }
-  assert.equal(owner.size, 118);
+  assert.equal(owner.size, 119);
   assert.deepEqual(ALL_SETTINGS.map((d) => d.name), [...owner.keys()]);
   const flat = Object.values(OWNERS).flat();
   assert.ok(ALL_SETTINGS.every((d, i) => d.name === flat[i].name), "in setup order");
