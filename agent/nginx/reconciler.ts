@@ -166,14 +166,11 @@ export class Reconciler {
 
   /** Proven reloads are counted here, whoever asked for them. */
   async #reload(expect?: string): Promise<ReloadResult> {
+    const { reload_timeout, reload_handoff } = this.deps.settings;
     const target = expect ? probeTarget(this.deps.settings) : null;
     const probe = target && expect ? { target, expect } : undefined;
-    const { reload_timeout, reload_handoff } = this.deps.settings;
     const r = await this.deps.nginx.reloadAndVerify(reload_timeout, probe, reload_handoff);
-    if (r.ok) {
-      this.#reloads++;
-      this.#lastReloadAt = new Date().toISOString();
-    }
+    if (r.ok) [this.#reloads, this.#lastReloadAt] = [this.#reloads + 1, new Date().toISOString()];
     return r;
   }
 
