@@ -390,6 +390,7 @@ export async function createRuntime(
     },
     async close() {
       await rt.scheduler.stop();
+      await generations.live.settled(); // a spare's catch-up writes into the tree
       if (privateNginx) await stopPrivateNginx(privateNginx, exec);
       store.close();
     },

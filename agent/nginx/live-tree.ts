@@ -8,15 +8,22 @@
 // A tree that stops being live is checked for such edits in the background once
 // nginx has reloaded (`swapped`, then `startChecks`), so the next apply need not
 // lstat every file of its spare (40,000 at 10,000 sites: ~180 ms). Not during the
-// reload: beside nginx's parse on 2 cores, the check slowed the reload from 108 to
-// 137 ms (median) at 1,000 sites. That apply trusts the check when no directory of the
-// spare changed since (an edit by rename, a file added or removed, changes its
-// directory); what it cannot see is a file of a tree nginx no longer reads
-// written in place after the check.
+// reload: beside nginx's parse on 2 cores, the check slowed HUP -> new workers
+// from 108 to 137 ms (median) at 1,000 sites. Checked, the spare takes the files
+// the live tree's build wrote (`#catchUp`), so the next build writes only its own
+// changes. That build trusts the check when no directory of the spare changed
+// since (an edit by rename, a file added or removed, changes its directory); what
+// it cannot see is a file of a tree nginx no longer reads written in place after
+// the check.
 //
 //   <nginx_dir>/live/000042   what `current` points at (a full tree)
 //   <nginx_dir>/live/000041   the previous one: the swap back of a failed reload, then the spare
 import { pad, statKey } from "./file-keys.ts";
+
+/** A build's writes kept for the spare's catch-up, at most (a whole tree is not kept). */
+const CATCH_UP_MAX = 2000;
+
+const dirOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf("/")));
 
 /** What the agent wrote into a live tree: file -> [sha256, statKey right after]. */
 type Known = Map<string, [string, string]>;
@@ -55,6 +62,10 @@ export class LiveTrees {
   #checks = new Map<string, Promise<Check | null>>();
   /** Trees that stopped being live whose check waits for `startChecks`. */
   #waiting = new Map<string, Known>();
+  /** The tree `current` points at, as `swapped` last heard. */
+  #current: string | null = null;
+  /** The last tree built and the files its build wrote (null: too many to keep). */
+  #recent: { name: string; writes: TreeFile[] | null } | null = null;
 
   constructor(nginxDir: string) {
     this.root = `${nginxDir}/live`;
@@ -86,8 +97,9 @@ export class LiveTrees {
     return out.sort();
   }
 
+  /** Whether live/n holds generation n (a spare caught up to a later tree has no manifest). */
   async exists(n: number): Promise<boolean> {
-    return await Deno.stat(this.pathOf(n)).then((s) => s.isDirectory, () => false);
+    return await Deno.stat(`${this.pathOf(n)}/manifest.json`).then((s) => s.isFile, () => false);
   }
 
   /**
@@ -149,6 +161,7 @@ export class LiveTrees {
       this.#known.delete(name);
       await Deno.rename(tmp, `${this.root}/${name}`);
       this.#known.set(name, next);
+      this.#recent = { name, writes: writes.length <= CATCH_UP_MAX ? writes : null };
     } catch (e) {
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
       throw e;
@@ -164,6 +177,7 @@ export class LiveTrees {
   swapped(n: number, previous: number | null): void {
     this.#checks.delete(pad(n)); // live again: edits may come
     this.#waiting.delete(pad(n));
+    this.#current = pad(n);
     if (previous === null || previous === n) return;
     const name = pad(previous);
     const known = this.#known.get(name);
@@ -173,9 +187,67 @@ export class LiveTrees {
   /** Starts the checks that are due (after the reload: nginx's parse has the cores). */
   startChecks(): void {
     for (const [name, known] of this.#waiting) {
-      this.#checks.set(name, checkTree(`${this.root}/${name}`, known).catch(() => null));
+      const dir = `${this.root}/${name}`;
+      this.#checks.set(
+        name,
+        checkTree(dir, known).then((c) => this.#catchUp(dir, name, known, c)).catch(() => null),
+      );
     }
     this.#waiting.clear();
+  }
+
+  /**
+   * After its check, a spare takes the files the live tree's build wrote, so the
+   * next build writes only its own changes (a burst's 200 new files were written
+   * into both trees, the second time by the next apply). `known` stays what is on
+   * disk: a file is counted when written, so a failure halfway leaves the next
+   * build to write the rest. Directories it wrote into get their statKeys again.
+   * Its manifest goes first: the tree is generation `spare`'s no more.
+   */
+  async #catchUp(dir: string, spare: string, known: Known, c: Check): Promise<Check> {
+    const r = this.#recent;
+    const live = r && this.#known.get(r.name);
+    if (!r?.writes || !live || r.name !== this.#current || r.name === spare) return c;
+    // No longer generation `spare`'s tree: a swap to that generation builds it again.
+    await Deno.remove(`${dir}/manifest.json`).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+    const touched = new Set<string>([""]);
+    const writes = r.writes.filter((f) => known.get(f.name)?.[0] !== f.sha || c.stale.has(f.name));
+    for (let i = 0; i < writes.length; i += 64) {
+      await Promise.all(
+        writes.slice(i, i + 64).map(async (f) => {
+          const d = dirOf(f.name);
+          if (d && !touched.has(d)) await Deno.mkdir(`${dir}/${d}`, { recursive: true });
+          touched.add(d);
+          await Deno.writeTextFile(`${dir}/${f.name}`, await f.text());
+          known.set(f.name, [f.sha, statKey(`${dir}/${f.name}`) ?? ""]);
+          c.stale.delete(f.name);
+        }),
+      );
+    }
+    for (const name of [...known.keys()]) {
+      if (live.has(name)) continue;
+      await Deno.remove(`${dir}/${name}`).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      });
+      known.delete(name);
+      c.stale.delete(name);
+      touched.add(dirOf(name));
+    }
+    for (let d of touched) {
+      for (;;) { // the directory and those above it (a new directory changes its parent)
+        if (c.dirs.has(d)) c.dirs.set(d, statKey(d ? `${dir}/${d}` : dir));
+        if (!d) break;
+        d = dirOf(d);
+      }
+    }
+    return c;
+  }
+
+  /** When the background checks (and their catch-ups) are done: before the tree goes. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#checks.values());
   }
 
   /** The background check of a spare, when no directory of it changed since. */

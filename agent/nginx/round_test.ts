@@ -135,6 +135,7 @@ async function setup(verifiers: Verifier[] = []) {
   );
   const close = async () => {
     store.close();
+    await generations.live.settled();
     await Deno.remove(dir, { recursive: true });
   };
   return { store, nginx, generations, reconciler, settings, site, close };

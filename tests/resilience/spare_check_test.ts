@@ -5,7 +5,7 @@
 // rendered.
 import assert from "node:assert/strict";
 import { LiveTrees, type TreeFile } from "../../agent/nginx/live-tree.ts";
-import { sha256 } from "../../agent/nginx/file-keys.ts";
+import { sha256, statKey } from "../../agent/nginx/file-keys.ts";
 
 const files = (v: string): TreeFile[] =>
   ["site-a.conf", "site-b.conf", "snippets/x.conf"].map((name) => {
@@ -15,7 +15,7 @@ const files = (v: string): TreeFile[] =>
 
 /** live/1 (the spare to be), live/2 current; returns the trees and the spare's path. */
 async function twoTrees(dir: string): Promise<[LiveTrees, string]> {
-  const t = new LiveTrees(dir);
+  const t = trees(dir);
   await t.init();
   await t.build(1, files("v1"), "{}", []);
   await t.build(2, files("v2"), "{}", [1]);
@@ -26,11 +26,20 @@ async function twoTrees(dir: string): Promise<[LiveTrees, string]> {
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
+/** The trees of the running test: their background work ends before the directory goes. */
+const made: LiveTrees[] = [];
+const trees = (dir: string) => {
+  const t = new LiveTrees(dir);
+  made.push(t);
+  return t;
+};
+
 async function withDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "sy-spare-" });
   try {
     await fn(dir);
   } finally {
+    await Promise.all(made.splice(0).map((t) => t.settled()));
     await Deno.remove(dir, { recursive: true });
   }
 }
@@ -54,7 +63,7 @@ Deno.test("a spare edited in place while it was live: its check finds it, the ne
 Deno.test("a spare written by rename after its check: its directory changed, every file is looked at again", async () => {
   await withDir(async (dir) => {
     const [t, spare] = await twoTrees(dir);
-    await settle(); // the check is done
+    await t.settled(); // the check is done
     await Deno.writeTextFile(`${spare}/.edit`, "# hand edit\n");
     await Deno.rename(`${spare}/.edit`, `${spare}/site-a.conf`);
     await Deno.writeTextFile(`${spare}/snippets/added.conf`, "# added by hand\n");
@@ -69,7 +78,7 @@ Deno.test("a spare written by rename after its check: its directory changed, eve
 Deno.test("a spare file removed by hand after its check: written again", async () => {
   await withDir(async (dir) => {
     const [t, spare] = await twoTrees(dir);
-    await settle();
+    await t.settled();
     await Deno.remove(`${spare}/site-a.conf`);
     await t.build(3, files("v3"), "{}", [2]);
     await expectExact(t, 3);
@@ -79,7 +88,7 @@ Deno.test("a spare file removed by hand after its check: written again", async (
 Deno.test("a tree live again (a swap back) is not trusted from a check made before", async () => {
   await withDir(async (dir) => {
     const [t, spare] = await twoTrees(dir);
-    await settle();
+    await t.settled();
     t.swapped(1, 2); // back on 1: it is live, its check is void
     await Deno.writeTextFile(`${spare}/site-a.conf`, "# hand edit while live\n", { append: true });
     t.swapped(2, 1); // and forward again: a new check sees the edit
@@ -91,7 +100,7 @@ Deno.test("a tree live again (a swap back) is not trusted from a check made befo
 
 Deno.test("a check not started yet (no reload since the swap) runs when the spare is needed", async () => {
   await withDir(async (dir) => {
-    const t = new LiveTrees(dir);
+    const t = trees(dir);
     await t.init();
     await t.build(1, files("v1"), "{}", []);
     await t.build(2, files("v2"), "{}", [1]);
@@ -100,5 +109,61 @@ Deno.test("a check not started yet (no reload since the swap) runs when the spar
     await Deno.writeTextFile(`${t.pathOf(1)}/site-a.conf`, "# hand edit\n", { append: true });
     await t.build(3, files("v3"), "{}", [2]);
     await expectExact(t, 3);
+  });
+});
+
+const withSite = (v: string, extra: string[]): TreeFile[] => [
+  ...files(v),
+  ...extra.map((name) => {
+    const text = `# ${name} ${v}\n`;
+    return { name, sha: sha256(text), text: () => text };
+  }),
+];
+
+Deno.test("once nginx reloaded, the spare takes the live tree's new files: the next build writes only its own", async () => {
+  await withDir(async (dir) => {
+    const t = trees(dir);
+    await t.init();
+    await t.build(1, files("v1"), "{}", []);
+    await t.build(2, withSite("v2", ["site-c.conf", "sub/site-d.conf"]), "{}", [1]);
+    t.swapped(2, 1);
+    t.startChecks();
+    await t.settled();
+    const spare = t.pathOf(1);
+    // the spare holds tree 2's files now, and is generation 1's tree no more
+    assert.equal(await Deno.readTextFile(`${spare}/site-c.conf`), "# site-c.conf v2\n");
+    assert.equal(await Deno.readTextFile(`${spare}/site-b.conf`), "# site-b.conf v2\n");
+    assert.equal(await t.exists(1), false, "a swap to generation 1 builds it again");
+    const before = statKey(`${spare}/sub/site-d.conf`);
+    // tree 3 drops site-c and adds site-e: built from the caught-up spare
+    await t.build(3, withSite("v2", ["sub/site-d.conf", "site-e.conf"]), "{}", [2]);
+    const p = t.pathOf(3);
+    assert.equal(statKey(`${p}/sub/site-d.conf`), before, "not written again");
+    assert.deepEqual([...Deno.readDirSync(p)].map((e) => e.name).sort(), [
+      "manifest.json",
+      "site-a.conf",
+      "site-b.conf",
+      "site-e.conf",
+      "snippets",
+      "sub",
+    ]);
+    assert.equal(await Deno.readTextFile(`${p}/site-e.conf`), "# site-e.conf v2\n");
+  });
+});
+
+Deno.test("a reload that failed (swapped back): the tree that was live stays as its build wrote it", async () => {
+  await withDir(async (dir) => {
+    const t = trees(dir);
+    await t.init();
+    await t.build(1, files("v1"), "{}", []);
+    await t.build(2, withSite("v2", ["site-c.conf"]), "{}", [1]);
+    t.swapped(2, 1);
+    t.swapped(1, 2); // nginx refused tree 2: back on 1
+    t.startChecks();
+    await t.settled();
+    assert.equal(await Deno.readTextFile(`${t.pathOf(1)}/site-b.conf`), "# site-b.conf v1\n");
+    assert.equal(await t.exists(1), true);
+    assert.equal(await t.exists(2), true, "the refused tree keeps its files and manifest");
+    assert.equal(await Deno.readTextFile(`${t.pathOf(2)}/site-c.conf`), "# site-c.conf v2\n");
   });
 });
