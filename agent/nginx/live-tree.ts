@@ -5,16 +5,18 @@
 // file can alter neither a backup nor the next tree (a file whose inode, size,
 // mtime or ctime moved since it was written is written again).
 //
-// A tree that stops being live is checked for such edits in the background once
-// nginx has reloaded (`swapped`, then `startChecks`), so the next apply need not
-// lstat every file of its spare (40,000 at 10,000 sites: ~180 ms). Not during the
-// reload: beside nginx's parse on 2 cores, the check slowed HUP -> new workers
-// from 108 to 137 ms (median) at 1,000 sites. Checked, the spare takes the files
-// the live tree's build wrote (`#catchUp`), so the next build writes only its own
-// changes. That build trusts the check when no directory of the spare changed
-// since (an edit by rename, a file added or removed, changes its directory); what
-// it cannot see is a file of a tree nginx no longer reads written in place after
-// the check.
+// A tree that stops being live is checked for such edits at once, in the
+// background (`swapped`: while nginx reloads, the agent's main thread only
+// waits), so the next apply need not lstat every file of its spare (40,000 at
+// 10,000 sites: ~180 ms). (Held back until after the reload, the check sped the
+// reload up at 1,000 sites but cost the next apply more: at 10,000 sites PUT ->
+// live took 1.75 to 1.78 s against 1.64 s.) Once the reload is settled
+// (`reloaded`) and nginx serves the tree last built, the checked spare takes the
+// files that build wrote (`#catchUp`), so the next build writes only its own
+// changes; a spare that is a swap back's target is never touched. That build trusts
+// the check when no directory of the spare changed since (an edit by rename, a
+// file added or removed, changes its directory); what it cannot see is a file of
+// a tree nginx no longer reads written in place after the check.
 //
 //   <nginx_dir>/live/000042   what `current` points at (a full tree)
 //   <nginx_dir>/live/000041   the previous one: the swap back of a failed reload, then the spare
@@ -60,7 +62,7 @@ export class LiveTrees {
   #known = new Map<string, Known>();
   /** Background checks of trees that stopped being live, by directory name. */
   #checks = new Map<string, Promise<Check | null>>();
-  /** Trees that stopped being live whose check waits for `startChecks`. */
+  /** Checked trees whose catch-up waits for `reloaded` (until then: a swap back's target). */
   #waiting = new Map<string, Known>();
   /** The tree `current` points at, as `swapped` last heard. */
   #current: string | null = null;
@@ -173,7 +175,7 @@ export class LiveTrees {
     return this.#known.get(pad(n)) ?? null;
   }
 
-  /** `current` now points at live/n, and `previous` stopped being live: its check is due. */
+  /** `current` now points at live/n, and `previous` stopped being live: its check starts. */
   swapped(n: number, previous: number | null): void {
     this.#checks.delete(pad(n)); // live again: edits may come
     this.#waiting.delete(pad(n));
@@ -181,16 +183,20 @@ export class LiveTrees {
     if (previous === null || previous === n) return;
     const name = pad(previous);
     const known = this.#known.get(name);
-    if (known) this.#waiting.set(name, known);
+    if (!known) return;
+    this.#checks.set(name, checkTree(`${this.root}/${name}`, known).catch(() => null));
+    this.#waiting.set(name, known);
   }
 
-  /** Starts the checks that are due (after the reload: nginx's parse has the cores). */
-  startChecks(): void {
+  /** nginx has loaded (or refused) the tree `current` points at: checked spares catch up. */
+  reloaded(): void {
     for (const [name, known] of this.#waiting) {
       const dir = `${this.root}/${name}`;
+      const check = this.#checks.get(name);
+      if (!check) continue;
       this.#checks.set(
         name,
-        checkTree(dir, known).then((c) => this.#catchUp(dir, name, known, c)).catch(() => null),
+        check.then((c) => c && this.#catchUp(dir, name, known, c)).catch(() => null),
       );
     }
     this.#waiting.clear();
@@ -252,7 +258,7 @@ export class LiveTrees {
 
   /** The background check of a spare, when no directory of it changed since. */
   async #trusted(name: string): Promise<Check | null> {
-    if (this.#waiting.has(name)) this.startChecks(); // no reload since (nginx down, same text)
+    this.#waiting.delete(name); // no reload since (nginx down, same text): not caught up
     const c = await this.#checks.get(name);
     this.#checks.delete(name);
     if (!c) return null;
@@ -295,7 +301,7 @@ function filesUnder(dir: string, prefix = "", dirs?: Map<string, string | null>)
 
 /** Which files of a tree moved since the agent wrote them; yields between slices of lstats. */
 async function checkTree(dir: string, known: Known): Promise<Check> {
-  await new Promise((r) => setTimeout(r, 0)); // after the caller moved on
+  await new Promise((r) => setTimeout(r, 0)); // after the swap's caller moved on (the reload)
   const dirs = new Map<string, string | null>();
   const seen = filesUnder(dir, "", dirs);
   const c: Check = { stale: new Set(), extra: [], dirs };

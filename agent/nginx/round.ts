@@ -106,7 +106,7 @@ async function steps(r: Round): Promise<RoundEnd> {
     const n = await install(r, staged);
     const cand = { files, hash, sandboxed: proof === "sandbox", same: sameConfig };
     const loaded = await reload(r, n, previous, cand).finally(() =>
-      r.deps.generations.live.startChecks()
+      r.deps.generations.live.reloaded()
     );
     if (!loaded.ok && loaded.retry) continue; // the full test refused the reload's culprit
     if (!loaded.ok) return { status: "failed", fatal: loaded.fatal };

@@ -1,5 +1,5 @@
 // A live tree that stops being live is checked for hand edits in the background
-// (live-tree.ts `swapped`, started once nginx reloaded); the apply that reuses it as its spare trusts the
+// (live-tree.ts `swapped`); the apply that reuses it as its spare trusts the
 // check only while no directory of it changed. Each case edits the tree the way
 // an operator might and expects the next tree to hold exactly what the agent
 // rendered.
@@ -20,7 +20,6 @@ async function twoTrees(dir: string): Promise<[LiveTrees, string]> {
   await t.build(1, files("v1"), "{}", []);
   await t.build(2, files("v2"), "{}", [1]);
   t.swapped(2, 1);
-  t.startChecks(); // as the round does once nginx reloaded
   return [t, t.pathOf(1)];
 }
 
@@ -43,6 +42,14 @@ async function withDir(fn: (dir: string) => Promise<void>) {
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+const withSite = (v: string, extra: string[]): TreeFile[] => [
+  ...files(v),
+  ...extra.map((name) => {
+    const text = `# ${name} ${v}\n`;
+    return { name, sha: sha256(text), text: () => text };
+  }),
+];
 
 async function expectExact(t: LiveTrees, n: number) {
   const p = t.pathOf(n);
@@ -92,33 +99,26 @@ Deno.test("a tree live again (a swap back) is not trusted from a check made befo
     t.swapped(1, 2); // back on 1: it is live, its check is void
     await Deno.writeTextFile(`${spare}/site-a.conf`, "# hand edit while live\n", { append: true });
     t.swapped(2, 1); // and forward again: a new check sees the edit
-    t.startChecks();
     await t.build(3, files("v3"), "{}", [2]);
     await expectExact(t, 3);
   });
 });
 
-Deno.test("a check not started yet (no reload since the swap) runs when the spare is needed", async () => {
+Deno.test("no reload since the swap (nginx down): the spare is not caught up, it stays generation 1's tree", async () => {
   await withDir(async (dir) => {
     const t = trees(dir);
     await t.init();
     await t.build(1, files("v1"), "{}", []);
-    await t.build(2, files("v2"), "{}", [1]);
-    t.swapped(2, 1); // no startChecks: nginx was not reloaded
-    await settle();
-    await Deno.writeTextFile(`${t.pathOf(1)}/site-a.conf`, "# hand edit\n", { append: true });
+    await t.build(2, withSite("v2", ["site-c.conf"]), "{}", [1]);
+    t.swapped(2, 1); // no reloaded(): nginx did not load tree 2
+    await t.settled();
+    assert.equal(await t.exists(1), true);
+    assert.equal(await Deno.readTextFile(`${t.pathOf(1)}/site-b.conf`), "# site-b.conf v1\n");
+    await assert.rejects(Deno.stat(`${t.pathOf(1)}/site-c.conf`), Deno.errors.NotFound);
     await t.build(3, files("v3"), "{}", [2]);
     await expectExact(t, 3);
   });
 });
-
-const withSite = (v: string, extra: string[]): TreeFile[] => [
-  ...files(v),
-  ...extra.map((name) => {
-    const text = `# ${name} ${v}\n`;
-    return { name, sha: sha256(text), text: () => text };
-  }),
-];
 
 Deno.test("once nginx reloaded, the spare takes the live tree's new files: the next build writes only its own", async () => {
   await withDir(async (dir) => {
@@ -127,7 +127,7 @@ Deno.test("once nginx reloaded, the spare takes the live tree's new files: the n
     await t.build(1, files("v1"), "{}", []);
     await t.build(2, withSite("v2", ["site-c.conf", "sub/site-d.conf"]), "{}", [1]);
     t.swapped(2, 1);
-    t.startChecks();
+    t.reloaded();
     await t.settled();
     const spare = t.pathOf(1);
     // the spare holds tree 2's files now, and is generation 1's tree no more
@@ -159,7 +159,7 @@ Deno.test("a reload that failed (swapped back): the tree that was live stays as 
     await t.build(2, withSite("v2", ["site-c.conf"]), "{}", [1]);
     t.swapped(2, 1);
     t.swapped(1, 2); // nginx refused tree 2: back on 1
-    t.startChecks();
+    t.reloaded();
     await t.settled();
     assert.equal(await Deno.readTextFile(`${t.pathOf(1)}/site-b.conf`), "# site-b.conf v1\n");
     assert.equal(await t.exists(1), true);

@@ -7,22 +7,22 @@ import { Store } from "../../agent/store/store.ts";
 import { queryAudit } from "../../agent/store/audit.ts";
 import { claimingKinds } from "../helpers/kinds.ts";
 
+/** A property of the real object, methods bound to it. */
+function forward(target: object, prop: string | symbol): unknown {
+  const v = Reflect.get(target, prop, target);
+  return typeof v === "function" ? v.bind(target) : v;
+}
+
 /** A real KV whose next `busy` commits throw as SQLite's busy connection does. */
 function busyKv(kv: Deno.Kv, state: { busy: number; tries: number }): Deno.Kv {
   return new Proxy(kv, {
     get(target, prop) {
-      if (prop !== "atomic") {
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
-      }
+      if (prop !== "atomic") return forward(target, prop);
       return () => {
         const op = target.atomic();
         return new Proxy(op, {
           get(o, p) {
-            if (p !== "commit") {
-              const v = Reflect.get(o, p, o);
-              return typeof v === "function" ? v.bind(o) : v;
-            }
+            if (p !== "commit") return forward(o, p);
             return () => {
               state.tries++;
               if (state.busy-- > 0) return Promise.reject(new TypeError("database is locked"));
