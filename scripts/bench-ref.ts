@@ -7,7 +7,15 @@ import { freePort, tempDir } from "../tests/helpers/agent.ts";
 import { rawRequest } from "../tests/helpers/http.ts";
 import { privateNginxConf } from "../agent/nginx/private.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The pause before each sequential change, for the agent and the references alike.
+ * nginx's master ignores a reload signal for 100 ms after it forks new workers (it
+ * sleeps, then stops the old ones), so a change sent sooner measured that sleep, not
+ * the change; the bursts measure changes back to back.
+ */
+export const BETWEEN_CHANGES_MS = 150;
 
 /** Polls until `host` answers 200 on `port`; returns the time it did. */
 export async function firstOk(port: number, host: string, deadline: number): Promise<number> {
@@ -85,6 +93,7 @@ export async function rawFloor(
   const host = (k: number) => `floor${k}.bench`;
   try {
     for (let k = 0; k < puts; k++) {
+      await sleep(BETWEEN_CHANGES_MS);
       const s = performance.now();
       await apply([k]);
       out.live.push((await firstOk(port, host(k), s + 60_000)) - s);
@@ -191,6 +200,7 @@ export async function caddyRef(
     for (let k = 0; k < puts; k++) {
       const host = `caddy${k}.bench`;
       hosts.push(host);
+      await sleep(BETWEEN_CHANGES_MS);
       const s = performance.now();
       await load();
       out.live.push((await firstOk(port, host, s + 60_000)) - s);

@@ -26,7 +26,8 @@ import { startTestAgent, type TestAgent } from "../tests/helpers/agent.ts";
 import { httpBackend } from "../tests/helpers/backends.ts";
 import { renderTree } from "../agent/render/tree.ts";
 import { RenderMemo } from "../agent/render/memo.ts";
-import { caddyInstalled, caddyRef, firstOk, rawFloor, type RefFigures } from "./bench-ref.ts";
+import { BETWEEN_CHANGES_MS, caddyInstalled, caddyRef, firstOk, sleep } from "./bench-ref.ts";
+import { rawFloor, type RefFigures } from "./bench-ref.ts";
 import { cpuSeconds, instrument, rss } from "./bench-instrument.ts";
 import { benchTheRest } from "./bench-rest.ts";
 import { agentAlone, type AloneFigures, printAlone } from "./bench-memory.ts";
@@ -153,6 +154,7 @@ async function benchSize(n: number): Promise<Row> {
     };
     let renders = new RenderMemo();
     for (let k = 0; k < PUTS; k++) {
+      await sleep(BETWEEN_CHANGES_MS);
       const host = `new${k}.bench`;
       const start = performance.now();
       const put = t.api("PUT", `/api/sites/new${k}`, {
@@ -255,7 +257,7 @@ console.log(
 );
 console.log(
   `Each size: N pools + N sites preloaded (one upstream and one server block each), then ` +
-    `${PUTS} sequential PUTs of a new site, then ${BURST} concurrent PUTs (twice); ` +
+    `${PUTS} sequential PUTs of a new site (${BETWEEN_CHANGES_MS} ms apart), then ${BURST} concurrent PUTs (twice); ` +
     `apply_proof sandbox, reload_probe ${PROBE}, reload_handoff ${HANDOFF}.\n`,
 );
 const rows: Row[] = [];
