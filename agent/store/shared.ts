@@ -32,8 +32,18 @@ export interface SharedStore {
   catchUp(apply: (u: MirrorUpdate) => Promise<string[]>): Promise<void>;
 }
 
-/** How many times a group is planned again after another node wrote first. */
-export const STALE_RETRIES = 3;
+/**
+ * How many times a group is planned again after another node wrote first. Three
+ * were too few: in a burst through two nodes with etcd's leader killed, a plain
+ * PUT lost four times in a row and was answered 412.
+ */
+export const STALE_RETRIES = 8;
+
+/** The pause before planning again (jittered, doubling to 200 ms): the other node's burst gets through. */
+export function staleBackoff(tries: number): Promise<void> {
+  const ms = Math.min(200, 5 * 2 ** tries) * (0.5 + Math.random());
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 /**
  * A group's changes through the shared state first. "fleet": the shared state

@@ -11,7 +11,7 @@ import type { ClaimSource, StoreOptions } from "./claim-source.ts";
 import { AsyncLocalStorage, Mutex } from "./sync.ts";
 import { addCost, type Cost, costOf, fits, mergeList, NO_COST, Overlay } from "./group.ts";
 import { clean, type StagedWrite, type StageHost, stageWrite } from "./stage.ts";
-import { commitShared, type MirrorUpdate, type SharedStore } from "./shared.ts";
+import { commitShared, type MirrorUpdate, type SharedStore, staleBackoff } from "./shared.ts";
 import { applyMirror } from "./mirror.ts";
 import { GroupReads, readAhead } from "./read-ahead.ts";
 import { commitAtomic } from "./commit.ts";
@@ -301,6 +301,7 @@ export class Store {
       const results = changed.flatMap((t) => t.staged.results);
       const r = await commitShared(this.shared, results, op, (u) => this.#mirror(u), stale);
       if (r === "again") { // another node wrote first: the mirror has it, the plans run again
+        await staleBackoff(stale);
         this.#queue.unshift(...taken.map((t) => ({ ...t.q, stale: stale + 1 })));
         return;
       }
