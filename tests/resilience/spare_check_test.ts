@@ -51,6 +51,15 @@ const withSite = (v: string, extra: string[]): TreeFile[] => [
   }),
 ];
 
+/** live/1 with files("v1"), then live/2 with `extra` added (nothing swapped yet). */
+async function builtTwo(dir: string, extra: string[]): Promise<LiveTrees> {
+  const t = trees(dir);
+  await t.init();
+  await t.build(1, files("v1"), "{}", []);
+  await t.build(2, withSite("v2", extra), "{}", [1]);
+  return t;
+}
+
 async function expectExact(t: LiveTrees, n: number) {
   const p = t.pathOf(n);
   for (const f of files("v3")) assert.equal(await Deno.readTextFile(`${p}/${f.name}`), f.text());
@@ -106,10 +115,7 @@ Deno.test("a tree live again (a swap back) is not trusted from a check made befo
 
 Deno.test("no reload since the swap (nginx down): the spare is not caught up, it stays generation 1's tree", async () => {
   await withDir(async (dir) => {
-    const t = trees(dir);
-    await t.init();
-    await t.build(1, files("v1"), "{}", []);
-    await t.build(2, withSite("v2", ["site-c.conf"]), "{}", [1]);
+    const t = await builtTwo(dir, ["site-c.conf"]);
     t.swapped(2, 1); // no reloaded(): nginx did not load tree 2
     await t.settled();
     assert.equal(await t.exists(1), true);
@@ -122,10 +128,7 @@ Deno.test("no reload since the swap (nginx down): the spare is not caught up, it
 
 Deno.test("once nginx reloaded, the spare takes the live tree's new files: the next build writes only its own", async () => {
   await withDir(async (dir) => {
-    const t = trees(dir);
-    await t.init();
-    await t.build(1, files("v1"), "{}", []);
-    await t.build(2, withSite("v2", ["site-c.conf", "sub/site-d.conf"]), "{}", [1]);
+    const t = await builtTwo(dir, ["site-c.conf", "sub/site-d.conf"]);
     t.swapped(2, 1);
     t.reloaded();
     await t.settled();
@@ -153,10 +156,7 @@ Deno.test("once nginx reloaded, the spare takes the live tree's new files: the n
 
 Deno.test("a reload that failed (swapped back): the tree that was live stays as its build wrote it", async () => {
   await withDir(async (dir) => {
-    const t = trees(dir);
-    await t.init();
-    await t.build(1, files("v1"), "{}", []);
-    await t.build(2, withSite("v2", ["site-c.conf"]), "{}", [1]);
+    const t = await builtTwo(dir, ["site-c.conf"]);
     t.swapped(2, 1);
     t.swapped(1, 2); // nginx refused tree 2: back on 1
     t.reloaded();
