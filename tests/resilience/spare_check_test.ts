@@ -69,8 +69,10 @@ async function expectExact(t: LiveTrees, n: number) {
 
 Deno.test("a spare edited in place while it was live: its check finds it, the next tree is rewritten there", async () => {
   await withDir(async (dir) => {
-    const [t, spare] = await twoTrees(dir);
-    await Deno.writeTextFile(`${spare}/site-a.conf`, "# hand edit\n", { append: true });
+    // Edited before the swap, while it was live: after it, the edit raced the check.
+    const t = await builtTwo(dir, []);
+    await Deno.writeTextFile(`${t.pathOf(1)}/site-a.conf`, "# hand edit\n", { append: true });
+    t.swapped(2, 1);
     await t.build(3, files("v3"), "{}", [2]);
     await expectExact(t, 3);
   });
