@@ -281,9 +281,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * shutting down; one that fails logs [emerg] and keeps the old workers.
  */
 export async function proveReload(
-  nginx:
-    & Pick<NginxControl, "reload" | "workers" | "errorLogSize" | "errorLogSince">
-    & Pick<NginxControl, "stopAccepting">,
+  nginx: Pick<
+    NginxControl,
+    "reload" | "workers" | "errorLogSize" | "errorLogSince" | "stopAccepting"
+  >,
   timeoutSeconds: number,
   probe?: ReloadProbe,
   handoff: Handoff = "nginx",
@@ -315,14 +316,13 @@ export async function proveReload(
     // (only workers accept: an old cache manager does not hold the change back).
     const now = await nginx.workers();
     const forked = now.some((w) => !before.has(w.pid));
-    const accepting = (w: ProcessInfo) =>
-      before.has(w.pid) && w.title.includes("worker process") && !w.title.includes("shutting down");
-    if (forked && !now.some(accepting)) {
+    const old = acceptingOld(now, before);
+    if (forked && old.length === 0) {
       return { ok: true, output: r.output };
     }
     if (forked && handoff === "early" && !handedOff) {
       handedOff = true;
-      await nginx.stopAccepting?.(acceptingOld(now, before));
+      await nginx.stopAccepting?.(old);
       continue; // look again at once: the old workers close their listeners within a few ms
     }
     await sleep(delay);

@@ -63,7 +63,7 @@ export class LiveTrees {
   /** Background checks of trees that stopped being live, by directory name. */
   #checks = new Map<string, Promise<Check | null>>();
   /** Checked trees whose catch-up waits for `reloaded` (until then: a swap back's target). */
-  #waiting = new Map<string, Known>();
+  #waiting = new Set<string>();
   /** The tree `current` points at, as `swapped` last heard. */
   #current: string | null = null;
   /** The last tree built and the files its build wrote (null: too many to keep). */
@@ -185,18 +185,18 @@ export class LiveTrees {
     const known = this.#known.get(name);
     if (!known) return;
     this.#checks.set(name, checkTree(`${this.root}/${name}`, known).catch(() => null));
-    this.#waiting.set(name, known);
+    this.#waiting.add(name);
   }
 
   /** nginx has loaded (or refused) the tree `current` points at: checked spares catch up. */
   reloaded(): void {
-    for (const [name, known] of this.#waiting) {
-      const dir = `${this.root}/${name}`;
+    for (const name of this.#waiting) {
       const check = this.#checks.get(name);
-      if (!check) continue;
+      const known = this.#known.get(name);
+      if (!check || !known) continue;
       this.#checks.set(
         name,
-        check.then((c) => c && this.#catchUp(dir, name, known, c)).catch(() => null),
+        check.then((c) => c && this.#catchUp(name, known, c)).catch(() => null),
       );
     }
     this.#waiting.clear();
@@ -210,7 +210,8 @@ export class LiveTrees {
    * build to write the rest. Directories it wrote into get their statKeys again.
    * Its manifest goes first: the tree is generation `spare`'s no more.
    */
-  async #catchUp(dir: string, spare: string, known: Known, c: Check): Promise<Check> {
+  async #catchUp(spare: string, known: Known, c: Check): Promise<Check> {
+    const dir = `${this.root}/${spare}`;
     const r = this.#recent;
     const live = r && this.#known.get(r.name);
     if (!r?.writes || !live || r.name !== this.#current || r.name === spare) return c;

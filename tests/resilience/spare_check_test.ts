@@ -23,8 +23,6 @@ async function twoTrees(dir: string): Promise<[LiveTrees, string]> {
   return [t, t.pathOf(1)];
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 50));
-
 /** The trees of the running test: their background work ends before the directory goes. */
 const made: LiveTrees[] = [];
 const trees = (dir: string) => {
