@@ -10,12 +10,28 @@ import { createHash } from "node:crypto";
 import type { Rec } from "../store/store.ts";
 import type { RenderContext } from "./context.ts";
 import { type RenderedFile, StateView } from "./files.ts";
-import type { UpstreamPlan } from "./upstream-plan.ts";
+import type { SharedUpstream, UpstreamPlan } from "./upstream-plan.ts";
+
+type Certs = NonNullable<RenderContext["certFiles"]>;
+
+/** A context lookup, by name: a closure would keep its round's context (and upstream plan) alive. */
+type Lookup = "nameOf" | "sharedOf" | "poolsOf" | "fileMissing" | "certFiles";
 
 /** A read a render made, and what it answered (the record for state reads, a digest otherwise). */
 type Read =
   | { state: true; kind: string; name: string; got: Rec | undefined }
-  | { state: false; call: (ctx: RenderContext) => unknown; got: string };
+  | { state: false; lookup: Lookup; arg: string; got: string };
+
+function lookUp(ctx: RenderContext, lookup: Lookup, arg: string): unknown {
+  switch (lookup) {
+    case "fileMissing":
+      return ctx.fileMissing!(arg);
+    case "certFiles":
+      return ctx.certFiles!(arg);
+    default:
+      return ctx.upstreams![lookup](arg);
+  }
+}
 
 interface Kept {
   settings: string;
@@ -78,22 +94,21 @@ class NotingView extends StateView {
 
 /** The context with its lookups noted (settings are compared whole). */
 function notingContext(ctx: RenderContext, reads: Read[]): RenderContext {
-  const note = <R>(call: (c: RenderContext) => R): R => {
-    const got = call(ctx);
-    reads.push({ state: false, call, got: digest(got) });
+  const note = (lookup: Lookup, arg: string): unknown => {
+    const got = lookUp(ctx, lookup, arg);
+    reads.push({ state: false, lookup, arg, got: digest(got) });
     return got;
   };
-  const up = ctx.upstreams;
-  const upstreams: UpstreamPlan | undefined = up && {
-    nameOf: (p) => note((c) => c.upstreams!.nameOf(p)),
-    sharedOf: (p) => note((c) => c.upstreams!.sharedOf(p)),
-    poolsOf: (u) => note((c) => c.upstreams!.poolsOf(u)),
+  const upstreams: UpstreamPlan | undefined = ctx.upstreams && {
+    nameOf: (p) => note("nameOf", p) as string,
+    sharedOf: (p) => note("sharedOf", p) as SharedUpstream | null,
+    poolsOf: (u) => note("poolsOf", u) as string[],
   };
   return {
     ...ctx,
     upstreams,
-    fileMissing: ctx.fileMissing && ((p) => note((c) => c.fileMissing!(p))),
-    certFiles: ctx.certFiles && ((n) => note((c) => c.certFiles!(n))),
+    fileMissing: ctx.fileMissing && ((p) => note("fileMissing", p) as boolean),
+    certFiles: ctx.certFiles && ((n) => note("certFiles", n) as ReturnType<Certs>),
   };
 }
 
@@ -128,7 +143,9 @@ export class RenderMemo {
 
 function same(reads: Read[], view: StateView, ctx: RenderContext): boolean {
   for (const r of reads) {
-    if (r.state ? view.get(r.kind, r.name) !== r.got : digest(r.call(ctx)) !== r.got) {
+    if (
+      r.state ? view.get(r.kind, r.name) !== r.got : digest(lookUp(ctx, r.lookup, r.arg)) !== r.got
+    ) {
       return false;
     }
   }
