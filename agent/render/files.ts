@@ -14,20 +14,43 @@ export interface RenderedFile {
   entity?: { kind: string; name: string };
 }
 
-/** Read access to the desired state for renderers and expanders. */
+/**
+ * Read access to the desired state for renderers and expanders. The records do not
+ * change while a view is in use (an expander makes a new map and a new view), so
+ * they are sorted by kind once per view: a round asks every kind of every view,
+ * and at 10,000 sites scanning all 20,000 records per question made 20 MB of
+ * garbage per round.
+ */
 export class StateView {
   readonly records: Map<string, Rec>;
+  #byKind: Map<string, readonly Rec[]> | null = null;
   constructor(records: Map<string, Rec>) {
     this.records = records;
   }
-  ofKind<T = Rec>(kind: string): (T & Rec)[] {
-    const out: (T & Rec)[] = [];
-    for (const [id, r] of this.records) if (id.startsWith(`${kind}/`)) out.push(r as T & Rec);
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  /** The records of one kind, sorted by name (frozen: every caller shares it). */
+  ofKind<T = Rec>(kind: string): readonly (T & Rec)[] {
+    this.#byKind ??= byKind(this.records);
+    return (this.#byKind.get(kind) ?? NONE) as readonly (T & Rec)[];
   }
   get<T = Rec>(kind: string, name: string): (T & Rec) | undefined {
     return this.records.get(`${kind}/${name}`) as (T & Rec) | undefined;
   }
+}
+
+const NONE: readonly Rec[] = Object.freeze([]);
+
+function byKind(records: Map<string, Rec>): Map<string, readonly Rec[]> {
+  const out = new Map<string, Rec[]>();
+  for (const [id, r] of records) {
+    const kind = id.slice(0, id.indexOf("/"));
+    const list = out.get(kind);
+    if (list) list.push(r);
+    else out.set(kind, [r]);
+  }
+  for (const list of out.values()) {
+    Object.freeze(list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+  }
+  return out;
 }
 
 /**

@@ -86,7 +86,7 @@ class NotingView extends StateView {
     this.reads.push({ state: true, kind, name, got });
     return got;
   }
-  override ofKind<T = Rec>(kind: string): (T & Rec)[] {
+  override ofKind<T = Rec>(kind: string): readonly (T & Rec)[] {
     this.whole = true;
     return this.#base.ofKind<T>(kind);
   }

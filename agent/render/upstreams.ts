@@ -61,14 +61,22 @@ function pinned(view: StateView): Set<string> {
   return out;
 }
 
+/** Bodies of frozen pool records, per template set: a round asks every pool's (10,000 renders). */
+const bodies = new WeakMap<object, { templates: unknown; lua: boolean; body: string }>();
+
 /** The upstream body a pool renders, without its name and comments (its identity). */
 function upstreamBody(p: PoolSpec & { name: string }, ctx: RenderContext): string {
-  return ctx.templates.render(UPSTREAM_TEMPLATE, {
-    ...poolView(p, ctx.lua_upstreams !== undefined),
+  const lua = ctx.lua_upstreams !== undefined;
+  const kept = bodies.get(p);
+  if (kept && kept.templates === ctx.templates && kept.lua === lua) return kept.body;
+  const body = ctx.templates.render(UPSTREAM_TEMPLATE, {
+    ...poolView(p, lua),
     name: "",
     description: "",
     upstream: "sy_shared",
   });
+  if (Object.isFrozen(p)) bodies.set(p, { templates: ctx.templates, lua, body });
+  return body;
 }
 
 /**
