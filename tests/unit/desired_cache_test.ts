@@ -84,17 +84,27 @@ Deno.test("list snapshots share the round's records while they are current, and 
     assert.equal(listed[0], next.get("site/alpha"));
     assert.equal(listed[2], round.get("site/zeta"));
     assert.deepEqual(await lists.list("pool"), []);
+    // the kinds sorted for those lists are made again once the next round read a write
+    await put(a, "beta", { x: 1 });
+    await read(a);
+    assert.deepEqual((await cachedKind(a, "site"))?.map((r) => r.name), [
+      "alpha",
+      "beta",
+      "mid",
+      "zeta",
+    ]);
     // another process's write: the counter moved, so KV is read, not the cache
     await put(b, "alpha", { x: 7 });
     await del(b, "zeta");
     assert.equal(await cachedKind(a, "site"), null);
     assert.deepEqual(await a.list("site").then((l) => l.map((r) => `${r.name}:${r.x}`)), [
       "alpha:7",
+      "beta:1",
       "mid:1",
     ]);
     assert.deepEqual(
       (await new ListSnapshots(a, (k) => cachedKind(a, k)).list("site")).map((r) => r.x),
-      [7, 1],
+      [7, 1, 1],
     );
   } finally {
     a.close();
