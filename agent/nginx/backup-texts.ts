@@ -108,7 +108,10 @@ export class BackupTexts {
   }
 
   /** `dir` holding `texts` by name, each a link of its stored text (one removed meanwhile: written). */
-  async linkTree(dir: string, texts: Map<string, { text: string; sha: string }>): Promise<void> {
+  async linkTree(
+    dir: string,
+    texts: ReadonlyMap<string, { readonly text: string; readonly sha: string }>,
+  ): Promise<void> {
     const names = [...texts.keys()];
     await Deno.mkdir(dir, { recursive: true });
     for (const d of new Set(names.map((n) => n.slice(0, Math.max(0, n.lastIndexOf("/")))))) {

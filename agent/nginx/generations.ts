@@ -12,9 +12,9 @@
 import type { RenderedFile } from "../render/tree.ts";
 import type { Rec } from "../store/store.ts";
 import { pad, sha256, statKey } from "./file-keys.ts";
-import { backupFiles, LiveTrees, type TreeFile } from "./live-tree.ts";
+import { backupFiles, LiveTrees } from "./live-tree.ts";
 import { BackupTexts, namedShas } from "./backup-texts.ts";
-import { StageTexts } from "./stage-texts.ts";
+import { StageTexts, type Texts } from "./stage-texts.ts";
 
 export { pad, sha256, statKey };
 
@@ -26,7 +26,7 @@ export interface Staged {
   path: string;
   manifest: Manifest;
   /** Every file's text and sha256 (config files and sidecars), for the live tree. */
-  texts: Map<string, { text: string; sha: string }>;
+  texts: Texts;
   /** Set once `tree` wrote `path`. */
   tree?: Promise<void>;
 }
@@ -186,13 +186,8 @@ export class Generations {
       throw new Error(`cannot write the backup of generation ${n}: ${e?.message ?? e}`);
     });
     this.texts.claim(namedShas(staged.manifest));
-    const files: TreeFile[] = [...staged.texts].map(([name, t]) => ({
-      name,
-      sha: t.sha,
-      text: () => t.text,
-    }));
     const cur = await this.current();
-    await this.live.build(n, files, manifest, cur === null ? [] : [cur]);
+    await this.live.build(n, staged.texts, manifest, cur === null ? [] : [cur]);
     this.#files = { n, files: staged.manifest.files };
     this.#info_.set(n, {
       at: Date.parse(staged.manifest.created_at),

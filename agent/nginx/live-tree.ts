@@ -39,9 +39,10 @@ interface Check {
 }
 
 export interface TreeFile {
-  name: string;
-  sha: string;
-  text: () => Promise<string> | string;
+  readonly name: string;
+  readonly sha: string;
+  /** Read when the file is written (a backup's text: from disk). */
+  readonly text: Promise<string> | string;
 }
 
 /** The files a generation's manifest lists (config files and sidecars), read by `read`. */
@@ -53,7 +54,13 @@ export function backupFiles(
     ...Object.entries(m.files).map(([f, e]) => [f, e.sha256]),
     ...Object.entries(m.sidecars ?? {}),
   ];
-  return names.map(([name, sha]) => ({ name, sha, text: () => read(name) }));
+  return names.map(([name, sha]) => ({
+    name,
+    sha,
+    get text() {
+      return read(name);
+    },
+  }));
 }
 
 export class LiveTrees {
@@ -109,7 +116,12 @@ export class LiveTrees {
    * tree other than `keep` when one is known, else from scratch. Replaces a
    * stale live/<n> (a candidate swapped back whose number is used again).
    */
-  async build(n: number, files: TreeFile[], manifest: string, keep: number[]): Promise<void> {
+  async build(
+    n: number,
+    files: ReadonlyMap<string, TreeFile> | TreeFile[],
+    manifest: string,
+    keep: number[],
+  ): Promise<void> {
     const name = pad(n);
     const keepNames = new Set(keep.map(pad));
     const spares = (await this.#names()).filter((d) => !keepNames.has(d));
@@ -126,7 +138,7 @@ export class LiveTrees {
     } else await Deno.mkdir(tmp, { recursive: true });
     try {
       await Deno.remove(`${tmp}/manifest.json`).catch(() => {});
-      const want = new Map(files.map((f) => [f.name, f]));
+      const want = Array.isArray(files) ? new Map(files.map((f) => [f.name, f])) : files;
       const next: Known = new Map();
       // Whatever else is in the spare goes (a file added by hand while it was live included).
       const others = check ? check.extra : filesUnder(tmp).filter((rel) => !known.has(rel));
@@ -139,7 +151,7 @@ export class LiveTrees {
       const unchanged = (name: string, k: [string, string]) =>
         check ? !check.stale.has(name) : k[1] === statKey(`${tmp}/${name}`);
       const writes: TreeFile[] = [];
-      for (const f of files) {
+      for (const f of want.values()) {
         const k = known.get(f.name);
         if (k && k[0] === f.sha && unchanged(f.name, k)) next.set(f.name, k);
         else writes.push(f);
@@ -152,7 +164,7 @@ export class LiveTrees {
         await Promise.all(
           writes.slice(i, i + 64).map(async (f) => {
             // In place: nothing else links a live tree's files, and this one is not live.
-            await Deno.writeTextFile(`${tmp}/${f.name}`, await f.text());
+            await Deno.writeTextFile(`${tmp}/${f.name}`, await f.text);
           }),
         );
       }
@@ -227,7 +239,7 @@ export class LiveTrees {
           const d = dirOf(f.name);
           if (d && !touched.has(d)) await Deno.mkdir(`${dir}/${d}`, { recursive: true });
           touched.add(d);
-          await Deno.writeTextFile(`${dir}/${f.name}`, await f.text());
+          await Deno.writeTextFile(`${dir}/${f.name}`, await f.text);
           known.set(f.name, [f.sha, statKey(`${dir}/${f.name}`) ?? ""]);
           c.stale.delete(f.name);
         }),

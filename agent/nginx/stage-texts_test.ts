@@ -35,3 +35,26 @@ Deno.test("a kept sidecar's text, made when read, is the text its hash was taken
   assert.equal(JSON.parse(later.text).record.version, 2);
   assert.equal(sha256(later.text), later.sha);
 });
+
+Deno.test("an unchanged frozen file or record is staged as the same entry; a change makes a new one", () => {
+  const st = new StageTexts();
+  const rec = Object.freeze({ name: "a", version: 1 }) as unknown as Rec;
+  const conf = Object.freeze({
+    name: "site-a.conf",
+    text: "server {}\n",
+    entity: { kind: "site", name: "a" },
+  });
+  const [m1, m2, m3] = [manifest(), manifest(), manifest()];
+  const one = st.build([conf], new Map([["site/a", rec]]), m1);
+  const two = st.build([conf], new Map([["site/a", rec]]), m2);
+  assert.equal(two.get("site-a.conf"), one.get("site-a.conf"));
+  assert.equal(two.get("site-a.meta.json"), one.get("site-a.meta.json"));
+  assert.equal(m2.files["site-a.conf"], m1.files["site-a.conf"]);
+  assert.deepEqual(m2, m1);
+  // the record's config file is gone this round: its sidecar says so, with a new hash
+  const three = st.build([], new Map([["site/a", rec]]), m3).get("site-a.meta.json")!;
+  assert.notEqual(three.sha, one.get("site-a.meta.json")!.sha);
+  assert.equal(JSON.parse(three.text).conf, null);
+  assert.equal(sha256(three.text), three.sha);
+  assert.equal(JSON.parse(one.get("site-a.meta.json")!.text).conf_sha256, sha256("server {}\n"));
+});

@@ -10,7 +10,7 @@ import { sha256, statKey } from "../../agent/nginx/file-keys.ts";
 const files = (v: string): TreeFile[] =>
   ["site-a.conf", "site-b.conf", "snippets/x.conf"].map((name) => {
     const text = `# ${name} ${name === "site-b.conf" ? v : "same"}\n`;
-    return { name, sha: sha256(text), text: () => text };
+    return { name, sha: sha256(text), text };
   });
 
 /** live/1 (the spare to be), live/2 current; returns the trees and the spare's path. */
@@ -45,7 +45,7 @@ const withSite = (v: string, extra: string[]): TreeFile[] => [
   ...files(v),
   ...extra.map((name) => {
     const text = `# ${name} ${v}\n`;
-    return { name, sha: sha256(text), text: () => text };
+    return { name, sha: sha256(text), text };
   }),
 ];
 
@@ -60,7 +60,7 @@ async function builtTwo(dir: string, extra: string[]): Promise<LiveTrees> {
 
 async function expectExact(t: LiveTrees, n: number) {
   const p = t.pathOf(n);
-  for (const f of files("v3")) assert.equal(await Deno.readTextFile(`${p}/${f.name}`), f.text());
+  for (const f of files("v3")) assert.equal(await Deno.readTextFile(`${p}/${f.name}`), f.text);
   const names = [...Deno.readDirSync(p)].map((e) => e.name).sort();
   assert.deepEqual(names, ["manifest.json", "site-a.conf", "site-b.conf", "snippets"]);
 }
